@@ -1,0 +1,1 @@
+"""HTTP: the API and the clinician's page. Knows services, not how they score."""

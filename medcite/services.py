@@ -1,0 +1,17 @@
+"""Builds the long-lived services from settings, once, for the CLI and the API."""
+
+from __future__ import annotations
+
+from index.embedding import SentenceTransformerEmbedder
+from index.search import Searcher
+from medcite.settings import Settings
+
+
+def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(
+        settings.resolved_model_path(), settings.model_name, batch_size=settings.embed_batch_size, device=settings.device
+    )
+
+
+def open_searcher(settings: Settings, embedder: SentenceTransformerEmbedder | None = None) -> Searcher:
+    return Searcher.open(settings, embedder or load_embedder(settings))

