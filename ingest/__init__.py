@@ -1,0 +1,1 @@
+"""Files → documents → chunks. Knows nothing about indexes or HTTP."""

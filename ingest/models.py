@@ -1,0 +1,106 @@
+"""The records that leave `ingest`: documents with provenance, and the chunks cut from them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["guideline", "research", "reference"]
+KINDS: tuple[Kind, ...] = ("guideline", "research", "reference")
+
+
+class IngestError(Exception):
+    """A source that cannot be read; the message is the reason, shown next to the file name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A contiguous span of a document's text under one section label (and on one PDF page)."""
+
+    start: int
+    end: int
+    section: str | None = None
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    doc_id: str
+    kind: Kind
+    text: str
+    blocks: list[Block]
+    locator: str
+    path: str
+    source_id: str = ""
+    title: str | None = None
+    source: str | None = None  # issuer (guidelines, reference pages) or journal (research)
+    year: int | None = None
+    url: str | None = None
+    mesh: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    start: int
+    end: int
+    text: str
+    section: str | None
+    page: int | None
+    # Sentence spans relative to the chunk text, found once at ingest so answers need not re-split.
+    sentences: tuple[tuple[int, int], ...] = ()
+
+
+def chunk_id_for(doc_id: str, text: str) -> str:
+    """Content-addressed: the same text in the same document always gets the same id."""
+    return hashlib.sha256(f"{doc_id}\x00{text}".encode()).hexdigest()[:20]
+
+
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
+_LINE_BREAKS = re.compile(r" ?\n ?")
+
+
+def clean_text(text: str, keep_lines: bool = False) -> str:
+    """Collapse layout whitespace; paragraphs become one blank line, soft line breaks a space."""
+    text = text.replace("\x00", "")
+    text = _SPACES.sub(" ", text)
+    paragraphs = _BLANK_LINES.split(text)
+    if keep_lines:
+        paragraphs = [_LINE_BREAKS.sub("\n", p).strip() for p in paragraphs]
+    else:
+        paragraphs = [_LINE_BREAKS.sub(" ", p).strip() for p in paragraphs]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+@dataclass
+class TextBuilder:
+    """Concatenates blocks of text into one document text while recording each block's span."""
+
+    separator: str = "\n\n"
+    _parts: list[str] = field(default_factory=list)
+    _length: int = 0
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, text: str, section: str | None = None, page: int | None = None, keep_lines: bool = False) -> None:
+        text = clean_text(text, keep_lines=keep_lines)
+        if not text:
+            return
+        if self._parts:
+            self._parts.append(self.separator)
+            self._length += len(self.separator)
+        start = self._length
+        self._parts.append(text)
+        self._length += len(text)
+        self.blocks.append(Block(start, self._length, section, page))
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def __bool__(self) -> bool:
+        return bool(self._parts)

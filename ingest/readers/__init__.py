@@ -1,0 +1,1 @@
+"""One reader per file format; each turns a file into documents or raises IngestError."""
