@@ -1,0 +1,1 @@
+"""Chunks → FAISS + BM25 + SQLite store, versioned and switched atomically; hybrid search over them."""

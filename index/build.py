@@ -1,0 +1,191 @@
+"""Build a new index version from the manifest: reuse what is unchanged, embed only new text, switch atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.manifest import ManifestEntry
+from ingest.pipeline import SourceResult, checksum, read_source
+from index.bm25 import BM25Index
+from index.dense import build_dense, save_dense
+from index.embedding import Embedder, EmbeddingCache, embed_with_cache
+from index.layout import IndexLayout
+from index.models import IndexManifest
+from index.store import Store, StoreWriter
+from index.tokenize import tokenize
+from medcite.settings import Settings
+
+
+class BuildError(Exception):
+    """The build cannot produce a usable index; the previous version stays in service."""
+
+
+@dataclass(slots=True)
+class BuildReport:
+    version: str | None = None
+    unchanged: bool = False
+    sources: int = 0
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused_sources: int = 0
+    removed: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def corpus_hash(settings: Settings, checksums: list[SourceResult], removed: set[str]) -> str:
+    """Everything that decides the index's content: sources, removals, model and index settings."""
+    state = {
+        "model": settings.model_name,
+        "chunk": settings.chunk.model_dump(),
+        "bm25": settings.bm25.model_dump(),
+        "dense": settings.dense.index_type,
+        "sources": sorted((r.entry.id, r.entry.path, r.entry.format, r.entry.kind, r.sha256 or "") for r in checksums if r.sha256),
+        "removed": sorted(removed),
+        "metadata": sorted(r.entry.model_dump_json() for r in checksums if r.sha256),
+    }
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+def build_index(
+    settings: Settings,
+    entries: list[ManifestEntry],
+    embedder: Callable[[], Embedder],
+    show_progress: bool = True,
+    force: bool = False,
+) -> BuildReport:
+    """Publish a new version if the corpus changed; `embedder` is only called when something must be embedded."""
+    started = time.perf_counter()
+    layout = IndexLayout(settings.index_dir)
+    report = BuildReport()
+    with layout.lock():
+        removed = layout.removed()
+        checksums = [checksum(entry, settings.data_dir) for entry in entries]
+        report.errors += [(r.entry.path, r.error) for r in checksums if r.error]
+        good = [r for r in checksums if r.sha256]
+        digest = corpus_hash(settings, checksums, removed)
+        current = layout.current_manifest()
+        if current and current.corpus_hash == digest and not force:
+            report.unchanged, report.version = True, current.version
+            report.sources, report.documents, report.chunks = current.sources, current.documents, current.chunks
+            report.seconds = time.perf_counter() - started
+            return report
+        build_dir = layout.new_build_dir()
+        try:
+            report = _build(settings, layout, build_dir, good, removed, current, digest, embedder, show_progress, report)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        layout.prune()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _reusable(current: IndexManifest | None, settings: Settings, removed: set[str]) -> bool:
+    return (
+        current is not None
+        and current.chunk_settings == settings.chunk.model_dump()
+        and set(current.removed) <= removed  # an un-removed document must be read again
+    )
+
+
+def _build(
+    settings: Settings,
+    layout: IndexLayout,
+    build_dir: Path,
+    good: list[SourceResult],
+    removed: set[str],
+    current: IndexManifest | None,
+    digest: str,
+    embedder_factory: Callable[[], Embedder],
+    show_progress: bool,
+    report: BuildReport,
+) -> BuildReport:
+    writer = StoreWriter(build_dir / "store.sqlite")
+    texts: list[str] = []
+    seen_docs: set[str] = set()
+    previous_dir = layout.current_dir()
+    reuse: list[SourceResult] = []
+    if previous_dir and _reusable(current, settings, removed):
+        previous = Store(previous_dir / "store.sqlite")
+        old = previous.sources()
+        previous.close()
+        reuse = [r for r in good if r.entry.id not in removed and old.get(r.entry.id) == r.sha256]
+        doc_ids, reused_texts = writer.copy_sources(previous_dir / "store.sqlite", [r.entry.id for r in reuse], removed)
+        seen_docs.update(doc_ids)
+        texts += reused_texts
+        report.reused_sources = len(reuse)
+        report.documents += len(doc_ids)
+    reused_ids = {r.entry.id for r in reuse}
+    fresh = [r for r in good if r.entry.id not in reused_ids]
+    for result in tqdm(fresh, desc="reading", unit="file", disable=not show_progress or not fresh):
+        if result.entry.id in removed:
+            report.removed += 1
+            continue
+        read_source(result, settings.data_dir, settings.chunk)
+        if result.error:
+            report.errors.append((result.entry.path, result.error))
+            continue
+        report.warnings += [(result.entry.path, w) for w in result.warnings]
+        kept = 0
+        for document in result.documents:
+            if document.doc_id in removed:
+                report.removed += 1
+                continue
+            if document.doc_id in seen_docs:
+                report.warnings.append((result.entry.path, f"{document.doc_id} already indexed from another source; skipped"))
+                continue
+            seen_docs.add(document.doc_id)
+            chunks = result.chunks[document.doc_id]
+            writer.add_document(document, chunks)
+            texts += [c.text for c in chunks]
+            kept += 1
+        writer.add_source(result.entry.id, result.entry.path, result.entry.kind, result.entry.format, result.sha256 or "", kept)
+        report.documents += kept
+    writer.close()
+    report.sources = len(reuse) + sum(1 for r in fresh if r.sha256 and not r.error and r.entry.id not in removed)
+    report.chunks = len(texts)
+
+    if not texts:
+        raise BuildError("nothing to index: every source failed or was removed (see the errors)")
+    cache = EmbeddingCache(settings.embedding_cache_dir)
+    try:
+        with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not show_progress) as bar:
+            vectors, report.embedded = embed_with_cache(
+                texts, settings.model_name, embedder_factory, cache, batch_size=8 * settings.embed_batch_size, on_progress=bar.update
+            )
+    finally:
+        cache.close()
+    save_dense(build_dense(vectors, settings.dense), build_dir)
+    BM25Index.build([tokenize(t) for t in texts], settings.bm25).save(build_dir)
+
+    now = datetime.now(UTC)
+    manifest = IndexManifest(
+        version=f"{now:%Y%m%dT%H%M%S}-{digest[:8]}",
+        created_at=now.isoformat(timespec="seconds"),
+        model_name=settings.model_name,
+        dimensions=vectors.shape[1],
+        corpus_hash=digest,
+        documents=report.documents,
+        chunks=report.chunks,
+        sources=report.sources,
+        index_type=settings.dense.index_type,
+        chunk_settings=settings.chunk.model_dump(),
+        bm25_settings=settings.bm25.model_dump(),
+        removed=sorted(removed),
+    )
+    layout.publish(build_dir, manifest)
+    report.version = manifest.version
+    return report
+

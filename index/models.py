@@ -1,0 +1,87 @@
+"""Records that leave `index`: search filters, hits with every score, and the version manifest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel
+
+from ingest.models import Kind
+
+Mode = Literal["bm25", "dense", "hybrid"]
+
+
+class IndexNotReady(Exception):
+    """The index is missing, unreadable or cannot answer; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    kinds: tuple[Kind, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kinds) or self.year_from is not None or self.year_to is not None
+
+
+@dataclass(slots=True)
+class Passage:
+    """A chunk with the metadata of its document: what a hit, an API or a citation shows."""
+
+    row: int
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    section: str | None
+    page: int | None
+    sentences: list[tuple[int, int]]
+    kind: Kind
+    title: str | None
+    source: str | None
+    year: int | None
+    url: str | None
+    locator: str
+    path: str
+    mesh: list[str] = field(default_factory=list)
+
+    @property
+    def citation_locator(self) -> str:
+        """PMID/DOI as they are; a file gets its page: guide.pdf#page=4."""
+        if self.page is not None and self.locator == self.path:
+            return f"{self.path}#page={self.page}"
+        return self.locator
+
+
+@dataclass(slots=True)
+class Hit:
+    passage: Passage
+    rank: int
+    fused: float
+    bm25: float
+    dense: float
+    bm25_rank: int | None  # None: outside that retriever's candidate list
+    dense_rank: int | None
+
+
+class IndexManifest(BaseModel):
+    version: str
+    created_at: str
+    model_name: str
+    dimensions: int
+    corpus_hash: str
+    documents: int
+    chunks: int
+    sources: int
+    index_type: str
+    chunk_settings: dict
+    bm25_settings: dict
+    removed: list[str] = []
+
+
+class QueryError(ValueError):
+    """A search request that cannot be served as asked (empty, too long, k too large)."""

@@ -1,0 +1,135 @@
+"""Hybrid search over one published index version: BM25 and dense candidates, fused, with every score kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from ingest.models import KINDS
+from index.bm25 import BM25Index
+from index.dense import load_dense, search_dense
+from index.embedding import Embedder
+from index.fusion import fuse
+from index.layout import MANIFEST, IndexLayout
+from index.models import Filters, Hit, IndexManifest, IndexNotReady, Mode, QueryError
+from index.store import Store
+from index.tokenize import tokenize
+from medcite.settings import Settings
+
+
+@dataclass(slots=True)
+class _Ranked:
+    rows: np.ndarray  # best first
+    scores: np.ndarray
+
+
+def _top(scores: np.ndarray, k: int) -> _Ranked:
+    """Top-k of a full score vector via argpartition (no full sort); zero or masked scores excluded."""
+    candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > k:
+        part = np.argpartition(scores[candidates], -k)[-k:]
+        candidates = candidates[part]
+    order = np.argsort(-scores[candidates], kind="stable")
+    rows = candidates[order]
+    return _Ranked(rows, scores[rows])
+
+
+class Searcher:
+    """Loads a version once (FAISS, BM25 matrix, row metadata); `search` is then read-only and thread-safe."""
+
+    def __init__(self, directory: Path, embedder: Embedder, settings: Settings) -> None:
+        self.directory = directory
+        self.settings = settings
+        self.manifest = IndexManifest.model_validate_json((directory / MANIFEST).read_text(encoding="utf-8"))
+        if embedder.dimensions != self.manifest.dimensions:
+            raise IndexNotReady(
+                f"index was built with {self.manifest.model_name} ({self.manifest.dimensions}-d) but the model "
+                f"gives {embedder.dimensions}-d vectors: run `medcite ingest --force`"
+            )
+        self.embedder = embedder
+        self.store = Store(directory / "store.sqlite")
+        self.bm25 = BM25Index.load(directory)
+        self.dense = load_dense(directory, settings.dense)
+        self.kinds, self.years = self.store.row_arrays()
+        faiss.omp_set_num_threads(settings.dense.query_threads)
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder) -> "Searcher":
+        directory = IndexLayout(settings.index_dir).current_dir()
+        if directory is None:
+            raise IndexNotReady(f"no index in {settings.index_dir}: run `medcite ingest` first")
+        return cls(directory, embedder, settings)
+
+    @property
+    def size(self) -> int:
+        return self.bm25.size
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _allowed(self, filters: Filters) -> np.ndarray | None:
+        if not filters.active:
+            return None
+        mask = np.ones(self.size, dtype=bool)
+        if filters.kinds:
+            mask &= np.isin(self.kinds, [KINDS.index(k) for k in filters.kinds])
+        if filters.year_from is not None:
+            mask &= self.years >= filters.year_from
+        if filters.year_to is not None:
+            mask &= (self.years <= filters.year_to) & (self.years > 0)
+        return mask
+
+    def check(self, query: str, k: int) -> str:
+        query = query.strip()
+        if not query:
+            raise QueryError("the question is empty")
+        if len(query) > self.settings.max_query_chars:
+            raise QueryError(f"the question is {len(query)} characters; the limit is {self.settings.max_query_chars}")
+        if not 1 <= k <= self.settings.max_k:
+            raise QueryError(f"k must be between 1 and {self.settings.max_k} (got {k})")
+        return query
+
+    def search(self, query: str, k: int = 10, mode: Mode = "hybrid", filters: Filters = Filters()) -> list[Hit]:
+        query = self.check(query, k)
+        allowed = self._allowed(filters)
+        depth = max(k, self.settings.fusion.candidates)
+        bm25_scores = self.bm25.scores(tokenize(query))
+        if allowed is not None:
+            bm25_scores = np.where(allowed, bm25_scores, 0.0).astype(np.float32)
+        vector = self.embedder.embed([query])[0]
+        bm25 = _top(bm25_scores, depth) if mode != "dense" else _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        dense = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        if mode != "bm25":
+            scores, rows = search_dense(self.dense, vector, depth, allowed)
+            dense = _Ranked(rows.astype(np.int64), scores)
+        if mode == "hybrid":
+            fused = fuse((bm25.rows, bm25.scores), (dense.rows, dense.scores), self.settings.fusion)
+        else:
+            single = bm25 if mode == "bm25" else dense
+            fused = dict(zip(single.rows.tolist(), single.scores.tolist()))
+        best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        return self._hits(best, vector, bm25_scores, bm25, dense)
+
+    def _hits(self, best: list[tuple[int, float]], vector: np.ndarray, bm25_scores: np.ndarray, bm25: _Ranked, dense: _Ranked) -> list[Hit]:
+        rows = [row for row, _ in best]
+        if not rows:
+            return []
+        passages = self.store.passages(rows)
+        dense_scores = self.dense.reconstruct_batch(np.asarray(rows, dtype=np.int64)) @ vector
+        bm25_rank = {row: i for i, row in enumerate(bm25.rows.tolist(), start=1)}
+        dense_rank = {row: i for i, row in enumerate(dense.rows.tolist(), start=1)}
+        return [
+            Hit(
+                passage=passages[row],
+                rank=rank,
+                fused=float(score),
+                bm25=float(bm25_scores[row]),
+                dense=float(dense_scores[i]),
+                bm25_rank=bm25_rank.get(row),
+                dense_rank=dense_rank.get(row),
+            )
+            for i, (rank, (row, score)) in enumerate(zip(range(1, len(rows) + 1), best))
+        ]

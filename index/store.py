@@ -1,0 +1,161 @@
+"""SQLite store of sources, documents and chunks; the chunk's row number is its FAISS id and BM25 column."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ingest.models import KINDS, Chunk, Document
+from index.models import Passage
+
+SCHEMA = """
+CREATE TABLE sources (source_id TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL,
+                      format TEXT NOT NULL, sha256 TEXT NOT NULL, documents INTEGER NOT NULL);
+CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source_id TEXT NOT NULL, kind TEXT NOT NULL,
+                        title TEXT, source TEXT, year INTEGER, url TEXT, locator TEXT NOT NULL,
+                        path TEXT NOT NULL, mesh TEXT NOT NULL, text TEXT NOT NULL, blocks TEXT NOT NULL);
+CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
+                     ordinal INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+                     section TEXT, page INTEGER, text TEXT NOT NULL, sentences TEXT NOT NULL);
+CREATE INDEX chunks_doc ON chunks (doc_id);
+CREATE INDEX documents_source ON documents (source_id);
+"""
+
+_PASSAGE_SQL = """
+SELECT c.row, c.chunk_id, c.doc_id, c.text, c.start, c."end", c.section, c.page, c.sentences,
+       d.kind, d.title, d.source, d.year, d.url, d.locator, d.path, d.mesh
+FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
+"""
+
+
+def _passage(row: sqlite3.Row) -> Passage:
+    return Passage(
+        row=row[0], chunk_id=row[1], doc_id=row[2], text=row[3], start=row[4], end=row[5], section=row[6],
+        page=row[7], sentences=[tuple(s) for s in json.loads(row[8])], kind=row[9], title=row[10],
+        source=row[11], year=row[12], url=row[13], locator=row[14], path=row[15], mesh=json.loads(row[16]),
+    )
+
+
+class StoreWriter:
+    """Fills a new store; rows are numbered in insertion order, which is the vector order."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path)
+        self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+        self.rows = 0
+
+    def add_source(self, source_id: str, path: str, kind: str, format: str, sha256: str, documents: int) -> None:
+        self._db.execute("INSERT INTO sources VALUES (?,?,?,?,?,?)", (source_id, path, kind, format, sha256, documents))
+
+    def add_document(self, doc: Document, chunks: Sequence[Chunk]) -> None:
+        blocks = [[b.start, b.end, b.section, b.page] for b in doc.blocks]
+        self._db.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.doc_id, doc.source_id, doc.kind, doc.title, doc.source, doc.year, doc.url, doc.locator,
+             doc.path, json.dumps(list(doc.mesh)), doc.text, json.dumps(blocks)),
+        )
+        self._db.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                (self.rows + i, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.page, c.text,
+                 json.dumps(c.sentences))
+                for i, c in enumerate(chunks)
+            ),
+        )
+        self.rows += len(chunks)
+
+    def copy_sources(self, previous: Path, source_ids: Sequence[str], skip_docs: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Carry unchanged sources over from the previous version, except documents in `skip_docs`.
+
+        Returns the copied documents' ids and their chunk texts in row order (the vector order).
+        """
+        if not source_ids:
+            return [], []
+        self._db.execute("ATTACH DATABASE ? AS old", (str(previous),))
+        try:
+            self._db.execute("CREATE TEMP TABLE keep (source_id TEXT PRIMARY KEY)")
+            self._db.execute("CREATE TEMP TABLE skip (doc_id TEXT PRIMARY KEY)")
+            self._db.executemany("INSERT INTO keep VALUES (?)", ((s,) for s in source_ids))
+            self._db.executemany("INSERT OR IGNORE INTO skip VALUES (?)", ((d,) for d in skip_docs))
+            wanted = "source_id IN (SELECT source_id FROM keep) AND doc_id NOT IN (SELECT doc_id FROM skip)"
+            self._db.execute("INSERT INTO sources SELECT * FROM old.sources WHERE source_id IN (SELECT source_id FROM keep)")
+            self._db.execute(f"INSERT INTO documents SELECT * FROM old.documents WHERE {wanted}")
+            doc_ids = [r[0] for r in self._db.execute(f"SELECT doc_id FROM old.documents WHERE {wanted}")]
+            old_chunks = self._db.execute(
+                f"""SELECT chunk_id, doc_id, ordinal, start, "end", section, page, text, sentences FROM old.chunks
+                    WHERE doc_id IN (SELECT doc_id FROM old.documents WHERE {wanted}) ORDER BY row"""
+            ).fetchall()
+            self._db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+                ((self.rows + i, *values) for i, values in enumerate(old_chunks)),
+            )
+            self.rows += len(old_chunks)
+            self._db.commit()
+        finally:
+            self._db.execute("DROP TABLE IF EXISTS temp.keep")
+            self._db.execute("DROP TABLE IF EXISTS temp.skip")
+            self._db.execute("DETACH DATABASE old")
+        return doc_ids, [values[7] for values in old_chunks]
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
+
+
+class Store:
+    """Read side; opened read-only so a running server can never modify a published version."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def passages(self, rows: Iterable[int]) -> dict[int, Passage]:
+        rows = list(rows)
+        if not rows:
+            return {}
+        marks = ",".join("?" * len(rows))
+        return {p.row: p for p in map(_passage, self._db.execute(f"{_PASSAGE_SQL} WHERE c.row IN ({marks})", rows))}
+
+    def passage(self, chunk_id: str) -> Passage | None:
+        row = self._db.execute(f"{_PASSAGE_SQL} WHERE c.chunk_id = ?", (chunk_id,)).fetchone()
+        return _passage(row) if row else None
+
+    def document(self, doc_id: str) -> dict | None:
+        cursor = self._db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        record = dict(zip([c[0] for c in cursor.description], row))
+        record["mesh"] = json.loads(record["mesh"])
+        record["blocks"] = json.loads(record["blocks"])
+        return record
+
+    def sources(self) -> dict[str, str]:
+        """source id → sha256 of the file it was built from."""
+        return dict(self._db.execute("SELECT source_id, sha256 FROM sources"))
+
+    def row_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per chunk row: kind code (index into KINDS) and year (0 when unknown), for vectorised filters."""
+        kinds, years = [], []
+        for kind, year in self._db.execute(
+            "SELECT d.kind, d.year FROM chunks c JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.row"
+        ):
+            kinds.append(KINDS.index(kind))
+            years.append(year or 0)
+        return np.asarray(kinds, dtype=np.int8), np.asarray(years, dtype=np.int32)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {"documents": {}, "chunks": {}}
+        for kind, n in self._db.execute("SELECT kind, COUNT(*) FROM documents GROUP BY kind"):
+            out["documents"][kind] = n
+        for kind, n in self._db.execute(
+            "SELECT d.kind, COUNT(*) FROM chunks c JOIN documents d ON d.doc_id = c.doc_id GROUP BY d.kind"
+        ):
+            out["chunks"][kind] = n
+        return out
+
+    def close(self) -> None:
+        self._db.close()
