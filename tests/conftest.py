@@ -1,0 +1,66 @@
+"""Shared fixtures: a small real corpus cut from ../shared/data, the real packaged model, one built index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from index.build import build_index  # noqa: E402
+from index.embedding import SentenceTransformerEmbedder  # noqa: E402
+from index.search import Searcher  # noqa: E402
+from ingest.manifest import read_manifest  # noqa: E402
+from medcite.settings import Settings  # noqa: E402
+from tests.utils.corpus import make_mini_corpus  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    data = Settings().data_dir
+    if not (data / "README.md").is_file():
+        pytest.fail(f"the shared corpus is not at {data}; set MEDCITE_DATA_DIR")
+    return data
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    settings = Settings()
+    return SentenceTransformerEmbedder(settings.resolved_model_path(), settings.model_name)
+
+
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the whole session: each distinct chunk is embedded once across all tests."""
+    return tmp_path_factory.mktemp("embedding-cache")
+
+
+@pytest.fixture(scope="session")
+def mini_corpus(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    return make_mini_corpus(shared_data, tmp_path_factory.mktemp("mini-corpus"))
+
+
+def settings_for(data_dir: Path, index_dir: Path, cache_dir: Path, **overrides: object) -> Settings:
+    return Settings(
+        data_dir=data_dir, manifest=data_dir / "manifest.jsonl", index_dir=index_dir, cache_dir=cache_dir, **overrides
+    )
+
+
+@pytest.fixture(scope="session")
+def mini_settings(tmp_path_factory: pytest.TempPathFactory, mini_corpus: Path, embedding_cache: Path, embedder) -> Settings:
+    """The mini corpus built once into a session index (read-only for the tests that use it)."""
+    settings = settings_for(mini_corpus, tmp_path_factory.mktemp("mini-index"), embedding_cache)
+    report = build_index(settings, read_manifest(settings.manifest), lambda: embedder, show_progress=False)
+    assert not report.errors, report.errors
+    return settings
+
+
+@pytest.fixture(scope="session")
+def searcher(mini_settings: Settings, embedder) -> Searcher:
+    searcher = Searcher.open(mini_settings, embedder)
+    yield searcher
+    searcher.close()
