@@ -27,7 +27,9 @@ class SentenceTransformerEmbedder:
         if not Path(path).is_dir():
             raise FileNotFoundError(f"embedding model not found at {path}")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output
         self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
         self.name = name
         self.dimensions = int(self._model.get_embedding_dimension())
