@@ -78,6 +78,7 @@ def build_index(
         current = layout.current_manifest()
         if current and current.corpus_hash == digest and not force:
             report.unchanged, report.version = True, current.version
+            report.errors = [tuple(e) for e in current.skipped]
             report.sources, report.documents, report.chunks = current.sources, current.documents, current.chunks
             report.seconds = time.perf_counter() - started
             return report
@@ -172,7 +173,8 @@ def _build(
 
     now = datetime.now(UTC)
     manifest = IndexManifest(
-        version=f"{now:%Y%m%dT%H%M%S}-{digest[:8]}",
+        # Microseconds: a restore can bring back an earlier corpus hash within the same second.
+        version=f"{now:%Y%m%dT%H%M%S.%f}-{digest[:8]}",
         created_at=now.isoformat(timespec="seconds"),
         model_name=settings.model_name,
         dimensions=vectors.shape[1],
@@ -184,6 +186,7 @@ def _build(
         chunk_settings=settings.chunk.model_dump(),
         bm25_settings=settings.bm25.model_dump(),
         removed=sorted(removed),
+        skipped=report.errors,
     )
     layout.publish(build_dir, manifest)
     report.version = manifest.version

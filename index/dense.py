@@ -17,6 +17,7 @@ def build_dense(vectors: np.ndarray, settings: DenseSettings) -> faiss.Index:
     if settings.index_type == "hnsw":
         index = faiss.IndexHNSWFlat(dimensions, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = max(40, settings.hnsw_m * 2)
+        index.hnsw.efSearch = settings.hnsw_ef_search
     else:
         index = faiss.IndexFlatIP(dimensions)
     if len(vectors):

@@ -81,6 +81,7 @@ class IndexManifest(BaseModel):
     chunk_settings: dict
     bm25_settings: dict
     removed: list[str] = []
+    skipped: list[tuple[str, str]] = []  # (file, reason) for sources that could not be read
 
 
 class QueryError(ValueError):

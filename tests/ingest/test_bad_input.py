@@ -67,6 +67,8 @@ def test_each_bad_source_gets_one_reason_and_good_ones_are_indexed(bad_corpus: P
     assert "no usable abstracts" in reasons["research/broken.jsonl"]
     assert len(report.errors) == 7 and all("\n" not in reason for _, reason in report.errors)
     assert report.sources == 1 and report.documents == 40 and IndexLayout(settings.index_dir).current_dir()
+    again = build_index(settings, read_manifest(settings.manifest), lambda: embedder, show_progress=False)
+    assert again.unchanged and again.errors == report.errors  # an up-to-date index still names what it skipped
 
 
 def test_bad_jsonl_lines_are_skipped_with_line_numbers(tmp_path: Path, mini_corpus: Path, embedding_cache, embedder) -> None:
