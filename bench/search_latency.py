@@ -83,8 +83,8 @@ def main() -> None:
         vectors.append(searcher.embedder.embed([q])[0])
         embed[i] = time.perf_counter() - t
     print(f"  embed question       {percentiles(embed)}")
-    from index.search import _top
     from index.dense import search_dense
+    from index.search import _top
     from index.tokenize import tokenize
 
     bm25, dense = [], []

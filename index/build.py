@@ -13,15 +13,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.manifest import ManifestEntry
-from ingest.pipeline import SourceResult, checksum, read_source
 from index.bm25 import BM25Index
-from index.dense import build_dense, save_dense
+from index.dense import build_dense, save_dense, save_sentence_vectors
 from index.embedding import Embedder, EmbeddingCache, embed_with_cache
 from index.layout import IndexLayout
-from index.models import IndexManifest
+from index.models import INDEX_FORMAT, IndexManifest
 from index.store import Store, StoreWriter
 from index.tokenize import tokenize
+from ingest.manifest import ManifestEntry
+from ingest.pipeline import SourceResult, checksum, read_source
 from medcite.settings import Settings
 
 
@@ -37,6 +37,7 @@ class BuildReport:
     documents: int = 0
     chunks: int = 0
     embedded: int = 0
+    embedded_sentences: int = 0
     reused_sources: int = 0
     removed: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
@@ -47,6 +48,7 @@ class BuildReport:
 def corpus_hash(settings: Settings, checksums: list[SourceResult], removed: set[str]) -> str:
     """Everything that decides the index's content: sources, removals, model and index settings."""
     state = {
+        "format": INDEX_FORMAT,
         "model": settings.model_name,
         "chunk": settings.chunk.model_dump(),
         "bm25": settings.bm25.model_dump(),
@@ -97,6 +99,7 @@ def _reusable(current: IndexManifest | None, settings: Settings, removed: set[st
     return (
         current is not None
         and current.chunk_settings == settings.chunk.model_dump()
+        and current.format == INDEX_FORMAT
         and set(current.removed) <= removed  # an un-removed document must be read again
     )
 
@@ -115,6 +118,7 @@ def _build(
 ) -> BuildReport:
     writer = StoreWriter(build_dir / "store.sqlite")
     texts: list[str] = []
+    sentence_spans: list[list[tuple[int, int]]] = []
     seen_docs: set[str] = set()
     previous_dir = layout.current_dir()
     reuse: list[SourceResult] = []
@@ -123,9 +127,10 @@ def _build(
         old = previous.sources()
         previous.close()
         reuse = [r for r in good if r.entry.id not in removed and old.get(r.entry.id) == r.sha256]
-        doc_ids, reused_texts = writer.copy_sources(previous_dir / "store.sqlite", [r.entry.id for r in reuse], removed)
+        doc_ids, reused = writer.copy_sources(previous_dir / "store.sqlite", [r.entry.id for r in reuse], removed)
         seen_docs.update(doc_ids)
-        texts += reused_texts
+        texts += [text for text, _ in reused]
+        sentence_spans += [spans for _, spans in reused]
         report.reused_sources = len(reuse)
         report.documents += len(doc_ids)
     reused_ids = {r.entry.id for r in reuse}
@@ -151,6 +156,7 @@ def _build(
             chunks = result.chunks[document.doc_id]
             writer.add_document(document, chunks)
             texts += [c.text for c in chunks]
+            sentence_spans += [list(c.sentences) for c in chunks]
             kept += 1
         writer.add_source(result.entry.id, result.entry.path, result.entry.kind, result.entry.format, result.sha256 or "", kept)
         report.documents += kept
@@ -160,14 +166,22 @@ def _build(
 
     if not texts:
         raise BuildError("nothing to index: every source failed or was removed (see the errors)")
+    sentences = [text[a:b] for text, spans in zip(texts, sentence_spans) for a, b in spans]
     cache = EmbeddingCache(settings.embedding_cache_dir)
     try:
-        with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not show_progress) as bar:
+        batch = 8 * settings.embed_batch_size
+        with tqdm(total=len(texts), desc="embedding chunks", unit="chunk", disable=not show_progress) as bar:
             vectors, report.embedded = embed_with_cache(
-                texts, settings.model_name, embedder_factory, cache, batch_size=8 * settings.embed_batch_size, on_progress=bar.update
+                texts, settings.model_name, embedder_factory, cache, batch_size=batch, on_progress=bar.update
+            )
+        # Sentence vectors are computed here, once, so composing an answer never embeds document text.
+        with tqdm(total=len(sentences), desc="embedding sentences", unit="sentence", disable=not show_progress) as bar:
+            sentence_vectors, report.embedded_sentences = embed_with_cache(
+                sentences, settings.model_name, embedder_factory, cache, batch_size=batch, on_progress=bar.update
             )
     finally:
         cache.close()
+    save_sentence_vectors(build_dir, sentence_vectors, [len(spans) for spans in sentence_spans])
     save_dense(build_dense(vectors, settings.dense), build_dir)
     BM25Index.build([tokenize(t) for t in texts], settings.bm25).save(build_dir)
 
@@ -175,6 +189,7 @@ def _build(
     manifest = IndexManifest(
         # Microseconds: a restore can bring back an earlier corpus hash within the same second.
         version=f"{now:%Y%m%dT%H%M%S.%f}-{digest[:8]}",
+        format=INDEX_FORMAT,
         created_at=now.isoformat(timespec="seconds"),
         model_name=settings.model_name,
         dimensions=vectors.shape[1],

@@ -53,3 +53,14 @@ def search_dense(index: faiss.Index, query: np.ndarray, k: int, allowed: np.ndar
     scores, rows = index.search(query, k, params=params)
     keep = rows[0] >= 0
     return scores[0][keep], rows[0][keep]
+
+
+def save_sentence_vectors(directory: Path, vectors: np.ndarray, per_chunk: list[int]) -> None:
+    """Sentence vectors in chunk-row order (float16 halves the size; cosine ranks are unaffected),
+    and the offsets of each chunk's first sentence."""
+    np.save(directory / "sentences.npy", vectors.astype(np.float16))
+    np.save(directory / "sentence-offsets.npy", np.concatenate([[0], np.cumsum(per_chunk)]).astype(np.int64))
+
+
+def load_sentence_vectors(directory: Path) -> tuple[np.ndarray, np.ndarray]:
+    return np.load(directory / "sentences.npy", mmap_mode="r"), np.load(directory / "sentence-offsets.npy")

@@ -11,6 +11,9 @@ from ingest.models import Kind
 
 Mode = Literal["bm25", "dense", "hybrid"]
 
+# Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
+INDEX_FORMAT = 3
+
 
 class IndexNotReady(Exception):
     """The index is missing, unreadable or cannot answer; the message says what to do."""
@@ -40,6 +43,7 @@ class Passage:
     section: str | None
     page: int | None
     sentences: list[tuple[int, int]]
+    grades: dict[int, tuple[str, int]]  # sentence ordinal → (grade, length without the grade label)
     kind: Kind
     title: str | None
     source: str | None
@@ -70,6 +74,7 @@ class Hit:
 
 class IndexManifest(BaseModel):
     version: str
+    format: int = 1
     created_at: str
     model_name: str
     dimensions: int

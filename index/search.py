@@ -8,15 +8,23 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from ingest.models import KINDS
 from index.bm25 import BM25Index
-from index.dense import load_dense, search_dense
+from index.dense import load_dense, load_sentence_vectors, search_dense
 from index.embedding import Embedder
 from index.fusion import fuse
 from index.layout import MANIFEST, IndexLayout
-from index.models import Filters, Hit, IndexManifest, IndexNotReady, Mode, QueryError
+from index.models import (
+    INDEX_FORMAT,
+    Filters,
+    Hit,
+    IndexManifest,
+    IndexNotReady,
+    Mode,
+    QueryError,
+)
 from index.store import Store
 from index.tokenize import tokenize
+from ingest.models import KINDS
 from medcite.settings import Settings
 
 
@@ -44,6 +52,8 @@ class Searcher:
         self.directory = directory
         self.settings = settings
         self.manifest = IndexManifest.model_validate_json((directory / MANIFEST).read_text(encoding="utf-8"))
+        if self.manifest.format != INDEX_FORMAT:
+            raise IndexNotReady(f"index {self.manifest.version} has an older format: run `medcite ingest` to rebuild it")
         if embedder.dimensions != self.manifest.dimensions:
             raise IndexNotReady(
                 f"index was built with {self.manifest.model_name} ({self.manifest.dimensions}-d) but the model "
@@ -54,6 +64,12 @@ class Searcher:
         self.bm25 = BM25Index.load(directory)
         self.dense = load_dense(directory, settings.dense)
         self.kinds, self.years = self.store.row_arrays()
+        self.sentence_vectors, self.sentence_offsets = load_sentence_vectors(directory)
+        graded = self.store.graded_sentences()
+        self._graded_rows = np.asarray([row for row, _ in graded], dtype=np.int64)
+        self._graded_vectors = np.asarray(
+            [self.sentence_vectors[self.sentence_offsets[row] + ordinal] for row, ordinal in graded], dtype=np.float32
+        ).reshape(len(graded), -1)
         faiss.omp_set_num_threads(settings.dense.query_threads)
 
     @classmethod
@@ -66,6 +82,30 @@ class Searcher:
     @property
     def size(self) -> int:
         return self.bm25.size
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.embed([text])[0]
+
+    def sentence_vectors_of(self, row: int) -> np.ndarray:
+        """The vectors of a chunk's sentences, in order (computed at ingest)."""
+        start, end = self.sentence_offsets[row], self.sentence_offsets[row + 1]
+        return np.asarray(self.sentence_vectors[start:end], dtype=np.float32)
+
+    def graded(self, query: str, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Hit]:
+        """Chunks holding the graded recommendations closest to the query: a guideline's bottom lines,
+        which plain passage ranking can miss when the surrounding text says more about the topic."""
+        if not len(self._graded_rows):
+            return []
+        allowed = self._allowed(filters)
+        similarity = self._graded_vectors @ vector
+        best: dict[int, float] = {}
+        for row, score in zip(self._graded_rows.tolist(), similarity.tolist()):
+            if (allowed is None or allowed[row]) and score > best.get(row, -1.0):
+                best[row] = score
+        ranked = sorted(best.items(), key=lambda item: -item[1])[:k]
+        bm25_scores = self.bm25.scores(tokenize(query))
+        none = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        return self._hits(ranked, vector, bm25_scores, none, none)
 
     def close(self) -> None:
         self.store.close()
@@ -92,14 +132,17 @@ class Searcher:
             raise QueryError(f"k must be between 1 and {self.settings.max_k} (got {k})")
         return query
 
-    def search(self, query: str, k: int = 10, mode: Mode = "hybrid", filters: Filters = Filters()) -> list[Hit]:
+    def search(
+        self, query: str, k: int = 10, mode: Mode = "hybrid", filters: Filters = Filters(), vector: np.ndarray | None = None
+    ) -> list[Hit]:
+        """Top-k chunks; `vector` is the query's embedding when the caller already has it."""
         query = self.check(query, k)
         allowed = self._allowed(filters)
         depth = max(k, self.settings.fusion.candidates)
         bm25_scores = self.bm25.scores(tokenize(query))
         if allowed is not None:
             bm25_scores = np.where(allowed, bm25_scores, 0.0).astype(np.float32)
-        vector = self.embedder.embed([query])[0]
+        vector = self.embed_query(query) if vector is None else vector
         bm25 = _top(bm25_scores, depth) if mode != "dense" else _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         dense = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         if mode != "bm25":

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.models import KINDS, Chunk, Document
 from index.models import Passage
+from ingest.models import KINDS, Chunk, Document
 
 SCHEMA = """
 CREATE TABLE sources (source_id TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL,
@@ -20,13 +20,14 @@ CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source_id TEXT NOT NULL, kind T
                         path TEXT NOT NULL, mesh TEXT NOT NULL, text TEXT NOT NULL, blocks TEXT NOT NULL);
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
                      ordinal INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-                     section TEXT, page INTEGER, text TEXT NOT NULL, sentences TEXT NOT NULL);
+                     section TEXT, page INTEGER, text TEXT NOT NULL, sentences TEXT NOT NULL,
+                     grades TEXT NOT NULL);
 CREATE INDEX chunks_doc ON chunks (doc_id);
 CREATE INDEX documents_source ON documents (source_id);
 """
 
 _PASSAGE_SQL = """
-SELECT c.row, c.chunk_id, c.doc_id, c.text, c.start, c."end", c.section, c.page, c.sentences,
+SELECT c.row, c.chunk_id, c.doc_id, c.text, c.start, c."end", c.section, c.page, c.sentences, c.grades,
        d.kind, d.title, d.source, d.year, d.url, d.locator, d.path, d.mesh
 FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
 """
@@ -35,8 +36,9 @@ FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
 def _passage(row: sqlite3.Row) -> Passage:
     return Passage(
         row=row[0], chunk_id=row[1], doc_id=row[2], text=row[3], start=row[4], end=row[5], section=row[6],
-        page=row[7], sentences=[tuple(s) for s in json.loads(row[8])], kind=row[9], title=row[10],
-        source=row[11], year=row[12], url=row[13], locator=row[14], path=row[15], mesh=json.loads(row[16]),
+        page=row[7], sentences=[tuple(s) for s in json.loads(row[8])],
+        grades={ordinal: (grade, length) for ordinal, grade, length in json.loads(row[9])}, kind=row[10],
+        title=row[11], source=row[12], year=row[13], url=row[14], locator=row[15], path=row[16], mesh=json.loads(row[17]),
     )
 
 
@@ -59,19 +61,21 @@ class StoreWriter:
              doc.path, json.dumps(list(doc.mesh)), doc.text, json.dumps(blocks)),
         )
         self._db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 (self.rows + i, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.page, c.text,
-                 json.dumps(c.sentences))
+                 json.dumps(c.sentences), json.dumps(c.grades))
                 for i, c in enumerate(chunks)
             ),
         )
         self.rows += len(chunks)
 
-    def copy_sources(self, previous: Path, source_ids: Sequence[str], skip_docs: Iterable[str]) -> tuple[list[str], list[str]]:
+    def copy_sources(
+        self, previous: Path, source_ids: Sequence[str], skip_docs: Iterable[str]
+    ) -> tuple[list[str], list[tuple[str, list[tuple[int, int]]]]]:
         """Carry unchanged sources over from the previous version, except documents in `skip_docs`.
 
-        Returns the copied documents' ids and their chunk texts in row order (the vector order).
+        Returns the copied documents' ids and their chunks' (text, sentence spans) in row order.
         """
         if not source_ids:
             return [], []
@@ -86,11 +90,11 @@ class StoreWriter:
             self._db.execute(f"INSERT INTO documents SELECT * FROM old.documents WHERE {wanted}")
             doc_ids = [r[0] for r in self._db.execute(f"SELECT doc_id FROM old.documents WHERE {wanted}")]
             old_chunks = self._db.execute(
-                f"""SELECT chunk_id, doc_id, ordinal, start, "end", section, page, text, sentences FROM old.chunks
+                f"""SELECT chunk_id, doc_id, ordinal, start, "end", section, page, text, sentences, grades FROM old.chunks
                     WHERE doc_id IN (SELECT doc_id FROM old.documents WHERE {wanted}) ORDER BY row"""
             ).fetchall()
             self._db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 ((self.rows + i, *values) for i, values in enumerate(old_chunks)),
             )
             self.rows += len(old_chunks)
@@ -99,7 +103,7 @@ class StoreWriter:
             self._db.execute("DROP TABLE IF EXISTS temp.keep")
             self._db.execute("DROP TABLE IF EXISTS temp.skip")
             self._db.execute("DETACH DATABASE old")
-        return doc_ids, [values[7] for values in old_chunks]
+        return doc_ids, [(values[7], [tuple(s) for s in json.loads(values[8])]) for values in old_chunks]
 
     def close(self) -> None:
         self._db.commit()
@@ -132,6 +136,13 @@ class Store:
         record["mesh"] = json.loads(record["mesh"])
         record["blocks"] = json.loads(record["blocks"])
         return record
+
+    def graded_sentences(self) -> list[tuple[int, int]]:
+        """(chunk row, sentence ordinal) of every sentence carrying a grade its guideline states."""
+        found = []
+        for row, grades in self._db.execute("SELECT row, grades FROM chunks WHERE grades != '[]' ORDER BY row"):
+            found += [(row, ordinal) for ordinal, _, _ in json.loads(grades)]
+        return found
 
     def sources(self) -> dict[str, str]:
         """source id → sha256 of the file it was built from."""

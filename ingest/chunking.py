@@ -7,15 +7,21 @@ spans two sections or two PDF pages, so its section label and page number are al
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import groupby
 
 import syntok.segmenter as segmenter
 
+from ingest.grades import find_grade
 from ingest.models import Block, Chunk, Document, chunk_id_for
 from medcite.settings import ChunkSettings
 
 Span = tuple[int, int]
+
+
+_PAREN_STOP = re.compile(r"(?<=\)\.)\s+(?=[A-Z])")
+_CITATION_HEAD = re.compile(r"\((?:\d+(?:[–-]\d+)?,?\s*)+\)[.;]?")
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[Span]:
@@ -25,8 +31,38 @@ def sentence_spans(text: str, offset: int = 0) -> list[Span]:
         for sentence in paragraph:
             tokens = [token for token in sentence if token.value]
             if tokens:
-                spans.append((offset + tokens[0].offset, offset + tokens[-1].offset + len(tokens[-1].value)))
-    return spans
+                spans.append((tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)))
+    spans = [part for span in _reattach_citations(text, spans) for part in _split_after_parenthesis(text, span)]
+    return [(offset + a, offset + b) for a, b in spans]
+
+
+def _split_after_parenthesis(text: str, span: Span) -> Iterator[Span]:
+    """syntok misses "…(220,221). Some patients…": a closing parenthesis, a stop and a capital end a sentence."""
+    start, end = span
+    for match in _PAREN_STOP.finditer(text, start, end):
+        yield start, match.start()
+        start = match.end()
+    yield start, end
+
+
+def _reattach_citations(text: str, spans: list[Span]) -> list[Span]:
+    """syntok breaks "…tapering) (220,221). Some patients…" before the citation; move it back.
+
+    The numeric citation group ends the previous sentence, and what follows it starts the next.
+    """
+    fixed: list[Span] = []
+    for start, end in spans:
+        match = _CITATION_HEAD.match(text, start)
+        if fixed and match and text[fixed[-1][1] : start].isspace() | (fixed[-1][1] == start):
+            fixed[-1] = (fixed[-1][0], match.end())
+            rest = match.end()
+            while rest < end and text[rest].isspace():
+                rest += 1
+            if rest < end:
+                fixed.append((rest, end))
+        else:
+            fixed.append((start, end))
+    return fixed
 
 
 def _split_long(span: Span, text: str, size: int) -> Iterator[Span]:
@@ -61,6 +97,15 @@ def _pack(spans: list[Span], settings: ChunkSettings) -> Iterator[list[Span]]:
         yield current
 
 
+def _grades(text: str, sentences: tuple[Span, ...]) -> tuple[tuple[int, str, int], ...]:
+    found = []
+    for ordinal, (start, end) in enumerate(sentences):
+        grade = find_grade(text[start:end])
+        if grade:
+            found.append((ordinal, grade[0], grade[1]))
+    return tuple(found)
+
+
 def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: set[str] = set()
@@ -80,6 +125,8 @@ def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
             if chunk_id in seen:  # repeated boilerplate paragraphs within one document
                 continue
             seen.add(chunk_id)
+            sentences = tuple((a - start, b - start) for a, b in packed)
+            grades = _grades(chunk_text, sentences) if document.kind == "guideline" else ()
             chunks.append(
                 Chunk(
                     chunk_id=chunk_id,
@@ -90,7 +137,8 @@ def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
                     text=chunk_text,
                     section=section,
                     page=page,
-                    sentences=tuple((a - start, b - start) for a, b in packed),
+                    sentences=sentences,
+                    grades=grades,
                 )
             )
     return chunks

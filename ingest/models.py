@@ -53,6 +53,8 @@ class Chunk:
     page: int | None
     # Sentence spans relative to the chunk text, found once at ingest so answers need not re-split.
     sentences: tuple[tuple[int, int], ...] = ()
+    # (sentence ordinal, grade the guideline states, sentence length without the grade label)
+    grades: tuple[tuple[int, str, int], ...] = ()
 
 
 def chunk_id_for(doc_id: str, text: str) -> str:

@@ -48,6 +48,19 @@ class FusionSettings(BaseModel):
     candidates: int = Field(100, ge=1, le=2000, description="Hits taken from each retriever before fusion.")
 
 
+class QASettings(BaseModel):
+    candidates: int = Field(16, ge=2, le=100, description="Passages retrieved per kind of source (more than an answer cites).")
+    min_relevance: float = Field(0.5, ge=0, le=1, description="A statement scoring below this is not used.")
+    min_similarity: float = Field(0.45, ge=0, le=1, description="Nor one whose meaning is further than this from the question.")
+    lead: int = Field(2, ge=1, le=3, description="Statements in the guideline lead paragraph.")
+    guideline_points: int = Field(4, ge=0, le=10)
+    research_points: int = Field(8, ge=0, le=16)
+    research_groups: int = Field(4, ge=1, le=6, description="Most topical sub-headings under From the Research.")
+    reference_points: int = Field(3, ge=0, le=8)
+    mmr_lambda: float = Field(0.7, ge=0, le=1, description="Relevance vs novelty when picking statements (MMR).")
+    duplicate_similarity: float = Field(0.9, ge=0.5, le=1, description="Statements this similar are merged.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCITE_", env_nested_delimiter="__", extra="ignore")
 
@@ -63,6 +76,8 @@ class Settings(BaseSettings):
     bm25: BM25Settings = BM25Settings()
     dense: DenseSettings = DenseSettings()
     fusion: FusionSettings = FusionSettings()
+    qa: QASettings = QASettings()
+    state_dir: Path = Field(PROJECT_ROOT / "var" / "state", description="Conversations and review data (not in index versions).")
     max_query_chars: int = Field(2000, ge=10, description="Longer questions are refused, not truncated.")
     max_k: int = Field(200, ge=1, description="Largest number of hits a search may ask for.")
 

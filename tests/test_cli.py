@@ -46,7 +46,7 @@ def test_stats(run) -> None:
 
 def test_ingest_again_is_up_to_date(run) -> None:
     result = run("ingest", "-q")
-    assert result.exit_code == 0 and "index is up to date" in result.output and "0 chunks embedded" in result.output
+    assert result.exit_code == 0 and "index is up to date" in result.output and "0 chunks and 0 sentences embedded" in result.output
 
 
 @pytest.mark.parametrize(

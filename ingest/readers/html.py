@@ -14,7 +14,16 @@ from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError, TextBuilder, clean_text
-from ingest.readers.html_meta import decode_html, fix_mojibake, inline_text, journal_of, meta_tags, node_string, title_of, year_of
+from ingest.readers.html_meta import (
+    decode_html,
+    fix_mojibake,
+    inline_text,
+    journal_of,
+    meta_tags,
+    node_string,
+    title_of,
+    year_of,
+)
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _PSEUDO_LEVEL = 7  # old MMWR subheadings are bold paragraphs; they rank below every real heading

@@ -11,8 +11,8 @@ import index.build
 from index.build import build_index
 from index.layout import IndexLayout
 from index.search import Searcher
-from ingest.manifest import read_manifest, write_manifest
 from ingest.catalog import scan
+from ingest.manifest import read_manifest, write_manifest
 from tests.conftest import settings_for
 
 

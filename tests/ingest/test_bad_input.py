@@ -26,7 +26,7 @@ def bad_corpus(tmp_path: Path, mini_corpus: Path) -> Path:
     (data / "guidelines").mkdir()
     shutil.copyfile(mini_corpus / "research/abstracts.jsonl", data / "research/good.jsonl")
     (data / "guidelines/corrupt.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis is not a pdf\n")
-    write_pdf_pages(mini_corpus / "guidelines/opioids-first-pages.pdf", data / "guidelines/plain.pdf", 2)
+    write_pdf_pages(mini_corpus / "guidelines/opioids-first-pages.pdf", data / "guidelines/plain.pdf", [0, 1])
     writer = pypdf.PdfWriter(clone_from=data / "guidelines/plain.pdf")
     writer.encrypt(user_password="secret", owner_password="owner")
     with (data / "guidelines/encrypted.pdf").open("wb") as handle:

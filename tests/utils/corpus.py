@@ -13,7 +13,8 @@ from ingest.catalog import scan
 from ingest.manifest import write_manifest
 
 OPIOID_PDF = "guidelines/cdc-opioid-prescribing-guideline-2022-rr7103a1.pdf"
-PDF_PAGES = 8
+# The first pages (summary, introduction) and the two pages listing the graded recommendations.
+PDF_PAGES = [*range(8), 12, 13]
 ABSTRACTS = 40
 JATS = "research/pmc/pone.0000217.nxml"
 GUIDELINE_HTML = "guidelines/mmwr_preview_mmwrhtml_mm5650a4.htm"
@@ -24,11 +25,11 @@ MEDQUAD = [
 ]
 
 
-def write_pdf_pages(source: Path, target: Path, pages: int) -> None:
+def write_pdf_pages(source: Path, target: Path, pages: list[int]) -> None:
     reader = pypdf.PdfReader(source)
     writer = pypdf.PdfWriter()
-    for page in reader.pages[:pages]:
-        writer.add_page(page)
+    for number in pages:
+        writer.add_page(reader.pages[number])
     writer.add_metadata({k: v for k, v in (reader.metadata or {}).items() if isinstance(v, str)})
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as handle:

@@ -1,0 +1,55 @@
+"""`medcite` command line. Domain errors become one `error: …` line and a non-zero exit, here at the edge."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from medcite.cli import ask, corpus, search
+from medcite.cli.common import State
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="medcite: answers for clinicians from guidelines and research.")
+
+
+@app.callback()
+def main_options(
+    data_dir: Annotated[Optional[Path], typer.Option(help="Corpus data directory (default ../shared/data).")] = None,
+    index_dir: Annotated[Optional[Path], typer.Option(help="Index directory (default var/index).")] = None,
+    manifest: Annotated[Optional[Path], typer.Option(help="Corpus manifest (default corpus/manifest.jsonl).")] = None,
+) -> None:
+    State.overrides = {
+        k: v.resolve() for k, v in {"data_dir": data_dir, "index_dir": index_dir, "manifest": manifest}.items() if v is not None
+    }
+
+
+
+app.command()(corpus.ingest)
+app.command()(search.search)
+app.command()(ask.ask)
+app.command()(ask.chat)
+app.command()(corpus.stats)
+app.command()(corpus.remove)
+app.command()(corpus.manifest)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Serve the web page and API."""
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(State.settings()), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,86 @@
+"""`medcite ask` and `medcite chat`: composed, cited answers in the terminal."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ingest.models import KINDS
+from medcite.cli.common import State, fail
+
+Kinds = Annotated[Optional[list[str]], typer.Option("--kind", help="Only this kind of source; repeatable.")]
+AudienceOption = Annotated[str, typer.Option(help="clinician (default) or patient: plainer statements, reference pages first.")]
+
+
+def _service():
+    from index.models import IndexNotReady
+    from medcite.services import answer_service
+
+    try:
+        return answer_service(State.settings())
+    except (IndexNotReady, FileNotFoundError) as exc:
+        fail(str(exc))
+
+
+def _filters(kind: list[str] | None):
+    from index.models import Filters
+
+    for value in kind or []:
+        if value not in KINDS:
+            fail(f"--kind must be one of {', '.join(KINDS)} (got {value!r})", 2)
+    return Filters(kinds=tuple(kind or ()))  # type: ignore[arg-type]
+
+
+def _check_audience(audience: str) -> None:
+    if audience not in ("clinician", "patient"):
+        fail(f"--audience must be clinician or patient (got {audience!r})", 2)
+
+
+def ask(
+    question: Annotated[str, typer.Argument(help="The clinical question.")],
+    json_output: Annotated[bool, typer.Option("--json", help="The answer as JSON (the API's format).")] = False,
+    kind: Kinds = None,
+    audience: AudienceOption = "clinician",
+    conversation: Annotated[Optional[str], typer.Option(help="Continue this conversation id (a follow-up).")] = None,
+) -> None:
+    """Answer a question from the index: guidelines first, then research, every sentence cited."""
+    from index.models import QueryError
+    from qa.conversations import UnknownConversation
+    from qa.render import to_markdown
+
+    _check_audience(audience)
+    filters = _filters(kind)
+    service = _service()
+    try:
+        answer = service.ask(question, conversation_id=conversation, filters=filters, audience=audience)  # type: ignore[arg-type]
+    except (QueryError, UnknownConversation) as exc:
+        fail(str(exc))
+    typer.echo(answer.model_dump_json(indent=2) if json_output else to_markdown(answer))
+    if not json_output:
+        typer.secho(f"conversation {answer.conversation_id} · follow up with --conversation {answer.conversation_id}", dim=True)
+
+
+def chat(kind: Kinds = None, audience: AudienceOption = "clinician") -> None:
+    """An interactive conversation: each question may follow up on the last. Empty line or Ctrl-D ends it."""
+    from index.models import QueryError
+    from qa.render import to_markdown
+
+    _check_audience(audience)
+    filters = _filters(kind)
+    service = _service()
+    conversation: str | None = None
+    while True:
+        try:
+            question = input("\nquestion> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question:
+            break
+        try:
+            answer = service.ask(question, conversation_id=conversation, filters=filters, audience=audience)  # type: ignore[arg-type]
+        except QueryError as exc:
+            typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+            continue
+        conversation = answer.conversation_id
+        typer.echo(to_markdown(answer))

@@ -1,0 +1,46 @@
+"""`medcite search`: ranked passages with every score and their provenance."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Annotated, Optional
+
+import typer
+
+from ingest.models import KINDS
+from medcite.cli.common import State, fail
+
+
+def search(
+    question: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("-k", help="Number of hits.")] = 10,
+    mode: Annotated[str, typer.Option(help="bm25 | dense | hybrid")] = "hybrid",
+    kind: Annotated[Optional[list[str]], typer.Option(help="Only this kind (guideline, research, reference); repeatable.")] = None,
+    year_from: Annotated[Optional[int], typer.Option(help="Only documents from this year on.")] = None,
+    year_to: Annotated[Optional[int], typer.Option(help="Only documents up to this year.")] = None,
+) -> None:
+    """Ranked passages with their fused, BM25 and dense scores and where each came from."""
+    from index.models import Filters, IndexNotReady, QueryError
+    from medcite.services import open_searcher
+
+    if mode not in ("bm25", "dense", "hybrid"):
+        fail(f"--mode must be bm25, dense or hybrid (got {mode!r})", 2)
+    for value in kind or []:
+        if value not in KINDS:
+            fail(f"--kind must be one of {', '.join(KINDS)} (got {value!r})", 2)
+    settings = State.settings()
+    try:
+        searcher = open_searcher(settings)
+        hits = searcher.search(question, k=k, mode=mode, filters=Filters(tuple(kind or ()), year_from, year_to))  # type: ignore[arg-type]
+    except (IndexNotReady, QueryError, FileNotFoundError) as exc:
+        fail(str(exc))
+    if not hits:
+        typer.echo("no passages matched")
+    for hit in hits:
+        p = hit.passage
+        ranks = f"bm25 #{hit.bm25_rank or '-'} {hit.bm25:.2f} · dense #{hit.dense_rank or '-'} {hit.dense:.3f}"
+        typer.secho(f"{hit.rank:>2}. [{p.kind}] {p.title or p.doc_id}", bold=True)
+        origin = ", ".join(str(x) for x in (p.source, p.year) if x)
+        typer.echo(f"    {origin + ' · ' if origin else ''}{p.citation_locator}" + (f" · {p.section}" if p.section else ""))
+        typer.echo(f"    fused {hit.fused:.4f} · {ranks}")
+        typer.echo(textwrap.indent(textwrap.fill(textwrap.shorten(p.text, 300), 96), "    "))

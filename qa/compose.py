@@ -1,0 +1,137 @@
+"""Statements chosen per section → the answer of ../shared/answer-format.md, with references by first use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from index.models import Hit, Passage
+from medcite.settings import QASettings
+from qa.models import (
+    Answer,
+    Audience,
+    Evidence,
+    EvidenceScores,
+    GuidelineSection,
+    Reference,
+    ResearchGroup,
+    ResearchSection,
+    Review,
+    Statement,
+)
+from qa.select import Chosen, choose
+from qa.statements import Candidate
+from qa.topics import group_statements, pretty
+
+NO_GUIDELINE = "No guideline in the index addresses this question."
+NO_RESEARCH = "No research in the index addresses this question."
+
+
+class _References:
+    """Numbers sources in order of first use; one reference per document (per page for PDFs)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Reference] = {}
+
+    def number(self, passage: Passage) -> int:
+        key = passage.citation_locator
+        if key not in self.items:
+            self.items[key] = Reference(
+                number=len(self.items) + 1, kind=passage.kind, title=passage.title, source=passage.source,
+                year=passage.year, doc_id=passage.doc_id, locator=key, url=passage.url,
+            )
+        return self.items[key].number
+
+
+def _statement(chosen: Chosen, references: _References) -> Statement:
+    main = chosen.main
+    refs = [references.number(main.hit.passage)]
+    for duplicate in chosen.duplicates:
+        number = references.number(duplicate.hit.passage)
+        if number not in refs:
+            refs.append(number)
+    return Statement(
+        text=main.text, refs=refs, chunk_id=main.hit.passage.chunk_id, span=main.span, grade=main.grade,
+        doc_id=main.hit.passage.doc_id, score=round(main.score, 4),
+    )
+
+
+def _pool(candidates: Iterable[Candidate], kind: str) -> list[Candidate]:
+    return [c for c in candidates if c.kind == kind]
+
+
+def _reference_groups(chosen: list[Chosen]) -> list[tuple[str, list[Chosen]]]:
+    """Reference pages group under their own titles ("Adult Acute Lymphoblastic Leukemia")."""
+    groups: dict[str, list[Chosen]] = {}
+    for c in chosen:
+        title = c.main.hit.passage.title or c.main.hit.passage.doc_id
+        groups.setdefault(pretty(title) if title.islower() else title, []).append(c)
+    return list(groups.items())
+
+
+def compose(
+    question: str,
+    understood_as: str,
+    hits: list[Hit],
+    candidates: list[Candidate],
+    settings: QASettings,
+    index_version: str,
+    audience: Audience = "clinician",
+    conversation_id: str | None = None,
+) -> Answer:
+    pick = lambda pool, limit: choose(  # noqa: E731
+        pool, limit, settings.min_relevance, settings.mmr_lambda, settings.duplicate_similarity
+    )
+    patient = audience == "patient"
+    guideline = pick(_pool(candidates, "guideline"), settings.lead + settings.guideline_points)
+    # Lead with the guideline's own graded recommendation when one is among the chosen statements.
+    guideline.sort(key=lambda c: c.main.grade is None)
+    research = pick(_pool(candidates, "research"), settings.research_points // 2 if patient else settings.research_points)
+    reference = pick(_pool(candidates, "reference"), settings.reference_points * (2 if patient else 1))
+
+    references = _References()
+    lead = [_statement(c, references) for c in guideline[: settings.lead]]
+    points = [_statement(c, references) for c in guideline[settings.lead :]]
+    research_groups = [
+        ResearchGroup(heading=heading, points=[_statement(c, references) for c in group])
+        for heading, group in group_statements(research, settings.research_groups, understood_as)
+    ]
+    reference_groups = [
+        ResearchGroup(heading=heading, points=[_statement(c, references) for c in group])
+        for heading, group in _reference_groups(reference)
+    ]
+    cited = {s.chunk_id for s in lead + points} | {
+        s.chunk_id for g in research_groups + reference_groups for s in g.points
+    }
+    cited |= {d.hit.passage.chunk_id for c in guideline + research + reference for d in c.duplicates}
+    abstained = not (lead or research_groups or reference_groups)
+    return Answer(
+        question=question,
+        understood_as=understood_as,
+        conversation_id=conversation_id,
+        audience=audience,
+        abstained=abstained,
+        guidelines=GuidelineSection(lead=lead, points=points, note=None if lead else NO_GUIDELINE),
+        research=ResearchSection(sections=research_groups, note=None if research_groups else NO_RESEARCH),
+        reference_pages=ResearchSection(sections=reference_groups),
+        references=sorted(references.items.values(), key=lambda r: r.number),
+        # Per-kind retrieval ranks are not comparable across kinds; meaning is, so editors see the closest first.
+        evidence=[
+            _evidence(hit, rank, hit.passage.chunk_id in cited)
+            for rank, hit in enumerate(sorted(hits, key=lambda h: -h.dense), start=1)
+        ],
+        review=Review(updated_at=datetime.now(UTC).isoformat(timespec="seconds")),
+        index_version=index_version,
+    )
+
+
+def _evidence(hit: Hit, rank: int, cited: bool) -> Evidence:
+    p = hit.passage
+    return Evidence(
+        chunk_id=p.chunk_id, doc_id=p.doc_id, kind=p.kind, title=p.title, locator=p.citation_locator, text=p.text,
+        rank=rank, cited=cited,
+        scores=EvidenceScores(
+            bm25=round(hit.bm25, 4), dense=round(hit.dense, 4), fused=round(hit.fused, 6),
+            bm25_rank=hit.bm25_rank, dense_rank=hit.dense_rank,
+        ),
+    )

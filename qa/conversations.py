@@ -1,0 +1,142 @@
+"""Conversation turns in SQLite, so that a follow-up can be resolved against what the earlier questions meant."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Self
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS turns (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id),
+    number INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    understood_as TEXT NOT NULL,
+    answer_json TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, number)
+);
+"""
+
+
+class UnknownConversation(KeyError):
+    """A conversation id this store never issued (a KeyError, so callers can answer 404)."""
+
+    def __str__(self) -> str:  # KeyError's str() is the repr of its argument; the message reads better plain
+        return str(self.args[0]) if self.args else "unknown conversation"
+
+
+@dataclass(frozen=True)
+class Turn:
+    number: int
+    question: str
+    understood_as: str
+    answer_json: str
+    created_at: str  # ISO-8601, UTC
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class ConversationStore:
+    """One SQLite file shared by the app's threads; other processes may open the same file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are begun explicitly, IMMEDIATE so that the turn number read and the
+        # insert happen under the write lock even when another process writes the same file.
+        self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        self._lock = threading.Lock()  # one connection, many threads: statements and transactions must not interleave
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+        try:
+            with self._write() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise RuntimeError(f"{self.path} has conversation schema {version}; this knows {SCHEMA_VERSION}")
+                for statement in filter(str.strip, SCHEMA.split(";")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            self._conn.close()  # a refused file is not left open
+            raise
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed whole, or rolled back whole when anything in it raises."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:  # also after a failed COMMIT, so the next BEGIN is not refused
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    def new(self) -> str:
+        with self._write() as conn:
+            while True:  # a 48-bit id collides only in theory, but a collision must not raise
+                conversation_id = "c_" + secrets.token_hex(6)
+                if not self._exists(conn, conversation_id):
+                    conn.execute("INSERT INTO conversations (id, created_at) VALUES (?, ?)", (conversation_id, _now()))
+                    return conversation_id
+
+    def add_turn(self, conversation_id: str, question: str, understood_as: str, answer_json: str) -> int:
+        """Append a turn and return its number, counted from 1 within the conversation."""
+        with self._write() as conn:
+            if not self._exists(conn, conversation_id):
+                raise UnknownConversation(f"unknown conversation {conversation_id!r}; start a new one")
+            (number,) = conn.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM turns WHERE conversation_id = ?", (conversation_id,)
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO turns (conversation_id, number, question, understood_as, answer_json, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (conversation_id, number, question, understood_as, answer_json, _now()),
+            )
+            return number
+
+    def turns(self, conversation_id: str) -> list[Turn]:
+        with self._lock:
+            if not self._exists(self._conn, conversation_id):
+                raise UnknownConversation(f"unknown conversation {conversation_id!r}; start a new one")
+            rows = self._conn.execute(
+                "SELECT number, question, understood_as, answer_json, created_at FROM turns"
+                " WHERE conversation_id = ? ORDER BY number",
+                (conversation_id,),
+            ).fetchall()
+        return [Turn(*row) for row in rows]
+
+    def history(self, conversation_id: str) -> list[str]:
+        """The understood-as questions, oldest first: what follow-up resolution needs."""
+        return [turn.understood_as for turn in self.turns(conversation_id)]
+
+    def exists(self, conversation_id: str) -> bool:
+        with self._lock:
+            return self._exists(self._conn, conversation_id)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @staticmethod
+    def _exists(conn: sqlite3.Connection, conversation_id: str) -> bool:
+        return conn.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is not None

@@ -1,0 +1,199 @@
+"""Resolve a follow-up against the conversation: hybrid retrieval only finds what the query names ("what dose?" alone
+matches every dosing table) and the answer shows the resolved text, so it carries the topic and reads naturally."""
+
+from __future__ import annotations
+
+import re
+from itertools import takewhile
+from typing import NamedTuple
+
+MAX_CHARS = 2000
+_SLOT = "\x00"  # where the topic goes in a template, so that only the topic is cut when the result is too long
+_W = str.split  # word lists below are written as one string each
+
+WH = frozenset(_W("what which how when why who whom whose where what's how's"))
+AUX = frozenset(_W("is are was were be been do does did should can could would will must might may shall has have"))
+PRONOUNS = frozenset(_W("i me my we us our you your one it it's its they them their this that these those such there"))
+CONTEXT = frozenset(_W("in during with without among after before on under over if while versus vs compared or"))
+QUALIFIERS = CONTEXT | {"for"}  # a fragment led by one qualifies the last question: "in children?"
+PREPS = QUALIFIERS | frozenset(_W("of to at by about from into between than as per and but also so the a an any no"))
+POPULATION = frozenset(_W("children child people infants infant neonates newborns babies adolescents teenagers teens "
+                          "adults adult elderly older younger women men pregnancy pregnant breastfeeding patients"))
+PROPERTY = frozenset(_W("effect effects reactions events contraindications interactions risk risks benefits causes "
+                        "prognosis complications symptoms signs duration efficacy safety diagnosis prevention "
+                        "indications"))
+FOR_ASPECT = frozenset(_W("dose doses dosage dosing treatment treatments therapy management test tests testing "
+                          "screening monitoring alternatives options guidelines recommendations evidence regimen"))
+ASPECT = PROPERTY | FOR_ASPECT | {"side-effects"}  # a property ("side effects of X") or done for it ("dose for X")
+REFERENT = frozenset(_W("drug drugs medication medications medicine condition disease disorder illness infection"))
+PREDICATE = frozenset(_W("safe effective recommended indicated contraindicated necessary needed required ok"))
+VERBS = frozenset(_W("treat manage use give given take taken start stop stopped continue switch avoid prevent test "
+                     "screen diagnose monitor dose prescribe taper titrate adjust repeat refer check measure reduce "
+                     "increase change need help work affect apply last happen recommend consider do get make cause"))
+GENERIC = WH | AUX | PRONOUNS | PREPS | POPULATION | ASPECT | PREDICATE | VERBS | frozenset(_W(
+    "long often much many more most less usually best good first next still ever main important usual typical "
+    "standard appropriate initial maximum daily else again then now soon fast time times day days week weeks month "
+    "months year years long-term first-line second-line higher lower high low way ways course role side adverse "
+    "common serious okay"))
+OPENERS = WH | AUX | frozenset(_W("tell explain describe list please give define compare any i"))
+FOLLOWERS = AUX | PREPS | PREDICATE | VERBS | {"'s"}  # words after "this"/"that" when it stands for a noun
+DUMMY_IT = frozenset(_W("possible necessary advisable reasonable true worth important known likely"))
+
+_AUX = r"(?:is|are|was|were|do|does|did|should|can|could|would|will|must|might|may)"
+_CONNECTIVE = re.compile(r"^(and what about|and how about|what about|how about|and what if|what if|and also|and|also|"
+                         r"but|plus)(?:[\s,]+|$)", re.I)
+_OPENER = re.compile(r"^(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:(?:tell me|explain|describe|list|outline|"
+                     r"give me|i (?:want|would like|need) to know)(?:\s+about)?\s+)?(?:(?:(?:what|which|how|when|why|"
+                     rf"who|where)(?:'s|\s+{_AUX})?|(?P<yesno>{_AUX})(?:\s+there)?)(?:\s+(?:i|we|you|one))?\s+)?", re.I)
+# Scaffolding in front of the clinical content: "the recommended approach to", "a role for", "(how) to manage".
+_META = re.compile(r"^(?:(?:(?:the|a|an)\s+)?(?:(?:current|best|recommended|preferred|usual|standard|general|latest|"
+                   r"appropriate|optimal|right|correct|proper)\s+)*(?:approach(?:es)?|advice|recommendations?|guidance|"
+                   r"guidelines?|evidence|role|ways?|strateg(?:y|ies)|options?|protocol|consensus|data)\s+(?:to|for|on|"
+                   r"of|in|regarding|about|around)\s+|(?:(?:manag|treat|handl|approach|deal)\w*(?:\s+with)?|causes|"
+                   r"increases|reduces|prevents|affects|to)\s+)+", re.I)
+_PASSIVE = re.compile(r"\b(?:be|been|get)\s+\w+(?:ed|en)\b", re.I)
+_PRED = re.compile(r"\b(?:" + "|".join(sorted(PREDICATE)) + r")\b", re.I)
+# A property of the subject ("the side effects of metformin"): a later "it" means the subject, "they" the property.
+_PROPERTY = re.compile(r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximum|starting|serious)\s+)*((?:side|"
+                       rf"adverse)[\s-])?({'|'.join(PROPERTY | {'dose', 'doses', 'dosage', 'dosing'})})\s+(?:of|for|"
+                       r"with|from)\s+(.+)$", re.I)
+_REGARDING = re.compile(r"\(regarding (.+)\)\s*$", re.I)
+
+
+class Topic(NamedTuple):
+    full: str  # the previous question's clinical content, e.g. "the side effects of metformin"
+    core: str  # its subject, e.g. "metformin"
+    plural: bool  # a plural property was stripped, which a later "they" refers to
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split()).lstrip(".,;:-–— ").rstrip("?.!,;: ")
+    return text[:1].upper() + text[1:]
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:  # tokens, and each lower-cased without its punctuation
+    tokens = [t for t in text.split() if re.search(r"\w", t)]
+    return tokens, [re.sub(r"^[^\w']+|[^\w']+$", "", t.lower().replace("’", "'")) for t in tokens]
+
+
+def _generic(word: str) -> bool:
+    stems = [word[: len(word) - len(s)] for s in ("", "s", "es", "ed", "d", "ing") if word.endswith(s)]
+    return any(s in GENERIC or s + "e" in GENERIC for s in stems if s == word or len(s) > 2)
+
+
+def _head_generic(words: list[str], splitters: frozenset[str]) -> bool:
+    """True when all before the first qualifying preposition is generic, i.e. the question names no subject."""
+    return all(_generic(word) for word in takewhile(lambda word: word not in splitters, words))
+
+
+def _lower_first(text: str) -> str:  # "Metformin" mid-sentence is "metformin", but "CKD" stays
+    return text[:1].lower() + text[1:] if text[:1].isupper() and text.split(" ", 1)[0][1:].islower() else text
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "sis", "us"))
+
+
+def _find_anaphora(cores: list[str]) -> tuple[int, int, str] | None:
+    """(start, end, kind) of the first reference to an earlier subject; kind: pron, poss or mark (left in place)."""
+    for i, word in enumerate(cores):
+        nxt, after = (cores[i + 1: i + 3] + [None, None])[:2]
+        kind, end = "poss" if word in ("its", "their") else "", i + 1
+        if word in ("it", "it's", "they", "them"):
+            kind = "mark" if word == "it" and nxt in DUMMY_IT and after in ("to", "that") else "pron"
+        elif word in ("this", "that", "these", "those", "the") and nxt in REFERENT and (not after or _generic(after)):
+            kind, end = "pron", i + 2
+        elif word == "such" or (word in ("this", "these", "those") and nxt and nxt not in FOLLOWERS | ASPECT):
+            kind = "mark" if nxt else ""
+        elif word in ("this", "that", "these", "those"):  # but "that" before a noun is a conjunction or relative
+            kind = "poss" if nxt in ASPECT else "pron" if not nxt or nxt in FOLLOWERS else ""
+        if kind:  # a subject named before the pronoun is what it refers to: the question stands on its own
+            return None if any(not _generic(c) for c in cores[:i]) else (i, end, kind)
+    return None
+
+
+def is_followup(question: str) -> bool:
+    """A connective, a pronoun for an earlier subject, or a short question or fragment that names no subject."""
+    words = _split(text := _clean(question))[1]
+    if not words or _CONNECTIVE.match(text):
+        return bool(words)
+    found = _find_anaphora(words)
+    if found and (found[2] != "mark" or sum(not _generic(w) for w in words) <= 1):
+        return True
+    if words[0] in OPENERS:  # "what dose in CKD?" could be a new question: only one with no subject at all is not
+        return len(words) <= 8 and all(map(_generic, words))
+    return len(words) <= 10 and _head_generic(words, QUALIFIERS)
+
+
+def topic_of(question: str) -> Topic:
+    """Strip the interrogative and generic scaffolding off a question, keeping its clinical content."""
+    prev = _clean(question)
+    text = (regarding.group(1) if (regarding := _REGARDING.search(prev)) else prev)
+    opener = _OPENER.match(text)  # matches always; "Is metformin safe in pregnancy" is about metformin in pregnancy
+    text = _PRED.sub(" ", text[opener.end():]) if opener.group("yesno") else text[opener.end():]
+    text = " ".join(_PASSIVE.sub(" ", _META.sub("", text)).split()) or prev
+    text = _lower_first(text) if prev.startswith(text) else text  # a sentence-initial capital is not the topic's
+    prop = _PROPERTY.match(text)
+    return Topic(text, prop.group(3), _plural(prop.group(2).lower())) if prop else Topic(text, text, False)
+
+
+def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
+    """(template, topic text) for a follow-up that names no subject of its own or refers to one by a pronoun."""
+    def join(aspect: str, subject: str) -> str:  # "dose for tapering opioids", not "dose of tapering opioids"
+        return f"{'for' if aspect in FOR_ASPECT or subject.split(' ', 1)[0].lower().endswith('ing') else 'of'} {_SLOT}"
+
+    tokens, cores = _split(text)
+    if (found := _find_anaphora(cores)) and found[2] != "mark":  # a "mark" stays and the topic is appended
+        start, end, kind = found
+        plural = cores[start] in ("they", "them", "their", "these", "those") and topic.plural
+        subject = topic.full if plural else topic.core
+        new = f"{_SLOT} is" if cores[start] == "it's" else _SLOT
+        if kind == "poss":  # "its side effects" -> "the side effects of metformin"
+            end, last = start + 1, None
+            while end < len(cores) and cores[end] not in AUX | PREPS | WH | PRONOUNS:
+                last, end = (end if cores[end] in ASPECT else last), end + 1
+            end = last + 1 if last is not None else end
+            phrase = " ".join(tokens[start + 1:end]).rstrip("?.!,;:")
+            new = f"the {phrase} {join(cores[end - 1], subject)}" if phrase else f"{_SLOT}'s"
+        tail = re.search(r"[^\w']*$", tokens[end - 1]).group()  # punctuation stays after the swapped words
+        return lead + " ".join(tokens[:start] + [new + tail] + tokens[end:]), subject
+    # No pronoun: attach the subject to the first aspect noun ("what dose in CKD" -> "what dose of X in CKD").
+    for i, word in enumerate(cores if _head_generic(cores, CONTEXT) else []):
+        if word in ASPECT and (i + 1 == len(cores) or cores[i + 1] not in ("of", "for", "about")):
+            tail = re.search(r"[^\w']*$", tokens[i]).group()
+            tokens[i] = f"{tokens[i][:len(tokens[i]) - len(tail)]} {join(word, topic.core)}{tail}"
+            out = " ".join(tokens)
+            if not lead and cores[0] not in OPENERS | PREPS:  # a bare "side effects?" reads better as a question
+                out = f"What {'are' if _plural(word) else 'is'} the {_lower_first(out)}"
+            return lead + out, topic.core
+    return f"{lead}{text} (regarding {_SLOT})", topic.full
+
+
+def _fit(template: str, topic: str) -> str:
+    out = _clean(template.replace(_SLOT, topic)) + "?"
+    if len(out) > MAX_CHARS:  # cut the topic by the overflow, so that the follow-up's own words survive
+        out = _clean(template.replace(_SLOT, topic[: max(0, len(topic) - (len(out) - MAX_CHARS) - 1)] + "…")) + "?"
+    return out if len(out) <= MAX_CHARS else out[: MAX_CHARS - 1] + "?"
+
+
+def resolve(question: str, history: list[str]) -> str:
+    """The question as understood: a follow-up rewritten to carry the previous topic, anything else just stripped."""
+    if not re.search(r"\w", stripped := question.strip()):
+        raise ValueError("the question is empty")
+    prev = next((_clean(h) for h in reversed(history) if re.search(r"\w", h)), "")
+    if not prev or not is_followup(stripped):
+        return stripped
+    conn = _CONNECTIVE.match(text := _clean(stripped))
+    rest, conn = (text[conn.end():], conn.group(1).lower()) if conn else (text, "")
+    words = _split(rest)[1]
+    if not words or conn.endswith("what if"):  # a bare "and?" asks the previous question again
+        return _fit(f"{_SLOT} if {rest}" if words else _SLOT, prev)
+    population = set(words) <= POPULATION | {"the", "and", "or"}
+    if population or (words[0] in QUALIFIERS and not set(words) & WH):
+        # A fragment replaces an earlier one with the same preposition ("in children", then "in pregnancy").
+        prep, base = "in" if population else words[0], _clean(history[-2]) if len(history) > 1 else ""
+        if base and prev.lower().startswith(base.lower() + " ") and _split(prev[len(base):])[1][:1] == [prep]:
+            prev = base
+        return _fit(f"{_SLOT} {'in ' if population else ''}{_lower_first(rest)}", prev)
+    lead = "What about " if conn.endswith("about") else ""
+    return _fit(*_rewrite(_lower_first(rest) if lead else rest, topic_of(prev), lead))

@@ -1,0 +1,263 @@
+"""Render one Answer (../shared/answer-format.md) as terminal Markdown or as an HTML fragment.
+
+Both renderers are pure and read the same model, so the CLI and the web page never disagree
+on what a clinician sees. Everything taken from a document is untrusted: in Markdown it is
+flattened to one line and stripped of control characters (ANSI escapes could rewrite the
+terminal); in HTML it is always escaped, and only http(s) URLs ever become links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from html import escape
+
+from qa.models import Answer, Reference, ResearchSection, Statement
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_KIND_LABELS = (("guideline", "Guideline"), ("research", "Research"), ("reference", "Reference"))
+_STATUS_LABELS = {
+    "submitted": "Submitted",
+    "under_review": "Under Review",
+    "approved": "Approved",
+    "rejected": "Rejected",
+}
+_ABSTAIN = "The index has no sufficiently relevant evidence to answer this question."
+_NO_GUIDELINE = "No guideline in the index answers this question."
+_NO_RESEARCH = "No research in the index answers this question."
+_EVIDENCE_SHOWN, _EVIDENCE_CHARS = 5, 160
+# C0, DEL and C1 controls; whitespace among them is collapsed to spaces before this runs.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Strict on purpose: no whitespace or control characters that browsers strip before parsing.
+_SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\"'<>`]+", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _one_line(text: str) -> str:
+    """Flatten document text so it cannot break the terminal layout or inject escape codes."""
+    return _CONTROL.sub("", " ".join(text.split()))
+
+
+def _date(updated_at: str) -> str:
+    try:
+        return datetime.fromisoformat(updated_at).date().isoformat()
+    except ValueError:
+        return updated_at[:10]  # best effort: still show what the store recorded
+
+
+def _status(answer: Answer) -> str:
+    return _STATUS_LABELS.get(answer.review.status, answer.review.status.replace("_", " ").title())
+
+
+def _reference_groups(answer: Answer) -> list[tuple[str, list[Reference]]]:
+    """Guideline, Research, Reference, in that order, skipping empty kinds; numbers kept as given."""
+    groups = [(label, [r for r in answer.references if r.kind == kind]) for kind, label in _KIND_LABELS]
+    return [(label, refs) for label, refs in groups if refs]
+
+
+def _reference_meta(ref: Reference) -> str:
+    """`Title — Source, 2022.` with missing parts dropped so no 'None' ever reaches a reader."""
+    title = (ref.title or "").strip() or "Untitled"
+    meta = ", ".join(p for p in ((ref.source or "").strip(), str(ref.year) if ref.year else "") if p)
+    text = f"{title} — {meta}" if meta else title
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _safe_url(url: str | None) -> str | None:
+    return url if url and _SAFE_URL.fullmatch(url) else None
+
+
+def _abstain_text(answer: Answer) -> str:
+    notes = [n.strip() for n in (answer.guidelines.note, answer.research.note) if n and n.strip()]
+    return " ".join(dict.fromkeys(notes)) or _ABSTAIN
+
+
+def _excerpt(text: str) -> str:
+    flat = _one_line(text)
+    return flat if len(flat) <= _EVIDENCE_CHARS else flat[:_EVIDENCE_CHARS].rstrip() + "…"
+
+
+def _has_statements(answer: Answer) -> bool:
+    return bool(answer.guidelines.lead or answer.guidelines.points)
+
+
+# ---------------------------------------------------------------- Markdown (terminal)
+
+
+def _md_statement(s: Statement) -> str:
+    parts = [_one_line(s.text)]
+    if s.grade:
+        parts.append(f"[{_one_line(s.grade)}]")
+    if s.refs:
+        parts.append(",".join(str(n).translate(_SUPERSCRIPT) for n in s.refs))
+    return " ".join(parts)
+
+
+def _md_bullets(statements: Iterable[Statement]) -> list[str]:
+    return [f"- {_md_statement(s)}" for s in statements]
+
+
+def _md_groups(section: ResearchSection, empty: str) -> list[str]:
+    if not section.sections:
+        return [_one_line(section.note or empty), ""]
+    lines: list[str] = []
+    for group in section.sections:
+        lines += [f"#### {_one_line(group.heading)}", *_md_bullets(group.points), ""]
+    return lines
+
+
+def _md_guidelines(answer: Answer) -> list[str]:
+    g = answer.guidelines
+    if not _has_statements(answer):
+        return [_one_line(g.note or _NO_GUIDELINE), ""]
+    lines = [" ".join(_md_statement(s) for s in g.lead), ""] if g.lead else []
+    return lines + ([*_md_bullets(g.points), ""] if g.points else [])
+
+
+def _md_abstained(answer: Answer) -> list[str]:
+    lines = [_one_line(_abstain_text(answer)), ""]
+    if answer.evidence:
+        lines.append("Closest passages (for an editor):")
+        for ev in answer.evidence[:_EVIDENCE_SHOWN]:
+            name = _one_line(ev.title or ev.doc_id)
+            lines.append(f'- {name} ({_one_line(ev.locator)}): "{_excerpt(ev.text)}"')
+        lines.append("")
+    return lines
+
+
+def _md_reference(ref: Reference) -> str:
+    line = f"{ref.number}. {_one_line(_reference_meta(ref))}"
+    if ref.locator.strip() and ref.locator != ref.url:  # reference pages are located by their URL
+        line += f" {_one_line(ref.locator)}"
+    return line + (f" {_one_line(ref.url)}" if ref.url else "")
+
+
+def to_markdown(answer: Answer) -> str:
+    lines = [f"## {_one_line(answer.question)}"]
+    if answer.understood_as.strip() != answer.question.strip():
+        lines.append(f"_Understood as: {_one_line(answer.understood_as)}_")
+    lines.append("")
+    if answer.abstained:
+        lines += _md_abstained(answer)
+    else:
+        lines += ["### From the Guidelines", "", *_md_guidelines(answer)]
+        lines += ["### From the Research", "", *_md_groups(answer.research, _NO_RESEARCH)]
+        if answer.reference_pages.sections:
+            lines += ["### From Reference Pages", "", *_md_groups(answer.reference_pages, "")]
+    if answer.references:
+        lines += ["### References", ""]
+        for label, refs in _reference_groups(answer):
+            lines += [f"**{label}**", *(_md_reference(r) for r in refs), ""]
+    lines.append(f"Review status: {_status(answer)} · Last updated: {_date(answer.review.updated_at)}")
+    lines.append(f"_{_one_line(answer.disclaimer)}_")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- HTML (web page)
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _html_refs(refs: list[int], known: set[int]) -> str:
+    # A number missing from the list would be a dangling link; show it, but not as an anchor.
+    links = [
+        f'<a href="#ref-{n}" class="ref" data-ref="{n}">{n}</a>' if n in known
+        else f'<span class="ref">{n}</span>'
+        for n in refs
+    ]
+    return f'<sup class="refs">{",".join(links)}</sup>' if links else ""
+
+
+def _html_statement(s: Statement, known: set[int]) -> str:
+    out = (
+        f'<span class="statement" data-chunk-id="{_e(s.chunk_id)}" data-span="{s.span[0]},{s.span[1]}">'
+        f"{_e(s.text)}</span>"
+    )
+    if s.grade:
+        out += f' <span class="grade">[{_e(s.grade)}]</span>'
+    refs = _html_refs(s.refs, known)
+    return out + (f" {refs}" if refs else "")
+
+
+def _html_list(statements: Iterable[Statement], known: set[int]) -> str:
+    items = "".join(f"<li>{_html_statement(s, known)}</li>" for s in statements)
+    return f"<ul>{items}</ul>" if items else ""
+
+
+def _html_groups(section: ResearchSection, known: set[int], empty: str) -> str:
+    if not section.sections:
+        return f'<p class="note">{_e(section.note or empty)}</p>'
+    return "".join(f"<h4>{_e(g.heading)}</h4>{_html_list(g.points, known)}" for g in section.sections)
+
+
+def _html_guidelines(answer: Answer, known: set[int]) -> str:
+    g = answer.guidelines
+    if not _has_statements(answer):
+        return f'<p class="note">{_e(g.note or _NO_GUIDELINE)}</p>'
+    lead = " ".join(_html_statement(s, known) for s in g.lead)
+    return (f'<p class="lead">{lead}</p>' if lead else "") + _html_list(g.points, known)
+
+
+def _html_abstained(answer: Answer) -> str:
+    out = f'<p class="abstained">{_e(_abstain_text(answer))}</p>'
+    if not answer.evidence:
+        return out
+    items = "".join(
+        f'<li><cite>{_e(ev.title or ev.doc_id)}</cite> ({_e(ev.locator)}): '
+        f'<q data-chunk-id="{_e(ev.chunk_id)}">{_e(_excerpt(ev.text))}</q></li>'
+        for ev in answer.evidence[:_EVIDENCE_SHOWN]
+    )
+    return out + f'<p>Closest passages (for an editor):</p><ul class="evidence">{items}</ul>'
+
+
+def _html_reference(ref: Reference) -> str:
+    body = _e(_reference_meta(ref))
+    if ref.locator.strip() and ref.locator != ref.url:
+        body += f' <span class="locator">{_e(ref.locator)}</span>'
+    url = _safe_url(ref.url)
+    if url:
+        body += f' <a href="{_e(url)}" rel="noopener noreferrer" target="_blank">{_e(url)}</a>'
+    elif ref.url:
+        body += f' <span class="url">{_e(ref.url)}</span>'  # not http(s): shown, never followed
+    return f'<li id="ref-{ref.number}" value="{ref.number}">{body}</li>'
+
+
+def _html_references(answer: Answer) -> str:
+    groups = "".join(
+        f'<h4>{label}</h4><ol class="references">{"".join(_html_reference(r) for r in refs)}</ol>'
+        for label, refs in _reference_groups(answer)
+    )
+    return f'<section class="references"><h3>References</h3>{groups}</section>' if groups else ""
+
+
+def _html_footer(answer: Answer) -> str:
+    day = _e(_date(answer.review.updated_at))
+    return (
+        f'<footer><p class="review">Review status: <span class="status">{_e(_status(answer))}</span>'
+        f' · Last updated: <time datetime="{day}">{day}</time></p>'
+        f'<p class="disclaimer"><em>{_e(answer.disclaimer)}</em></p></footer>'
+    )
+
+
+def to_html(answer: Answer) -> str:
+    known = {r.number for r in answer.references}
+    parts = ['<article class="answer">', f"<h2>{_e(answer.question)}</h2>"]
+    if answer.understood_as.strip() != answer.question.strip():
+        parts.append(f'<p class="understood-as"><em>Understood as: {_e(answer.understood_as)}</em></p>')
+    if answer.abstained:
+        parts.append(_html_abstained(answer))
+    else:
+        guidelines = _html_guidelines(answer, known)
+        research = _html_groups(answer.research, known, _NO_RESEARCH)
+        parts.append(f'<section class="guidelines"><h3>From the Guidelines</h3>{guidelines}</section>')
+        parts.append(f'<section class="research"><h3>From the Research</h3>{research}</section>')
+        if answer.reference_pages.sections:
+            pages = _html_groups(answer.reference_pages, known, "")
+            parts.append(f'<section class="reference-pages"><h3>From Reference Pages</h3>{pages}</section>')
+    parts += [_html_references(answer), _html_footer(answer), "</article>"]
+    return "\n".join(p for p in parts if p)

@@ -1,0 +1,55 @@
+"""Choosing statements: merge near-duplicates (keeping all their sources), then MMR for coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qa.statements import Candidate
+
+
+@dataclass(slots=True)
+class Chosen:
+    """A statement to show, and the other candidates that say the same thing (their sources are cited too)."""
+
+    main: Candidate
+    duplicates: list[Candidate] = field(default_factory=list)
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in text.lower().split() if len(w) > 2}
+
+
+def _same(a: Candidate, b: Candidate, threshold: float) -> bool:
+    if float(a.vector @ b.vector) >= threshold:
+        return True
+    ta, tb = _tokens(a.text), _tokens(b.text)
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.8
+
+
+def choose(pool: list[Candidate], limit: int, min_score: float, mmr_lambda: float, duplicate: float) -> list[Chosen]:
+    """Up to `limit` statements above `min_score`, each new one relevant but unlike those already chosen."""
+    remaining = [c for c in pool if c.score >= min_score]
+    chosen: list[Chosen] = []
+    while remaining and len(chosen) < limit:
+        if chosen:
+            picked = np.stack([c.main.vector for c in chosen])
+            redundancy = np.stack([c.vector for c in remaining]) @ picked.T
+            values = [mmr_lambda * c.score - (1 - mmr_lambda) * float(r.max()) for c, r in zip(remaining, redundancy)]
+            best = remaining[int(np.argmax(values))]
+        else:
+            best = remaining[0]
+        group = Chosen(best)
+        rest = []
+        for other in remaining:
+            if other is best:
+                continue
+            if _same(best, other, duplicate):
+                if other.hit.passage.doc_id != best.hit.passage.doc_id:
+                    group.duplicates.append(other)
+            else:
+                rest.append(other)
+        remaining = rest
+        chosen.append(group)
+    return chosen

@@ -1,0 +1,65 @@
+"""Question → answer: resolve a follow-up, retrieve, pick statements, compose, remember the turn."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from index.models import Filters, Hit
+from index.search import Searcher
+from ingest.models import KINDS
+from medcite.settings import Settings
+from qa.compose import compose
+from qa.conversations import ConversationStore
+from qa.followup import resolve
+from qa.models import Answer, Audience
+from qa.statements import candidates
+
+
+class AnswerService:
+    """Long-lived: holds the searcher and the conversation store, both opened once."""
+
+    def __init__(self, searcher: Searcher, conversations: ConversationStore | None, settings: Settings) -> None:
+        self.searcher = searcher
+        self.conversations = conversations
+        self.settings = settings
+
+    def _retrieve(self, question: str, vector, filters: Filters) -> list[Hit]:
+        """Candidates per kind of source, so a section is never starved by a kind that dominates the index."""
+        hits: list[Hit] = []
+        for kind in filters.kinds or KINDS:
+            hits += self.searcher.search(
+                question, k=self.settings.qa.candidates, filters=replace(filters, kinds=(kind,)), vector=vector
+            )
+        if "guideline" in (filters.kinds or KINDS):
+            seen = {h.passage.row for h in hits}
+            graded = self.searcher.graded(question, vector, 3, replace(filters, kinds=("guideline",)))
+            hits += [h for h in graded if h.passage.row not in seen]
+        return hits
+
+    def ask(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        filters: Filters = Filters(),
+        audience: Audience = "clinician",
+    ) -> Answer:
+        question = self.searcher.check(question, 1)
+        if conversation_id and self.conversations and not self.conversations.exists(conversation_id):
+            from qa.conversations import UnknownConversation
+
+            raise UnknownConversation(f"no conversation {conversation_id}: start a new one without an id")
+        history = self.conversations.history(conversation_id) if conversation_id and self.conversations else []
+        understood = resolve(question, history)
+        vector = self.searcher.embed_query(understood)
+        hits = self._retrieve(understood, vector, filters)
+        pool = candidates(
+            hits, understood, vector, self.searcher.sentence_vectors_of, self.settings.qa.min_similarity, audience == "patient"
+        )
+        answer = compose(
+            question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience, conversation_id
+        )
+        if self.conversations is not None:
+            conversation_id = conversation_id or self.conversations.new()
+            answer.conversation_id = conversation_id
+            self.conversations.add_turn(conversation_id, question, understood, answer.model_dump_json())
+        return answer

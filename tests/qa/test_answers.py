@@ -1,0 +1,168 @@
+"""Composed answers on the real mini index: spans, numbering, grades, dedup, abstention, follow-ups."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from index.models import Filters
+from qa.conversations import ConversationStore, UnknownConversation
+from qa.models import Answer, Statement
+from qa.select import choose
+from qa.service import AnswerService
+from qa.statements import candidates, is_boilerplate
+
+QUESTIONS = [
+    "What is the recommended approach to tapering opioids?",
+    "When should clinicians offer naloxone?",
+    "Is there a role for leukocyte and CRP measurements in the diagnosis of acute appendicitis in the elderly?",
+    "Can medical students contribute to quality assurance programmes in day surgery?",
+    "Does loss of consciousness predict neuropsychological decrements after concussion?",
+    "Is there a relationship between rheumatoid arthritis and periodontal disease?",
+    "What is adult acute lymphoblastic leukemia?",
+    "Why was the Hib vaccine recalled?",
+    "How does organismal complexity relate to genome size?",
+    "Does helicopter transport impair intubation by flight nurses?",
+]
+
+
+@pytest.fixture(scope="module")
+def service(searcher, mini_settings, tmp_path_factory) -> AnswerService:
+    store = ConversationStore(tmp_path_factory.mktemp("state") / "conversations.sqlite")
+    yield AnswerService(searcher, store, mini_settings)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def answers(service) -> list[Answer]:
+    return [service.ask(q) for q in QUESTIONS]
+
+
+def statements(answer: Answer) -> list[Statement]:
+    found = answer.guidelines.lead + answer.guidelines.points
+    for group in answer.research.sections + answer.reference_pages.sections:
+        found += group.points
+    return found
+
+
+def test_every_statement_is_the_text_at_its_span(answers, searcher) -> None:
+    checked = 0
+    for answer in answers:
+        for statement in statements(answer):
+            passage = searcher.store.passage(statement.chunk_id)
+            start, end = statement.span
+            assert passage.text[start:end] == statement.text
+            assert passage.doc_id == statement.doc_id
+            checked += 1
+    assert checked >= 30
+
+
+def test_references_are_numbered_by_first_use_and_match(answers) -> None:
+    for answer in answers:
+        order: list[int] = []
+        for statement in statements(answer):
+            order += [n for n in statement.refs if n not in order]
+        assert order == list(range(1, len(answer.references) + 1))
+        assert [r.number for r in answer.references] == order
+        kinds = [r.kind for r in answer.references]
+        rank = {"guideline": 0, "research": 1, "reference": 2}
+        assert kinds == sorted(kinds, key=rank.__getitem__), "grouped Guideline, Research, Reference"
+        by_number = {r.number: r for r in answer.references}
+        for statement in statements(answer):
+            assert by_number[statement.refs[0]].doc_id == statement.doc_id
+
+
+def test_guideline_lead_carries_the_stated_grade(service, searcher) -> None:
+    answer = service.ask("When should clinicians offer naloxone?")
+    lead = answer.guidelines.lead
+    assert lead and lead[0].grade == "Category A, evidence type 4"
+    assert "naloxone" in lead[0].text and "(recommendation category" not in lead[0].text
+    reference = answer.references[lead[0].refs[0] - 1]
+    assert reference.kind == "guideline" and "#page=" in reference.locator
+
+
+def test_no_two_statements_say_the_same_thing(answers, searcher) -> None:
+    for answer in answers:
+        texts = [s.text for s in statements(answer)]
+        assert len(texts) == len(set(texts))
+
+
+def test_near_duplicates_merge_and_keep_both_sources(service, searcher) -> None:
+    question = "Does helicopter transport impair intubation by flight nurses?"
+    vector = searcher.embed_query(question)
+    pool = candidates(searcher.search(question, k=10, vector=vector), question, vector, searcher.sentence_vectors_of)
+    best = pool[0]
+    other_hit = next(h for h in searcher.search("opioid", k=5) if h.passage.doc_id != best.hit.passage.doc_id)
+    copy = dataclasses.replace(best, hit=other_hit, score=best.score - 0.01)  # the same sentence from another source
+    chosen = choose([best, copy, *pool[1:]], limit=5, min_score=0.0, mmr_lambda=0.7, duplicate=0.9)
+    assert chosen[0].main is best and chosen[0].duplicates == [copy]
+    assert all(c.main is not copy for c in chosen)
+
+
+def test_statements_are_diverse(answers) -> None:
+    for answer in answers:
+        for group in answer.research.sections:
+            assert len({p.text for p in group.points}) == len(group.points)
+        headings = [g.heading for g in answer.research.sections]
+        assert len(headings) == len(set(headings)) and len(headings) <= 4
+
+
+def test_nonsense_abstains_with_closest_evidence(service) -> None:
+    answer = service.ask("purple elephants dancing on quantum bicycles")
+    assert answer.abstained and not statements(answer)
+    assert answer.guidelines.note == "No guideline in the index addresses this question."
+    assert answer.research.note and answer.evidence and not answer.references
+
+
+def test_a_section_without_relevant_sources_says_so(service) -> None:
+    answer = service.ask("Is there a role for leukocyte and CRP measurements in the diagnosis of acute appendicitis in the elderly?")
+    assert not answer.abstained and answer.research.sections
+    assert not answer.guidelines.lead and "No guideline" in answer.guidelines.note
+    assert any(r.doc_id == "PMID:10340286" for r in answer.references)
+
+
+def test_follow_up_is_resolved_and_changes_retrieval(service) -> None:
+    first = service.ask("What is the recommended approach to tapering opioids?")
+    follow = service.ask("and in children?", conversation_id=first.conversation_id)
+    assert follow.conversation_id == first.conversation_id
+    assert follow.understood_as == "What is the recommended approach to tapering opioids in children?"
+    assert [e.chunk_id for e in follow.evidence] != [e.chunk_id for e in first.evidence]
+    turns = service.conversations.turns(first.conversation_id)
+    assert [t.question for t in turns] == ["What is the recommended approach to tapering opioids?", "and in children?"]
+    standalone = service.ask("and in children?")
+    assert standalone.understood_as == "and in children?" and standalone.conversation_id != first.conversation_id
+
+
+def test_unknown_conversation_is_refused(service) -> None:
+    with pytest.raises(UnknownConversation):
+        service.ask("and in children?", conversation_id="c_000000000000")
+
+
+def test_patient_audience_prefers_reference_pages_and_short_statements(service) -> None:
+    question = "What is adult acute lymphoblastic leukemia?"
+    clinician = service.ask(question)
+    patient = service.ask(question, audience="patient")
+    count = lambda a: sum(len(g.points) for g in a.reference_pages.sections)  # noqa: E731
+    assert count(patient) >= count(clinician) and count(patient) > 0
+    lengths = lambda a: np.mean([len(s.text) for s in statements(a)])  # noqa: E731
+    assert lengths(patient) <= lengths(clinician) + 1
+
+
+def test_kind_filter_limits_sections(service) -> None:
+    answer = service.ask("What is the recommended approach to tapering opioids?", filters=Filters(kinds=("guideline",)))
+    assert answer.guidelines.lead and not answer.research.sections and not answer.reference_pages.sections
+
+
+def test_boilerplate_is_not_a_statement() -> None:
+    for debris in [
+        "Table 2. Characteristics of the 40 included studies, 2010-2020.",
+        "Smith J, Jones K, et al. Opioid tapering. JAMA 2019;321(4):123-130.",
+        "MORBIDITY AND MORTALITY WEEKLY REPORT RECOMMENDATIONS",
+        "12.3 45.6 78.9 10.1 11.2 13.4 15.6 17.8 19.0 21.2 23.4 25.6",
+        "and therefore the opioid dosage should be reduced slowly over weeks",
+        "What is (are) adult acute lymphoblastic leukemia?",
+    ]:
+        assert is_boilerplate(debris), debris
+    assert not is_boilerplate("Clinicians should offer naloxone when prescribing opioids to patients at increased risk.")
