@@ -87,10 +87,15 @@ def _has_statements(answer: Answer) -> bool:
 # ---------------------------------------------------------------- Markdown (terminal)
 
 
+def _stop(s: Statement) -> str:
+    """The full stop a graded statement's span ends before (it followed the grade label in the source)."""
+    return "" if s.text.rstrip().endswith((".", "!", "?", ")", "]")) else "."
+
+
 def _md_statement(s: Statement) -> str:
     parts = [_one_line(s.text)]
     if s.grade:
-        parts.append(f"[{_one_line(s.grade)}]")
+        parts.append(f"[{_one_line(s.grade)}]{_stop(s)}")
     if s.refs:
         parts.append(",".join(str(n).translate(_SUPERSCRIPT) for n in s.refs))
     return " ".join(parts)
@@ -179,7 +184,7 @@ def _html_statement(s: Statement, known: set[int]) -> str:
         f"{_e(s.text)}</span>"
     )
     if s.grade:
-        out += f' <span class="grade">[{_e(s.grade)}]</span>'
+        out += f' <span class="grade">[{_e(s.grade)}]</span>{_stop(s)}'
     refs = _html_refs(s.refs, known)
     return out + (f" {refs}" if refs else "")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,13 +13,14 @@ from medcite.cli import app
 
 
 @pytest.fixture(scope="module")
-def run(mini_settings):
+def run(mini_settings, tmp_path_factory):
     runner = CliRunner()
     base = ["--data-dir", str(mini_settings.data_dir), "--manifest", str(mini_settings.manifest),
             "--index-dir", str(mini_settings.index_dir)]
+    env = {"MEDCITE_CACHE_DIR": str(mini_settings.embedding_cache_dir), "MEDCITE_STATE_DIR": str(tmp_path_factory.mktemp("state"))}
 
-    def invoke(*args: str):
-        return runner.invoke(app, [*base, *args], env={"MEDCITE_CACHE_DIR": str(mini_settings.embedding_cache_dir)})
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(app, [*base, *args], env=env, input=input)
 
     return invoke
 
@@ -49,6 +51,24 @@ def test_ingest_again_is_up_to_date(run) -> None:
     assert result.exit_code == 0 and "index is up to date" in result.output and "0 chunks and 0 sentences embedded" in result.output
 
 
+def test_ask_prints_a_cited_answer_and_a_conversation_to_follow(run) -> None:
+    result = run("ask", "When should clinicians offer naloxone?")
+    assert result.exit_code == 0, result.output
+    assert "### From the Guidelines" in result.output and "[Category A, evidence type 4]." in result.output
+    assert re.search(r"^1\. CDC Clinical Practice Guideline .*opioids-first-pages\.pdf#page=\d+", result.output, re.M)
+    conversation = re.search(r"--conversation (c_[0-9a-f]{12})", result.output).group(1)
+    follow = run("ask", "and in children?", "--conversation", conversation, "--json")
+    answer = json.loads(follow.output)
+    assert answer["understood_as"] == "When should clinicians offer naloxone in children?"
+    assert answer["conversation_id"] == conversation and answer["references"]
+
+
+def test_chat_keeps_the_conversation(run) -> None:
+    result = run("chat", input="What is the recommended approach to tapering opioids?\nand in children?\n\n")
+    assert result.exit_code == 0, result.output
+    assert "_Understood as: What is the recommended approach to tapering opioids in children?_" in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -57,6 +77,9 @@ def test_ingest_again_is_up_to_date(run) -> None:
         (["search", "pain", "--kind", "blog"], "error: --kind must be one of guideline, research, reference"),
         (["search", "pain", "-k", "0"], "error: k must be between 1 and 200"),
         (["remove", "PMID:1"], "error: not in the index: PMID:1"),
+        (["ask", "   "], "error: the question is empty"),
+        (["ask", "pain?", "--audience", "child"], "error: --audience must be clinician or patient"),
+        (["ask", "and in children?", "--conversation", "c_nope"], "error: no conversation c_nope"),
     ],
 )
 def test_bad_input_gets_one_error_line(run, args: list[str], message: str) -> None:
