@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 Audience = Literal["clinician", "patient"]
 ReviewStatus = Literal["submitted", "under_review", "approved", "rejected"]
@@ -91,3 +91,24 @@ class Answer(BaseModel):
         "Drawn verbatim from the indexed guidelines and literature for clinical professionals; "
         "it does not replace clinical judgement or the full source documents."
     )
+
+    def statements(self) -> list[Statement]:
+        """Every statement in reading order."""
+        found = self.guidelines.lead + self.guidelines.points
+        for group in self.research.sections + self.reference_pages.sections:
+            found += group.points
+        return found
+
+    @model_validator(mode="after")
+    def _references_agree(self) -> "Answer":
+        """Every number a statement cites is in the reference list, once: fail where an answer is built."""
+        numbers = [r.number for r in self.references]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"reference numbers repeat: {numbers}")
+        for statement in self.statements():
+            missing = sorted(set(statement.refs) - set(numbers))
+            if missing or not statement.refs:
+                raise ValueError(f"a statement cites {statement.refs}; the reference list has {numbers}")
+            if statement.span[0] > statement.span[1]:
+                raise ValueError(f"statement span {statement.span} is reversed")
+        return self

@@ -41,10 +41,7 @@ def answers(service) -> list[Answer]:
 
 
 def statements(answer: Answer) -> list[Statement]:
-    found = answer.guidelines.lead + answer.guidelines.points
-    for group in answer.research.sections + answer.reference_pages.sections:
-        found += group.points
-    return found
+    return answer.statements()
 
 
 def test_every_statement_is_the_text_at_its_span(answers, searcher) -> None:

@@ -126,11 +126,10 @@ def test_markdown_layout_top_to_bottom() -> None:
 
 
 def test_markdown_references_grouped_in_order_and_numbered_as_given() -> None:
-    answer = make_answer(
-        reference_pages=ResearchSection(sections=[ResearchGroup(heading="Drug Monographs", points=[stmt(
-            "Naloxone is an opioid antagonist.", [5], chunk="r1", doc="monograph")])]),
-    )
+    answer = make_answer()
     answer.references.append(ref(5, "reference", title="Naloxone monograph", source=None, year=None, locator="naloxone.html"))
+    answer.reference_pages = ResearchSection(sections=[ResearchGroup(heading="Drug Monographs", points=[stmt(
+        "Naloxone is an opioid antagonist.", [5], chunk="r1", doc="monograph")])])
     md = to_markdown(answer)
     refs = md[md.index("### References"):]
     labels = [refs.index(f"**{label}**") for label in ("Guideline", "Research", "Reference")]
@@ -184,14 +183,13 @@ def test_abstained_answer_uses_section_notes() -> None:
 
 def test_no_none_anywhere_and_newlines_collapsed() -> None:
     answer = make_answer(
+        guidelines=GuidelineSection(lead=[stmt(R1, [1]), stmt(R2, [1], chunk="c2")], points=[stmt(R3, [1], chunk="c3")]),
         research=ResearchSection(sections=[ResearchGroup(heading="Naloxone\nUptake", points=[
             stmt("Naloxone uptake\nrose after\r\n  the law changed.", [2], chunk="p1")])]),
         references=[ref(1, "guideline", title=None, source=None, year=None, locator="notes.txt"),
                     ref(2, "research", title=None, source="BMJ", year=None, locator="PMID:1", url=None)],
         review=Review(status="submitted", updated_at="2026-01-05T08:00:00+00:00", reviewer=None),
     )
-    answer.guidelines.lead[1].refs = [1]
-    answer.guidelines.points[0].refs = [1]
     md, html = to_markdown(answer), to_html(answer)
     assert "None" not in md and "None" not in html
     assert "1. Untitled. notes.txt" in md and "2. Untitled — BMJ. PMID:1" in md
@@ -229,6 +227,11 @@ def test_html_structure() -> None:
     assert tree.find("a", href="https://pubmed.ncbi.nlm.nih.gov/27366987/", rel="noopener noreferrer", target="_blank")
     footer = html[html.index("<footer>"):]
     assert "Under Review" in footer and "2026-11-23" in footer and "does not replace clinical judgement" in footer
+
+
+def test_an_answer_citing_a_missing_reference_cannot_be_built() -> None:
+    with pytest.raises(ValueError, match="cites"):
+        make_answer(references=[])
 
 
 def test_every_ref_link_has_a_target() -> None:
