@@ -1,50 +1,56 @@
-"""FastAPI application: services loaded once at startup and handed to routes as dependencies.
-
-The clinician page arrives with the API issue; for now `/` says what is indexed and `/health`
-reports the index version.
-"""
+"""FastAPI application: services loaded once at startup (lifespan) and handed to routes as dependencies."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from html import escape
+from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
-from index.layout import IndexLayout
+from api import errors
+from api.auth import TokenStore
+from api.deps import Services, ServicesDep
+from api.routes import answers, editor, pages, passages
+from api.schemas import Health
+from index.embedding import Embedder
 from medcite.settings import Settings
+from qa.conversations import ConversationStore
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
+    """`embedder` lets tests share one loaded model; otherwise the configured model is loaded at startup."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = settings
+        from medcite.services import load_embedder
+
+        conversations = ConversationStore(settings.state_dir / "conversations.sqlite")
+        services = Services(settings, embedder or load_embedder(settings), conversations)
+        services.searcher()  # fail at startup, not on the first question, when there is no index
+        app.state.services = services
+        app.state.tokens = TokenStore(settings.state_dir / "tokens.json")
+        app.state.open_access = settings.api.open_access
         yield
+        conversations.close()
 
-    app = FastAPI(title="medcite", lifespan=lifespan)
+    app = FastAPI(
+        title="medcite",
+        version="0.1.0",
+        description="Answers for clinicians quoted from clinical guidelines and research, every sentence referenced.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(answers.router)
+    app.include_router(passages.router)
+    app.include_router(editor.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
-    @app.get("/health")
-    def health(request: Request) -> dict:
-        manifest = IndexLayout(request.app.state.settings.index_dir).current_manifest()
-        if manifest is None:
-            return {"status": "no index", "version": None}
-        return {"status": "ok", "version": manifest.version, "documents": manifest.documents, "chunks": manifest.chunks}
-
-    @app.get("/", response_class=HTMLResponse)
-    def home(request: Request) -> str:
-        manifest = IndexLayout(request.app.state.settings.index_dir).current_manifest()
-        status = (
-            f"Index {escape(manifest.version)}: {manifest.documents} documents, {manifest.chunks} passages."
-            if manifest
-            else "No index yet: run <code>medcite ingest</code>."
-        )
-        return (
-            "<!doctype html><html lang=en><head><meta charset=utf-8><title>medcite</title></head>"
-            "<body><h1>medcite</h1><p>Answers for clinicians from clinical guidelines and research.</p>"
-            f"<p>{status}</p><p>Search from the command line for now: <code>medcite search \"question\"</code>.</p>"
-            "</body></html>"
-        )
+    @app.get("/health", response_model=Health, tags=["service"])
+    def health(services: ServicesDep) -> Health:
+        m = services.searcher().manifest
+        return Health(status="ok", version=m.version, model=m.model_name, documents=m.documents, chunks=m.chunks, sources=m.sources)
 
     return app

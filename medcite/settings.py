@@ -61,6 +61,12 @@ class QASettings(BaseModel):
     duplicate_similarity: float = Field(0.9, ge=0.5, le=1, description="Statements this similar are merged.")
 
 
+class APISettings(BaseModel):
+    open_access: bool = Field(
+        True, description="Asking and reading need no token (a local deployment); editor routes always need one."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCITE_", env_nested_delimiter="__", extra="ignore")
 
@@ -77,6 +83,7 @@ class Settings(BaseSettings):
     dense: DenseSettings = DenseSettings()
     fusion: FusionSettings = FusionSettings()
     qa: QASettings = QASettings()
+    api: APISettings = APISettings()
     state_dir: Path = Field(PROJECT_ROOT / "var" / "state", description="Conversations and review data (not in index versions).")
     max_query_chars: int = Field(2000, ge=10, description="Longer questions are refused, not truncated.")
     max_k: int = Field(200, ge=1, description="Largest number of hits a search may ask for.")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from index.models import Filters, Hit
+from index.models import Filters, Hit, QueryError
 from index.search import Searcher
 from ingest.models import KINDS
 from medcite.settings import Settings
@@ -13,6 +14,8 @@ from qa.conversations import ConversationStore
 from qa.followup import resolve
 from qa.models import Answer, Audience
 from qa.statements import candidates
+
+_WORD = re.compile(r"\w")
 
 
 class AnswerService:
@@ -44,12 +47,17 @@ class AnswerService:
         audience: Audience = "clinician",
     ) -> Answer:
         question = self.searcher.check(question, 1)
+        if not _WORD.search(question):
+            raise QueryError("the question has no words to search for")
         if conversation_id and self.conversations and not self.conversations.exists(conversation_id):
             from qa.conversations import UnknownConversation
 
             raise UnknownConversation(f"no conversation {conversation_id}: start a new one without an id")
         history = self.conversations.history(conversation_id) if conversation_id and self.conversations else []
-        understood = resolve(question, history)
+        try:
+            understood = resolve(question, history)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from exc
         vector = self.searcher.embed_query(understood)
         hits = self._retrieve(understood, vector, filters)
         pool = candidates(

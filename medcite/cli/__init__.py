@@ -10,6 +10,7 @@ import typer
 
 from medcite.cli import ask, corpus, search
 from medcite.cli.common import State
+from medcite.cli.tokens import tokens_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="medcite: answers for clinicians from guidelines and research.")
 
@@ -33,6 +34,7 @@ app.command()(ask.chat)
 app.command()(corpus.stats)
 app.command()(corpus.remove)
 app.command()(corpus.manifest)
+app.add_typer(tokens_app, name="token")
 
 
 @app.command()
@@ -44,8 +46,12 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.auth import TokenStore
 
-    uvicorn.run(create_app(State.settings()), host=host, port=port, log_level="info")
+    settings = State.settings()
+    if not TokenStore(settings.state_dir / "tokens.json").list():
+        typer.echo("No API tokens yet. Editor routes need one: medcite token create NAME --role editor", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def main() -> None:

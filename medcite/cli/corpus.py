@@ -69,30 +69,17 @@ def remove(
     undo: Annotated[bool, typer.Option(help="Put previously removed ids back.")] = False,
 ) -> None:
     """Remove documents or sources from the index (kept out of later ingests), then rebuild."""
-    from index.layout import IndexLayout
-    from index.store import Store
+    from index.build import BuildError
+    from index.maintenance import UnknownDocument, set_removed
+    from index.models import IndexNotReady
+    from medcite.services import load_embedder
 
     settings = State.settings()
-    layout = IndexLayout(settings.index_dir)
-    removed = layout.removed()
-    if undo:
-        unknown = [i for i in ids if i not in removed]
-        if unknown:
-            fail(f"not removed: {', '.join(unknown)}")
-        removed -= set(ids)
-    else:
-        directory = layout.current_dir()
-        if directory is None:
-            fail(f"no index in {settings.index_dir}: run `medcite ingest` first")
-        store = Store(directory / "store.sqlite")
-        known = store.sources()
-        unknown = [i for i in ids if i not in known and store.document(i) is None and i not in removed]
-        store.close()
-        if unknown:
-            fail(f"not in the index: {', '.join(unknown)}")
-        removed |= set(ids)
-    layout.set_removed(removed)
-    ingest(force=False, quiet=True)
+    try:
+        report = set_removed(settings, ids, lambda: load_embedder(settings), undo=undo)
+    except (UnknownDocument, IndexNotReady, BuildError, IngestError) as exc:
+        fail(str(exc))
+    typer.echo(f"published index {report.version}: {report.documents} documents, {report.chunks} chunks")
 
 
 def manifest(

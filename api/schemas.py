@@ -1,0 +1,113 @@
+"""Request and response bodies of the HTTP API (the answer itself is qa.models.Answer)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from index.models import Hit, Passage
+from ingest.models import Kind
+from qa.models import Answer, Audience
+
+CONVERSATION_ID = r"^c_[0-9a-f]{12}$"
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=20_000, description="The clinical question (limit set by the server).")
+    conversation_id: str | None = Field(None, pattern=CONVERSATION_ID, description="Continue this conversation.")
+    kinds: list[Kind] = Field(default_factory=list, max_length=3, description="Only these kinds of source.")
+    year_from: int | None = Field(None, ge=1800, le=2100)
+    year_to: int | None = Field(None, ge=1800, le=2100)
+    audience: Audience = "clinician"
+
+
+class Scores(BaseModel):
+    fused: float
+    bm25: float
+    dense: float
+    bm25_rank: int | None
+    dense_rank: int | None
+
+
+class PassageOut(BaseModel):
+    chunk_id: str
+    doc_id: str
+    kind: Kind
+    title: str | None
+    source: str | None
+    year: int | None
+    url: str | None
+    locator: str
+    section: str | None
+    page: int | None
+    text: str
+    start: int = Field(description="Offset of the passage in its document's text.")
+    end: int
+
+    @classmethod
+    def of(cls, p: Passage) -> "PassageOut":
+        return cls(
+            chunk_id=p.chunk_id, doc_id=p.doc_id, kind=p.kind, title=p.title, source=p.source, year=p.year, url=p.url,
+            locator=p.citation_locator, section=p.section, page=p.page, text=p.text, start=p.start, end=p.end,
+        )
+
+
+class SearchHit(PassageOut):
+    rank: int
+    scores: Scores
+
+    @classmethod
+    def of_hit(cls, hit: Hit) -> "SearchHit":
+        scores = Scores(fused=hit.fused, bm25=hit.bm25, dense=hit.dense, bm25_rank=hit.bm25_rank, dense_rank=hit.dense_rank)
+        return cls(**PassageOut.of(hit.passage).model_dump(), rank=hit.rank, scores=scores)
+
+
+class ChunkOut(PassageOut):
+    highlight: tuple[int, int] | None = Field(None, description="The cited span within `text`, when asked for.")
+
+
+class Section(BaseModel):
+    start: int
+    end: int
+    section: str | None
+    page: int | None
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    kind: Kind
+    title: str | None
+    source: str | None
+    year: int | None
+    url: str | None
+    locator: str
+    mesh: list[str]
+    text: str
+    sections: list[Section]
+
+
+class Turn(BaseModel):
+    number: int
+    question: str
+    understood_as: str
+    created_at: str
+    answer: Answer
+
+
+class ConversationOut(BaseModel):
+    conversation_id: str
+    turns: list[Turn]
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    model: str
+    documents: int
+    chunks: int
+    sources: int
+
+
+class PageAnswer(BaseModel):
+    conversation_id: str | None
+    understood_as: str
+    html: str

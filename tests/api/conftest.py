@@ -1,0 +1,55 @@
+"""The real app on the mini index: in process (TestClient) and on a real uvicorn server on loopback."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from medcite.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def api_settings(mini_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return mini_settings.model_copy(update={"state_dir": tmp_path_factory.mktemp("api-state")})
+
+
+@pytest.fixture(scope="session")
+def client(api_settings: Settings, embedder) -> Iterator[TestClient]:
+    with TestClient(create_app(api_settings, embedder)) as client:
+        yield client
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(api_settings: Settings, embedder) -> Iterator[str]:
+    """A real uvicorn server in a thread; yields its base URL."""
+    port = _free_port()
+    config = uvicorn.Config(create_app(api_settings, embedder), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    else:
+        pytest.fail("uvicorn did not start")
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
