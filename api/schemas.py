@@ -28,8 +28,9 @@ class Scores(BaseModel):
     dense_rank: int | None
 
 
-class PassageOut(BaseModel):
-    chunk_id: str
+class SourceMeta(BaseModel):
+    """What identifies a document and where it comes from."""
+
     doc_id: str
     kind: Kind
     title: str | None
@@ -37,6 +38,10 @@ class PassageOut(BaseModel):
     year: int | None
     url: str | None
     locator: str
+
+
+class PassageOut(SourceMeta):
+    chunk_id: str
     section: str | None
     page: int | None
     text: str
@@ -72,14 +77,7 @@ class Section(BaseModel):
     page: int | None
 
 
-class DocumentOut(BaseModel):
-    doc_id: str
-    kind: Kind
-    title: str | None
-    source: str | None
-    year: int | None
-    url: str | None
-    locator: str
+class DocumentOut(SourceMeta):
     mesh: list[str]
     text: str
     sections: list[Section]

@@ -73,7 +73,7 @@ def build_index(
     report = BuildReport()
     with layout.lock():
         removed = layout.removed()
-        checksums = [checksum(entry, settings.data_dir) for entry in entries]
+        checksums = [checksum(entry, settings.source_root(entry.path)) for entry in entries]
         report.errors += [(r.entry.path, r.error) for r in checksums if r.error]
         good = [r for r in checksums if r.sha256]
         digest = corpus_hash(settings, checksums, removed)
@@ -139,7 +139,7 @@ def _build(
         if result.entry.id in removed:
             report.removed += 1
             continue
-        read_source(result, settings.data_dir, settings.chunk)
+        read_source(result, settings.source_root(result.entry.path), settings.chunk)
         if result.error:
             report.errors.append((result.entry.path, result.error))
             continue

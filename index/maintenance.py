@@ -9,7 +9,8 @@ from index.embedding import Embedder
 from index.layout import IndexLayout
 from index.models import IndexNotReady
 from index.store import Store
-from ingest.manifest import read_manifest
+from ingest.manifest import corpus_entries
+from ingest.models import IngestError, Kind
 from medcite.settings import Settings
 
 
@@ -46,7 +47,37 @@ def set_removed(settings: Settings, ids: list[str], embedder: Callable[[], Embed
         after = before | set(ids)
     layout.set_removed(after)
     try:
-        return build_index(settings, read_manifest(settings.manifest), embedder, show_progress=False)
+        return build_index(settings, corpus_entries(settings.manifest, settings.uploads_manifest), embedder, show_progress=False)
     except BaseException:
         layout.set_removed(before)
         raise
+
+
+def add_upload(
+    settings: Settings, data: bytes, filename: str, kind: Kind, title: str | None, embedder: Callable[[], Embedder]
+) -> tuple[list[str], BuildReport]:
+    """Store, check and index one uploaded file; returns its document ids and the new version's report.
+
+    A file that cannot be read is refused before anything is listed; a failed rebuild unlists it.
+    """
+    from ingest.uploads import list_upload, store_upload, unlist_upload
+
+    result = store_upload(settings, data, filename, kind, title)
+    layout = IndexLayout(settings.index_dir)
+    directory = layout.current_dir()
+    if directory is not None:
+        store = Store(directory / "store.sqlite")
+        try:
+            clash = [d.doc_id for d in result.documents if store.document(d.doc_id) is not None]
+        finally:
+            store.close()
+        if clash:
+            unlist_upload(settings, result.entry)
+            raise IngestError(f"already in the index: {', '.join(clash)}")
+    list_upload(settings, result.entry)
+    try:
+        report = build_index(settings, corpus_entries(settings.manifest, settings.uploads_manifest), embedder, show_progress=False)
+    except BaseException:
+        unlist_upload(settings, result.entry)
+        raise
+    return [d.doc_id for d in result.documents], report

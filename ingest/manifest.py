@@ -47,8 +47,18 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
     return entries
 
 
+def corpus_entries(manifest: Path, uploads: Path) -> list[ManifestEntry]:
+    """The shipped manifest plus the sources uploaded through the API (if any)."""
+    entries = read_manifest(manifest)
+    if uploads.is_file():
+        ids = {e.id for e in entries}
+        entries += [e for e in read_manifest(uploads) if e.id not in ids]
+    return entries
+
+
 def write_manifest(path: Path, entries: list[ManifestEntry]) -> None:
     lines = [entry.model_dump_json(exclude_none=True) for entry in entries]
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(path)

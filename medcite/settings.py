@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+UPLOADS = "uploads"
 
 
 class ChunkSettings(BaseModel):
@@ -87,6 +88,15 @@ class Settings(BaseSettings):
     state_dir: Path = Field(PROJECT_ROOT / "var" / "state", description="Conversations and review data (not in index versions).")
     max_query_chars: int = Field(2000, ge=10, description="Longer questions are refused, not truncated.")
     max_k: int = Field(200, ge=1, description="Largest number of hits a search may ask for.")
+
+    @property
+    def uploads_manifest(self) -> Path:
+        """Sources added through the API; their files live in <state_dir>/uploads (the data dir is read-only)."""
+        return self.state_dir / "uploads.jsonl"
+
+    def source_root(self, path: str) -> Path:
+        """The directory a manifest path is relative to: uploads under the state dir, the rest under the data dir."""
+        return self.state_dir if path.startswith(UPLOADS + "/") else self.data_dir
 
     @property
     def embedding_cache_dir(self) -> Path:

@@ -16,12 +16,12 @@ def ingest(
 ) -> None:
     """Read the manifest's sources into a new index version (a no-op when nothing changed)."""
     from index.build import BuildError, build_index
-    from ingest.manifest import read_manifest
+    from ingest.manifest import corpus_entries
     from medcite.services import load_embedder
 
     settings = State.settings()
     try:
-        entries = read_manifest(settings.manifest)
+        entries = corpus_entries(settings.manifest, settings.uploads_manifest)
         report = build_index(settings, entries, lambda: load_embedder(settings), show_progress=not quiet, force=force)
     except (IngestError, BuildError, FileNotFoundError) as exc:
         fail(str(exc))

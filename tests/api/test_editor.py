@@ -50,3 +50,47 @@ def test_clinician_routes_accept_a_valid_token_and_refuse_a_bad_one(editor_clien
     assert ok.status_code == 200
     bad = client.get("/search", params={"q": "naloxone"}, headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 401
+
+
+def test_an_uploaded_file_is_searchable_right_after(editor_client, api_settings) -> None:
+    client, editor, clinician = editor_client
+    auth = {"Authorization": f"Bearer {editor}"}
+    text = (
+        "# Frostbite first aid\n\nRewarm frostbitten fingers in warm water at 37 to 39 degrees Celsius for 30 minutes. "
+        "Do not rub frostbitten skin with snow, because rubbing damages the frozen tissue further.\n"
+    )
+    before = client.get("/health").json()
+    response = client.post(
+        "/documents", headers=auth, data={"kind": "reference", "title": "Frostbite first aid"},
+        files={"file": ("../../etc/passwd.md", text.encode(), "text/markdown")},
+    )
+    assert response.status_code == 201, response.text
+    change = response.json()
+    [doc_id] = change["doc_ids"]
+    assert doc_id.startswith("uploads/") and "passwd" not in doc_id and ".." not in doc_id
+    assert change["documents"] == before["documents"] + 1
+    hits = client.get("/search", params={"q": "how to rewarm frostbitten fingers", "k": 1}).json()
+    assert hits[0]["doc_id"] == doc_id and hits[0]["title"] == "Frostbite first aid"
+    stored = list((client.app.state.services.settings.state_dir / "uploads").iterdir())
+    assert [p.name for p in stored] == [doc_id.split("/")[1]]
+
+
+def test_a_bad_upload_is_refused_and_changes_nothing(editor_client) -> None:
+    client, editor, clinician = editor_client
+    auth = {"Authorization": f"Bearer {editor}"}
+    before = client.get("/health").json()
+    cases = [
+        (("broken.pdf", b"%PDF-1.7 not really a pdf", "application/pdf"), 422, "not a readable PDF"),
+        (("empty.md", b"", "text/markdown"), 422, "empty file"),
+        (("latin1.md", "Fièvre élevée chez l'enfant.".encode("latin-1"), "text/markdown"), 422, "not valid UTF-8"),
+        (("tool.exe", b"MZ\x90\x00", "application/octet-stream"), 422, "not accepted"),
+    ]
+    for upload, status, reason in cases:
+        response = client.post("/documents", headers=auth, data={"kind": "research"}, files={"file": upload})
+        assert response.status_code == status and reason in response.json()["detail"], response.text
+    refused = client.post("/documents", headers={"Authorization": f"Bearer {clinician}"}, data={"kind": "research"},
+                          files={"file": ("a.md", b"# A\n\nA sentence long enough to be indexed here.", "text/markdown")})
+    assert refused.status_code == 403
+    assert client.get("/health").json() == before
+    uploads = client.app.state.services.settings.state_dir / "uploads"
+    assert not uploads.exists() or not list(uploads.iterdir())
