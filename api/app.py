@@ -12,11 +12,12 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.auth import TokenStore
 from api.deps import Services, ServicesDep
-from api.routes import answers, editor, pages, passages
+from api.routes import answers, editor, pages, passages, review
 from api.schemas import Health
 from index.embedding import Embedder
 from medcite.settings import Settings
 from qa.conversations import ConversationStore
+from qa.reviews import ReviewStore
 
 
 def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
@@ -27,13 +28,15 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         from medcite.services import load_embedder
 
         conversations = ConversationStore(settings.state_dir / "conversations.sqlite")
-        services = Services(settings, embedder or load_embedder(settings), conversations)
+        reviews = ReviewStore(settings.state_dir / "reviews.sqlite")
+        services = Services(settings, embedder or load_embedder(settings), conversations, reviews)
         services.searcher()  # fail at startup, not on the first question, when there is no index
         app.state.services = services
         app.state.tokens = TokenStore(settings.state_dir / "tokens.json")
         app.state.open_access = settings.api.open_access
         yield
         conversations.close()
+        reviews.close()
 
     app = FastAPI(
         title="medcite",
@@ -45,6 +48,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(answers.router)
     app.include_router(passages.router)
     app.include_router(editor.router)
+    app.include_router(review.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 

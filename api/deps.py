@@ -17,6 +17,7 @@ from index.layout import IndexLayout
 from index.search import Searcher
 from medcite.settings import Settings
 from qa.conversations import ConversationStore
+from qa.reviews import ReviewStore
 from qa.service import AnswerService
 
 
@@ -25,6 +26,7 @@ class Services:
     settings: Settings
     embedder: Embedder
     conversations: ConversationStore
+    reviews: ReviewStore
     _searcher: Searcher | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

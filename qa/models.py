@@ -66,15 +66,23 @@ class Evidence(BaseModel):
     rank: int
     scores: EvidenceScores
     cited: bool = False
+    pinned: bool = Field(False, description="Added by an editor from search.")
+    judgment: Literal["relevant", "partly", "not_relevant"] | None = None
+    note: str | None = None
 
 
 class Review(BaseModel):
     status: ReviewStatus = "submitted"
     updated_at: str
     reviewer: str | None = None
+    version: int = Field(0, description="Bumped by every change; a change must name the version it edits.")
+    approved_by: str | None = None
+    approved_at: str | None = None
+    comment: str | None = None
 
 
 class Answer(BaseModel):
+    answer_id: str | None = Field(None, description="Set once the answer is stored for review.")
     question: str
     understood_as: str
     conversation_id: str | None = None
@@ -87,6 +95,7 @@ class Answer(BaseModel):
     evidence: list[Evidence] = []
     review: Review
     index_version: str
+    newer_evidence_available: bool = Field(False, description="An approved answer from an older index version.")
     disclaimer: str = (
         "Drawn verbatim from the indexed guidelines and literature for clinical professionals; "
         "it does not replace clinical judgement or the full source documents."

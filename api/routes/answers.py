@@ -14,8 +14,16 @@ router = APIRouter(tags=["answers"])
 
 
 def answer(services: ServicesDep, body: AskRequest) -> Answer:
+    """A fresh answer, stored for review; or, when editors approved one for the same question, that one."""
     filters = Filters(kinds=tuple(dict.fromkeys(body.kinds)), year_from=body.year_from, year_to=body.year_to)
-    return services.answers().ask(body.question, body.conversation_id, filters, body.audience)
+    fresh = services.answers().ask(body.question, body.conversation_id, filters, body.audience)
+    approved = services.reviews.approved_for(fresh.understood_as) if not filters.active else None
+    if approved is not None and approved.audience == fresh.audience:
+        approved.question, approved.conversation_id = fresh.question, fresh.conversation_id
+        approved.newer_evidence_available = approved.index_version != fresh.index_version
+        return approved
+    settings = services.settings.model_dump(mode="json", include={"qa", "fusion", "bm25", "chunk", "model_name"})
+    return services.reviews.submit(fresh, settings)
 
 
 @router.post("/ask", response_model=Answer, summary="Answer a question from the index, with references")

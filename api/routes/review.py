@@ -1,0 +1,125 @@
+"""Editor review: the queue, claiming, judging evidence, editing, approving; history and qrels export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+
+from api.auth import Clinician, Editor
+from api.deps import ServicesDep
+from qa import review_actions as actions
+from qa.models import Answer, ReviewStatus
+from qa.reviews import Conflict, InvalidEdit, Label, UnknownAnswer
+
+router = APIRouter(tags=["review"])
+
+
+class Versioned(BaseModel):
+    version: int = Field(ge=1, description="The answer version this change was made against (stale → 409).")
+
+
+class Decision(Versioned):
+    comment: str | None = Field(None, max_length=4000)
+
+
+class JudgmentIn(Versioned):
+    chunk_id: str = Field(min_length=1, max_length=64)
+    label: Label
+    note: str | None = Field(None, max_length=4000)
+
+
+class StatementRef(Versioned):
+    chunk_id: str = Field(min_length=1, max_length=64)
+    span: tuple[int, int]
+
+
+class PinIn(Versioned):
+    chunk_id: str = Field(min_length=1, max_length=64)
+
+
+class EventOut(BaseModel):
+    at: str
+    actor: str
+    action: str
+    version: int
+    before: dict | None
+    after: dict | None
+
+
+def _run(change):  # noqa: ANN001, ANN202 - a thunk over one store change
+    try:
+        return change()
+    except UnknownAnswer as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except Conflict as exc:
+        raise HTTPException(409, str(exc)) from exc
+    except InvalidEdit as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+@router.get("/answers", response_model=list[Answer], summary="The review queue (editor)")
+def queue(services: ServicesDep, who: Editor, status: ReviewStatus | None = None,
+          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[Answer]:
+    return services.reviews.list(status, limit)
+
+
+@router.get("/answers/{answer_id}", response_model=Answer, summary="One stored answer (approved ones: anyone)")
+def read(answer_id: str, services: ServicesDep, who: Clinician) -> Answer:
+    answer = _run(lambda: services.reviews.get(answer_id))
+    if answer.review.status != "approved" and who.role != "editor":
+        raise HTTPException(403, "only approved answers are readable without the editor role")
+    return answer
+
+
+@router.post("/answers/{answer_id}/claim", response_model=Answer)
+def claim(answer_id: str, body: Versioned, services: ServicesDep, who: Editor) -> Answer:
+    return _run(lambda: actions.claim(services.reviews, answer_id, body.version, who.name))
+
+
+@router.post("/answers/{answer_id}/release", response_model=Answer)
+def release(answer_id: str, body: Versioned, services: ServicesDep, who: Editor) -> Answer:
+    return _run(lambda: actions.release(services.reviews, answer_id, body.version, who.name))
+
+
+@router.post("/answers/{answer_id}/judgments", response_model=Answer)
+def judge(answer_id: str, body: JudgmentIn, services: ServicesDep, who: Editor) -> Answer:
+    return _run(lambda: actions.judge(services.reviews, answer_id, body.version, who.name, body.chunk_id, body.label, body.note))
+
+
+@router.post("/answers/{answer_id}/statements/remove", response_model=Answer)
+def remove_statement(answer_id: str, body: StatementRef, services: ServicesDep, who: Editor) -> Answer:
+    return _run(lambda: actions.remove_statement(services.reviews, answer_id, body.version, who.name, body.chunk_id, body.span))
+
+
+@router.post("/answers/{answer_id}/evidence", response_model=Answer, summary="Pin a passage from search as evidence")
+def pin(answer_id: str, body: PinIn, services: ServicesDep, who: Editor) -> Answer:
+    passage = services.searcher().store.passage(body.chunk_id)
+    if passage is None:
+        raise HTTPException(404, f"no passage {body.chunk_id} in the current index")
+    evidence = actions.pinned_evidence(passage, passage.text)
+    return _run(lambda: actions.pin(services.reviews, answer_id, body.version, who.name, evidence))
+
+
+@router.post("/answers/{answer_id}/{decision}", response_model=Answer)
+def decide(answer_id: str, decision: Literal["approve", "reject"], body: Decision, services: ServicesDep, who: Editor) -> Answer:
+    approve = decision == "approve"
+    return _run(lambda: actions.decide(services.reviews, answer_id, body.version, who.name, approve, body.comment))
+
+
+@router.get("/answers/{answer_id}/history", response_model=list[EventOut])
+def history(answer_id: str, services: ServicesDep, who: Editor) -> list[EventOut]:
+    events = _run(lambda: services.reviews.history(answer_id))
+    return [EventOut(at=e.at, actor=e.actor, action=e.action, version=e.version, before=e.before, after=e.after) for e in events]
+
+
+@router.get("/judgments/export", summary="Editor judgments as TREC qrels or as a JSONL question set")
+def export(services: ServicesDep, who: Editor, format: Literal["trec", "jsonl"] = "trec") -> PlainTextResponse:
+    from qa.qrels import to_jsonl, to_trec
+
+    rows = services.reviews.judgments()
+    if format == "trec":
+        return PlainTextResponse(to_trec(rows), media_type="text/plain")
+    return PlainTextResponse(to_jsonl(rows), media_type="application/x-ndjson")

@@ -1,0 +1,101 @@
+"""What an editor can do to a stored answer, each as one audited, versioned change."""
+
+from __future__ import annotations
+
+from qa.models import Answer, Evidence, EvidenceScores, Statement
+from qa.reviews import InvalidEdit, Label, ReviewStore, _now
+
+
+def claim(store: ReviewStore, answer_id: str, version: int, editor: str) -> Answer:
+    def edit(answer: Answer) -> dict:
+        answer.review.reviewer = editor
+        return {"reviewer": editor}
+
+    return store.change(answer_id, version, editor, "claimed", edit, to="under_review")
+
+
+def release(store: ReviewStore, answer_id: str, version: int, editor: str) -> Answer:
+    def edit(answer: Answer) -> dict:
+        answer.review.reviewer = None
+        return {"reviewer": None}
+
+    return store.change(answer_id, version, editor, "released", edit, to="submitted")
+
+
+def decide(store: ReviewStore, answer_id: str, version: int, editor: str, approve: bool, comment: str | None) -> Answer:
+    def edit(answer: Answer) -> dict:
+        answer.review.comment = comment
+        answer.review.approved_by = editor if approve else None
+        answer.review.approved_at = _now() if approve else None
+        return {"comment": comment, "approved_by": answer.review.approved_by}
+
+    to = "approved" if approve else "rejected"
+    return store.change(answer_id, version, editor, to, edit, to=to)
+
+
+def judge(store: ReviewStore, answer_id: str, version: int, editor: str, chunk_id: str, label: Label, note: str | None) -> Answer:
+    return store.judge(answer_id, version, editor, chunk_id, label, note)
+
+
+def remove_statement(store: ReviewStore, answer_id: str, version: int, editor: str, chunk_id: str, span: tuple[int, int]) -> Answer:
+    def edit(answer: Answer) -> dict:
+        _require_claimed(answer)
+        removed = _remove(answer, chunk_id, tuple(span))
+        _renumber(answer)
+        return {"removed": removed.text, "chunk_id": chunk_id, "span": list(span)}
+
+    return store.change(answer_id, version, editor, "statement removed", edit)
+
+
+def pin(store: ReviewStore, answer_id: str, version: int, editor: str, evidence: Evidence) -> Answer:
+    def edit(answer: Answer) -> dict:
+        _require_claimed(answer)
+        if any(e.chunk_id == evidence.chunk_id for e in answer.evidence):
+            raise InvalidEdit(f"passage {evidence.chunk_id} is already in the evidence")
+        evidence.rank = len(answer.evidence) + 1
+        evidence.pinned = True
+        answer.evidence.append(evidence)
+        return {"pinned": evidence.chunk_id}
+
+    return store.change(answer_id, version, editor, "evidence pinned", edit)
+
+
+def pinned_evidence(passage, text: str) -> Evidence:
+    """A passage found by search, as evidence an editor adds (no retrieval scores of its own)."""
+    return Evidence(
+        chunk_id=passage.chunk_id, doc_id=passage.doc_id, kind=passage.kind, title=passage.title,
+        locator=passage.citation_locator, text=text, rank=0, scores=EvidenceScores(bm25=0.0, dense=0.0, fused=0.0),
+    )
+
+
+def _require_claimed(answer: Answer) -> None:
+    from qa.reviews import Conflict
+
+    if answer.review.status != "under_review":
+        raise Conflict(f"edit the answer after claiming it (it is {answer.review.status})")
+
+
+def _remove(answer: Answer, chunk_id: str, span: tuple[int, int]) -> Statement:
+    lists = [answer.guidelines.lead, answer.guidelines.points]
+    lists += [g.points for g in answer.research.sections + answer.reference_pages.sections]
+    for statements in lists:
+        for i, s in enumerate(statements):
+            if s.chunk_id == chunk_id and tuple(s.span) == span:
+                return statements.pop(i)
+    raise InvalidEdit(f"no statement from {chunk_id} at {list(span)} in this answer")
+
+
+def _renumber(answer: Answer) -> None:
+    """References renumbered by first use after a statement goes; unused ones are dropped."""
+    answer.research.sections = [g for g in answer.research.sections if g.points]
+    answer.reference_pages.sections = [g for g in answer.reference_pages.sections if g.points]
+    old = {r.number: r for r in answer.references}
+    mapping: dict[int, int] = {}
+    for statement in answer.statements():
+        for n in statement.refs:
+            mapping.setdefault(n, len(mapping) + 1)
+        statement.refs = [mapping[n] for n in statement.refs]
+    answer.references = [old[n].model_copy(update={"number": new}) for n, new in sorted(mapping.items(), key=lambda x: x[1])]
+    cited = {s.chunk_id for s in answer.statements()}
+    for evidence in answer.evidence:
+        evidence.cited = evidence.chunk_id in cited

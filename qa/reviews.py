@@ -1,0 +1,208 @@
+"""Editor review of stored answers: status transitions, judgments, edits, and an append-only audit trail.
+
+Every change is one SQLite transaction that checks the answer's version first (optimistic
+concurrency: a stale edit is refused, never merged), applies the change, bumps the version and
+appends an audit event with the state before and after. A crash mid-way leaves nothing applied.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from qa.models import Answer, ReviewStatus
+
+Label = Literal["relevant", "partly", "not_relevant"]
+GRADE: dict[str, int] = {"relevant": 2, "partly": 1, "not_relevant": 0}
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "submitted": ("under_review",),
+    "under_review": ("approved", "rejected", "submitted"),
+    "rejected": ("under_review",),
+    "approved": ("under_review",),
+}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    answer_id TEXT PRIMARY KEY, question_key TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL,
+    reviewer TEXT, answer TEXT NOT NULL, settings TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS answers_status ON answers (status);
+CREATE INDEX IF NOT EXISTS answers_question ON answers (question_key, status);
+CREATE TABLE IF NOT EXISTS judgments (
+    answer_id TEXT NOT NULL, chunk_id TEXT NOT NULL, doc_id TEXT NOT NULL, label TEXT NOT NULL, note TEXT,
+    editor TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (answer_id, chunk_id));
+CREATE TABLE IF NOT EXISTS events (
+    event_id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
+    action TEXT NOT NULL, version INTEGER NOT NULL, before TEXT, after TEXT);
+CREATE INDEX IF NOT EXISTS events_answer ON events (answer_id, event_id);
+"""
+
+
+class UnknownAnswer(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown answer"
+
+
+class Conflict(Exception):
+    """A stale version or an illegal transition; the message says what is allowed."""
+
+
+class InvalidEdit(ValueError):
+    """An edit that names something the answer does not have."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    event_id: int
+    answer_id: str
+    at: str
+    actor: str
+    action: str
+    version: int
+    before: dict | None
+    after: dict | None
+
+
+def question_key(question: str) -> str:
+    """Questions that differ only in case, spacing or final punctuation are the same question."""
+    return re.sub(r"\s+", " ", question.lower()).strip(" ?.!")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class ReviewStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(SCHEMA)
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def submit(self, answer: Answer, settings: dict) -> Answer:
+        """Store a freshly composed answer as `submitted`; returns it with its id."""
+        answer = answer.model_copy(deep=True)
+        answer.answer_id = "a_" + secrets.token_hex(6)
+        answer.review.status, answer.review.version = "submitted", 1
+        now = answer.review.updated_at
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?)",
+                (answer.answer_id, question_key(answer.understood_as), "submitted", 1, None,
+                 answer.model_dump_json(), json.dumps(settings), now, now),
+            )
+            self._event(db, answer.answer_id, "system", "submitted", 1, None, {"status": "submitted"})
+        return answer
+
+    def get(self, answer_id: str) -> Answer:
+        row = self._db.execute("SELECT answer FROM answers WHERE answer_id = ?", (answer_id,)).fetchone()
+        if row is None:
+            raise UnknownAnswer(f"no answer {answer_id}")
+        return Answer.model_validate_json(row[0])
+
+    def list(self, status: ReviewStatus | None = None, limit: int = 100) -> list[Answer]:
+        sql, args = "SELECT answer FROM answers", []
+        if status:
+            sql, args = sql + " WHERE status = ?", [status]
+        rows = self._db.execute(sql + " ORDER BY updated_at DESC LIMIT ?", [*args, limit]).fetchall()
+        return [Answer.model_validate_json(r[0]) for r in rows]
+
+    def approved_for(self, question: str) -> Answer | None:
+        row = self._db.execute(
+            "SELECT answer FROM answers WHERE question_key = ? AND status = 'approved' ORDER BY updated_at DESC LIMIT 1",
+            (question_key(question),),
+        ).fetchone()
+        return Answer.model_validate_json(row[0]) if row else None
+
+    def change(
+        self, answer_id: str, version: int, actor: str, action: str, edit: Callable[[Answer], dict], to: str | None = None
+    ) -> Answer:
+        """Apply `edit` (which mutates the answer and returns what changed) as one audited, versioned step."""
+        with self._transaction() as db:
+            row = db.execute("SELECT answer, version, status FROM answers WHERE answer_id = ?", (answer_id,)).fetchone()
+            if row is None:
+                raise UnknownAnswer(f"no answer {answer_id}")
+            answer, current, status = Answer.model_validate_json(row[0]), row[1], row[2]
+            if version != current:
+                raise Conflict(f"answer {answer_id} is at version {current}, not {version}: reload it and try again")
+            if to is not None and to not in TRANSITIONS[status]:
+                allowed = ", ".join(TRANSITIONS[status])
+                raise Conflict(f"cannot go from {status} to {to}; from {status} the allowed next states are: {allowed}")
+            before = {"status": status, "reviewer": answer.review.reviewer}
+            after = edit(answer)
+            answer.review.version = current + 1
+            answer.review.updated_at = _now()
+            if to is not None:
+                answer.review.status = to
+                after = {**after, "status": to}
+            Answer.model_validate(answer.model_dump())  # an edit must leave a valid answer
+            db.execute(
+                "UPDATE answers SET answer = ?, version = ?, status = ?, reviewer = ?, updated_at = ? WHERE answer_id = ?",
+                (answer.model_dump_json(), current + 1, answer.review.status, answer.review.reviewer,
+                 answer.review.updated_at, answer_id),
+            )
+            self._event(db, answer_id, actor, action, current + 1, before, after)
+            return answer
+
+    def judge(self, answer_id: str, version: int, actor: str, chunk_id: str, label: Label, note: str | None) -> Answer:
+        def edit(answer: Answer) -> dict:
+            evidence = next((e for e in answer.evidence if e.chunk_id == chunk_id), None)
+            if evidence is None:
+                raise InvalidEdit(f"passage {chunk_id} is not in this answer's evidence")
+            if answer.review.status != "under_review":
+                raise Conflict(f"judge evidence after claiming the answer (it is {answer.review.status})")
+            evidence.judgment, evidence.note = label, note
+            self._db.execute(
+                "INSERT OR REPLACE INTO judgments VALUES (?,?,?,?,?,?,?)",
+                (answer_id, chunk_id, evidence.doc_id, label, note, actor, _now()),
+            )
+            return {"chunk_id": chunk_id, "judgment": label, "note": note}
+
+        return self.change(answer_id, version, actor, "judged", edit)
+
+    def history(self, answer_id: str) -> list[Event]:
+        self.get(answer_id)
+        rows = self._db.execute(
+            "SELECT event_id, answer_id, at, actor, action, version, before, after FROM events WHERE answer_id = ? ORDER BY event_id",
+            (answer_id,),
+        ).fetchall()
+        return [Event(*r[:6], json.loads(r[6]) if r[6] else None, json.loads(r[7]) if r[7] else None) for r in rows]
+
+    def judgments(self) -> list[tuple[str, str, str, str, int]]:
+        """(answer id, question, doc id, chunk id, grade) for every judged passage."""
+        rows = self._db.execute(
+            "SELECT j.answer_id, a.answer, j.doc_id, j.chunk_id, j.label FROM judgments j "
+            "JOIN answers a ON a.answer_id = j.answer_id ORDER BY j.answer_id, j.chunk_id"
+        ).fetchall()
+        return [(r[0], json.loads(r[1])["understood_as"], r[2], r[3], GRADE[r[4]]) for r in rows]
+
+    @staticmethod
+    def _event(db: sqlite3.Connection, answer_id: str, actor: str, action: str, version: int, before, after) -> None:
+        db.execute(
+            "INSERT INTO events (answer_id, at, actor, action, version, before, after) VALUES (?,?,?,?,?,?,?)",
+            (answer_id, _now(), actor, action, version, json.dumps(before) if before else None, json.dumps(after)),
+        )
+
+    def close(self) -> None:
+        self._db.close()
