@@ -128,7 +128,8 @@ def compose(
 def _evidence(hit: Hit, rank: int, cited: bool) -> Evidence:
     p = hit.passage
     return Evidence(
-        chunk_id=p.chunk_id, doc_id=p.doc_id, kind=p.kind, title=p.title, locator=p.citation_locator, text=p.text,
+        chunk_id=p.chunk_id, doc_id=p.doc_id, kind=p.kind, title=p.title, source=p.source, year=p.year,
+        locator=p.citation_locator, text=p.text,
         rank=rank, cited=cited,
         scores=EvidenceScores(
             bm25=round(hit.bm25, 4), dense=round(hit.dense, 4), fused=round(hit.fused, 6),

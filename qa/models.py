@@ -61,6 +61,8 @@ class Evidence(BaseModel):
     doc_id: str
     kind: str
     title: str | None
+    source: str | None = None
+    year: int | None = None
     locator: str
     text: str
     rank: int

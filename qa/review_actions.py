@@ -64,6 +64,7 @@ def pinned_evidence(passage, text: str) -> Evidence:
     """A passage found by search, as evidence an editor adds (no retrieval scores of its own)."""
     return Evidence(
         chunk_id=passage.chunk_id, doc_id=passage.doc_id, kind=passage.kind, title=passage.title,
+        source=passage.source, year=passage.year,
         locator=passage.citation_locator, text=text, rank=0, scores=EvidenceScores(bm25=0.0, dense=0.0, fused=0.0),
     )
 

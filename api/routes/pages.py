@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.auth import Clinician
+from api.auth import Clinician, Editor
 from api.deps import ServicesDep
 from api.routes.answers import answer
 from api.schemas import AskRequest, PageAnswer
 from qa.render import to_html
+from qa.reviews import UnknownAnswer
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -22,6 +23,21 @@ templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "
 def home(request: Request, services: ServicesDep) -> HTMLResponse:
     manifest = services.searcher().manifest
     return templates.TemplateResponse(request, "index.html", {"manifest": manifest})
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request) -> HTMLResponse:
+    return templates.TemplateResponse(request, "review.html", {})
+
+
+@router.get("/ui/answers/{answer_id}")
+def review_fragment(answer_id: str, services: ServicesDep, who: Editor) -> dict:
+    """A stored answer as the page shows it, for the review page (JSON for the tables, HTML to read)."""
+    try:
+        stored = services.reviews.get(answer_id)
+    except UnknownAnswer as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return {"answer": stored.model_dump(mode="json"), "html": to_html(stored)}
 
 
 @router.post("/ui/answer", response_model=PageAnswer)
