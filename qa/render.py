@@ -156,7 +156,10 @@ def to_markdown(answer: Answer) -> str:
         lines += ["### References", ""]
         for label, refs in _reference_groups(answer):
             lines += [f"**{label}**", *(_md_reference(r) for r in refs), ""]
-    lines.append(f"Review status: {_status(answer)} · Last updated: {_date(answer.review.updated_at)}")
+    approval = _one_line(_approval(answer))
+    lines.append(f"Review status: {_status(answer)}{approval} · Last updated: {_date(answer.review.updated_at)}")
+    if answer.newer_evidence_available:
+        lines.append(f"_{NEWER}_")
     lines.append(f"_{_one_line(answer.disclaimer)}_")
     return "\n".join(lines) + "\n"
 
@@ -240,11 +243,22 @@ def _html_references(answer: Answer) -> str:
     return f'<section class="references"><h3>References</h3>{groups}</section>' if groups else ""
 
 
+NEWER = "Newer evidence is available: the index has changed since this answer was approved."
+
+
+def _approval(answer: Answer) -> str:
+    review = answer.review
+    if review.status != "approved" or not review.approved_by:
+        return ""
+    return f" by {review.approved_by} on {_date(review.approved_at or review.updated_at)}"
+
+
 def _html_footer(answer: Answer) -> str:
     day = _e(_date(answer.review.updated_at))
+    newer = f'<p class="newer"><strong>{_e(NEWER)}</strong></p>' if answer.newer_evidence_available else ""
     return (
         f'<footer><p class="review">Review status: <span class="status">{_e(_status(answer))}</span>'
-        f' · Last updated: <time datetime="{day}">{day}</time></p>'
+        f'{_e(_approval(answer))} · Last updated: <time datetime="{day}">{day}</time></p>{newer}'
         f'<p class="disclaimer"><em>{_e(answer.disclaimer)}</em></p></footer>'
     )
 

@@ -36,7 +36,7 @@ def test_editor_judges_evidence_and_approves(page, server, api_settings, tmp_pat
     page.fill("#comment", "evidence checked")
     page.click("#approve")
     expect(page.locator("#state")).to_contain_text("approved")
-    expect(page.locator("#answer footer")).to_contain_text("Approved")
+    expect(page.locator("#answer footer")).to_contain_text("Approved by rita on ")
     page.screenshot(path=str(tmp_path / "review-page.png"), full_page=True)
 
     stored = httpx.get(f"{server}/answers/{answer['answer_id']}").json()  # approved: readable without a token

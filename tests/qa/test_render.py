@@ -284,3 +284,12 @@ def test_abstained_evidence_is_escaped() -> None:
     tree = Tree(to_html(answer))
     assert not tree.find("script")
     assert "<script>alert(6)</script>" in "".join(tree.text)
+
+
+def test_approved_answer_names_approver_and_marks_newer_evidence() -> None:
+    answer = make_answer(review=Review(status="approved", updated_at="2026-11-20T09:00:00Z", approved_by="erin",
+                                       approved_at="2026-11-20T09:00:00Z"))
+    answer.newer_evidence_available = True
+    md, html = to_markdown(answer), to_html(answer)
+    assert "Review status: Approved by erin on 2026-11-20" in md and "Newer evidence is available" in md
+    assert "Approved</span> by erin on 2026-11-20" in html and 'class="newer"' in html
