@@ -156,7 +156,7 @@ def to_markdown(answer: Answer) -> str:
         lines += ["### References", ""]
         for label, refs in _reference_groups(answer):
             lines += [f"**{label}**", *(_md_reference(r) for r in refs), ""]
-    approval = _one_line(_approval(answer))
+    approval = f" {_one_line(_approval(answer))}" if _approval(answer) else ""
     lines.append(f"Review status: {_status(answer)}{approval} · Last updated: {_date(answer.review.updated_at)}")
     if answer.newer_evidence_available:
         lines.append(f"_{NEWER}_")
@@ -250,7 +250,7 @@ def _approval(answer: Answer) -> str:
     review = answer.review
     if review.status != "approved" or not review.approved_by:
         return ""
-    return f" by {review.approved_by} on {_date(review.approved_at or review.updated_at)}"
+    return f"by {review.approved_by} on {_date(review.approved_at or review.updated_at)}"
 
 
 def _html_footer(answer: Answer) -> str:
@@ -258,7 +258,7 @@ def _html_footer(answer: Answer) -> str:
     newer = f'<p class="newer"><strong>{_e(NEWER)}</strong></p>' if answer.newer_evidence_available else ""
     return (
         f'<footer><p class="review">Review status: <span class="status">{_e(_status(answer))}</span>'
-        f'{_e(_approval(answer))} · Last updated: <time datetime="{day}">{day}</time></p>{newer}'
+        f'{" " + _e(_approval(answer)) if _approval(answer) else ""} · Last updated: <time datetime="{day}">{day}</time></p>{newer}'
         f'<p class="disclaimer"><em>{_e(answer.disclaimer)}</em></p></footer>'
     )
 
