@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import replace
 
 from index.models import Filters, Hit, QueryError
@@ -45,7 +46,10 @@ class AnswerService:
         conversation_id: str | None = None,
         filters: Filters = Filters(),
         audience: Audience = "clinician",
+        timings: dict[str, float] | None = None,
     ) -> Answer:
+        """`timings`, when given, receives each stage's wall time in milliseconds."""
+        started = time.perf_counter()
         question = self.searcher.check(question, 1)
         if not _WORD.search(question):
             raise QueryError("the question has no words to search for")
@@ -60,12 +64,16 @@ class AnswerService:
             raise QueryError(str(exc)) from exc
         vector = self.searcher.embed_query(understood)
         hits = self._retrieve(understood, vector, filters)
+        retrieved = time.perf_counter()
         pool = candidates(
             hits, understood, vector, self.searcher.sentence_vectors_of, self.settings.qa.min_similarity, audience == "patient"
         )
         answer = compose(
             question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience, conversation_id
         )
+        if timings is not None:
+            timings["retrieve"] = (retrieved - started) * 1000
+            timings["compose"] = (time.perf_counter() - retrieved) * 1000
         if self.conversations is not None:
             conversation_id = conversation_id or self.conversations.new()
             answer.conversation_id = conversation_id

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from medcite.cli import ask, corpus, search
+from medcite.cli import ask, corpus, evaluate, search
 from medcite.cli.common import State
 from medcite.cli.tokens import tokens_app
 
@@ -35,6 +35,8 @@ app.command()(corpus.stats)
 app.command()(corpus.remove)
 app.command()(corpus.manifest)
 app.add_typer(tokens_app, name="token")
+app.command("eval")(evaluate.eval_command)
+app.command("eval-compare")(evaluate.eval_compare)
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Batch evaluation: question sets in, retrieval and answer metrics with intervals, a report out."""

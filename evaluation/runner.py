@@ -1,0 +1,104 @@
+"""Runs a question set: document rankings per retrieval mode and one composed answer per question.
+
+Every finished question is appended to runs.jsonl at once, so a killed run resumes where it
+stopped; a run directory is tied to the index version and settings it started with.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from tqdm import tqdm
+
+from evaluation.questions import Question
+from index.search import Searcher
+from medcite.settings import Settings
+from qa.service import AnswerService
+
+DEPTH = 50  # documents kept per ranking: enough for Recall@50
+
+
+class RunDirError(ValueError):
+    pass
+
+
+def _doc_ranking(searcher: Searcher, question: str, mode: str) -> list[str]:
+    docs: list[str] = []
+    for hit in searcher.search(question, k=min(searcher.settings.max_k, 4 * DEPTH), mode=mode):  # type: ignore[arg-type]
+        if hit.passage.doc_id not in docs:
+            docs.append(hit.passage.doc_id)
+    return docs[:DEPTH]
+
+
+def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> dict:
+    timings: dict[str, float] = {}
+    answer = service.ask(q.question, timings=timings)
+    statements = answer.statements()
+    grounded = 0
+    for s in statements:
+        passage = searcher.store.passage(s.chunk_id)
+        grounded += passage is not None and passage.text[s.span[0] : s.span[1]] == s.text
+    return {
+        "kind": "answer", "id": q.id, "abstained": answer.abstained, "statements": len(statements),
+        "grounded": grounded, "cited_docs": sorted({r.doc_id for r in answer.references}),
+        "text": " ".join(s.text for s in statements), "evidence": [e.doc_id for e in answer.evidence[:10]],
+        "ms": timings,
+    }
+
+
+def _done(path: Path) -> set[tuple[str, str, str]]:
+    if not path.is_file():
+        return set()
+    done = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a kill: that question runs again
+        done.add((record["kind"], record.get("mode", ""), record["id"]))
+    return done
+
+
+def read_runs(path: Path) -> Iterator[dict]:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError:
+            continue
+
+
+def run(
+    questions: list[Question], searcher: Searcher, settings: Settings, modes: list[str], out: Path, progress: bool = True
+) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    info = {"index_version": searcher.manifest.version, "settings": settings.model_dump(mode="json", exclude={"api"})}
+    info_path = out / "run-info.json"
+    if info_path.is_file():
+        previous = json.loads(info_path.read_text(encoding="utf-8"))
+        if previous["index_version"] != info["index_version"]:
+            raise RunDirError(f"{out} holds a run on index {previous['index_version']}; use another --out for this index")
+    else:
+        info_path.write_text(json.dumps(info, indent=1), encoding="utf-8")
+    runs = out / "runs.jsonl"
+    done = _done(runs)
+    if runs.is_file() and runs.stat().st_size and not runs.read_bytes().endswith(b"\n"):
+        with runs.open("a", encoding="utf-8") as handle:
+            handle.write("\n")  # end the line a kill cut short; it is skipped when read
+    service = AnswerService(searcher, None, settings)
+    todo = [(kind, mode, q) for q in questions for kind, mode in [*(("retrieval", m) for m in modes), ("answer", "")]
+            if (kind, mode, q.id) not in done]
+    with runs.open("a", encoding="utf-8") as handle, tqdm(total=len(todo), desc="evaluating", disable=not progress) as bar:
+        for kind, mode, q in todo:
+            started = time.perf_counter()
+            if kind == "retrieval":
+                record = {"kind": kind, "mode": mode, "id": q.id, "docs": _doc_ranking(searcher, q.question, mode)}
+                record["ms"] = {"retrieve": (time.perf_counter() - started) * 1000}
+            else:
+                record = _answer_record(service, searcher, q)
+            handle.write(json.dumps(record) + "\n")
+            handle.flush()
+            bar.update(1)
+    return runs

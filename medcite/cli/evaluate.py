@@ -1,0 +1,67 @@
+"""`medcite eval` and `medcite eval-compare`: question sets in, metrics and a report out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from medcite.cli.common import State, fail
+
+MODES = ("bm25", "dense", "hybrid")
+
+
+def eval_command(
+    question_set: Annotated[Path, typer.Argument(help="JSONL or CSV: id, question, relevant[, reference_answer, relevance]")],
+    modes: Annotated[str, typer.Option(help="Comma-separated retrieval modes.")] = "bm25,dense,hybrid",
+    k: Annotated[int, typer.Option("-k", help="Cut-off shown in the summary table (Recall@k, nDCG@k).")] = 10,
+    out: Annotated[Optional[Path], typer.Option(help="Run directory (default var/eval/<set name>).")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N questions.")] = None,
+    qrels: Annotated[Optional[Path], typer.Option(help="TREC qrels overriding the set's relevance.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Run a question set through every mode and the answer composer; resumable; writes a report."""
+    from evaluation.evaluate import evaluate
+    from evaluation.questions import QuestionSetError, read_questions
+    from evaluation.runner import RunDirError
+    from index.models import IndexNotReady
+    from medcite.services import open_searcher
+
+    chosen = [m.strip() for m in modes.split(",") if m.strip()]
+    if not chosen or any(m not in MODES for m in chosen):
+        fail(f"--modes takes a comma-separated list of {', '.join(MODES)} (got {modes!r})", 2)
+    if k not in (1, 5, 10, 50):
+        fail("-k must be one of 1, 5, 10, 50 (the cut-offs measured)", 2)
+    settings = State.settings()
+    try:
+        questions = read_questions(question_set, qrels)[: limit or None]
+        searcher = open_searcher(settings)
+        target = out or settings.index_dir.parent / "eval" / question_set.stem
+        results = evaluate(questions, question_set.name, searcher, settings, chosen, target, progress=not quiet)
+    except (QuestionSetError, RunDirError, IndexNotReady) as exc:
+        fail(str(exc))
+    typer.echo(f"{results['questions']} questions · index {results['index_version']}")
+    for mode, stats in results["retrieval"]["modes"].items():
+        cells = "  ".join(
+            f"{name} {stats[name]['mean']:.3f} [{stats[name]['ci95'][0]:.3f},{stats[name]['ci95'][1]:.3f}]"
+            for name in ("R@1", f"R@{k}", "MRR@10", f"nDCG@{10 if k != 1 else 10}")
+        )
+        typer.echo(f"{mode:<7} {cells}")
+    answers = results["answers"]
+    typer.echo("answers " + "  ".join(f"{key} {value:.3f}" if isinstance(value, float) else f"{key} {value}" for key, value in answers.items()))
+    typer.echo(f"wrote {target / 'results.json'}, {target / 'runs.jsonl'}, {target / 'report.html'}")
+
+
+def eval_compare(
+    a: Annotated[Path, typer.Argument(help="Earlier run directory.")],
+    b: Annotated[Path, typer.Argument(help="Later run directory.")],
+) -> None:
+    """Per-metric deltas (B − A) and which questions got better or worse."""
+    from evaluation.evaluate import compare
+
+    for directory in (a, b):
+        if not (directory / "results.json").is_file():
+            fail(f"{directory} has no results.json: run `medcite eval … --out {directory}` first")
+    typer.echo(json.dumps(compare(a, b), indent=1))
