@@ -3,7 +3,6 @@
     <index_dir>/CURRENT            name of the published version (replaced atomically)
     <index_dir>/versions/<name>/   store.sqlite, dense.faiss, bm25.npz, manifest.json
     <index_dir>/removed.json       documents and sources removed with `medcite remove`
-    <index_dir>/cache/             embedding cache shared by all versions
 
 A build writes into versions/.building-*; only a complete directory is renamed into place and
 named in CURRENT, so a crash mid-build leaves the previous version in service.

@@ -56,6 +56,11 @@ def corpus_entries(manifest: Path, uploads: Path) -> list[ManifestEntry]:
     return entries
 
 
+def extra_entry(path: Path, kind: Kind, format: Format) -> ManifestEntry:
+    """A file outside the data dir (a question set's own corpus), listed by its absolute path."""
+    return ManifestEntry(id=f"extra/{path.stem}", path=str(path.resolve()), kind=kind, format=format)
+
+
 def write_manifest(path: Path, entries: list[ManifestEntry]) -> None:
     lines = [entry.model_dump_json(exclude_none=True) for entry in entries]
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(PROJECT_ROOT.parent / "shared" / "data", description="Where the corpus files live (read-only).")
     manifest: Path = Field(PROJECT_ROOT / "corpus" / "manifest.jsonl", description="The corpus manifest ingestion reads.")
     index_dir: Path = Field(PROJECT_ROOT / "var" / "index", description="Index versions, the CURRENT pointer and state.")
-    cache_dir: Path | None = Field(None, description="Embedding cache; defaults to <index_dir>/cache.")
+    cache_dir: Path = Field(PROJECT_ROOT / "var" / "cache", description="Embedding cache, shared by every index built here.")
     model_path: Path | None = Field(None, description="Local sentence-transformers model; defaults to the packaged all-MiniLM-L6-v2.")
     model_name: str = Field("all-MiniLM-L6-v2", description="Recorded in the index manifest; a change forces re-embedding.")
     embed_batch_size: int = Field(32, ge=1, le=512)
@@ -100,7 +100,7 @@ class Settings(BaseSettings):
 
     @property
     def embedding_cache_dir(self) -> Path:
-        return self.cache_dir or self.index_dir / "cache"
+        return self.cache_dir
 
     def resolved_model_path(self) -> Path:
         if self.model_path is not None:

@@ -92,3 +92,25 @@ def test_cli_eval_prints_the_table(question_set, mini_settings, tmp_path) -> Non
     assert "hybrid  R@1 " in result.output and "grounding_rate 1.000" in result.output
     bad = CliRunner().invoke(app, [*base, "eval", str(question_set), "--modes", "magic"])
     assert bad.exit_code == 2 and "error: --modes" in bad.output
+
+
+def test_a_set_with_its_own_corpus_runs_on_a_separate_index(mini_settings, shared_data: Path, tmp_path) -> None:
+    abstracts = (shared_data / "research/pubmedqa-abstracts.jsonl").read_text(encoding="utf-8").splitlines()
+    dev = {json.loads(line)["relevant"][0]: line for line in (shared_data / "eval/pubmedqa-dev.jsonl").open()}
+    extra = [line for line in abstracts[40:] if "PMID:" + json.loads(line)["pmid"] in dev][:3]
+    (tmp_path / "own-corpus.jsonl").write_text("\n".join(extra) + "\n", encoding="utf-8")
+    (tmp_path / "own-set.jsonl").write_text("".join(dev["PMID:" + json.loads(line)["pmid"]] for line in extra), encoding="utf-8")
+    base = ["--data-dir", str(mini_settings.data_dir), "--manifest", str(mini_settings.manifest)]
+    env = {"MEDCITE_CACHE_DIR": str(mini_settings.embedding_cache_dir)}
+    refused = CliRunner().invoke(app, [*base, "ingest", "-q", "--extra", str(tmp_path / "own-corpus.jsonl")], env=env)
+    assert refused.exit_code == 2 and "give --index-dir" in refused.output
+    separate = [*base, "--index-dir", str(tmp_path / "extra-index")]
+    built = CliRunner().invoke(app, [*separate, "ingest", "-q", "--extra", str(tmp_path / "own-corpus.jsonl")], env=env)
+    from index.layout import IndexLayout
+
+    shipped = IndexLayout(mini_settings.index_dir).current_manifest().documents
+    assert built.exit_code == 0 and f"{shipped + 3} documents" in built.output, built.output
+    result = CliRunner().invoke(app, [*separate, "eval", str(tmp_path / "own-set.jsonl"), "--modes", "hybrid", "-q",
+                                      "--out", str(tmp_path / "own-run")], env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "own-run/results.json").read_text())["retrieval"]["modes"]["hybrid"]["R@10"]["mean"] == 1.0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -13,15 +14,28 @@ from medcite.cli.common import State, fail
 def ingest(
     force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    extra: Annotated[Optional[list[Path]], typer.Option(help="Also index this file (a question set's own corpus); needs --index-dir.")] = None,
+    extra_kind: Annotated[str, typer.Option(help="Kind of the --extra files.")] = "research",
 ) -> None:
     """Read the manifest's sources into a new index version (a no-op when nothing changed)."""
     from index.build import BuildError, build_index
-    from ingest.manifest import corpus_entries
+    from ingest.catalog import format_for
+    from ingest.manifest import corpus_entries, extra_entry
     from medcite.services import load_embedder
+    from medcite.settings import Settings
 
     settings = State.settings()
+    if extra and settings.index_dir == Settings.model_fields["index_dir"].default:
+        fail("--extra builds a separate index: give --index-dir DIR (the shipped index stays as it is)", 2)
+    if extra_kind not in KINDS:
+        fail(f"--extra-kind must be one of {', '.join(KINDS)}", 2)
     try:
         entries = corpus_entries(settings.manifest, settings.uploads_manifest)
+        for path in extra or []:
+            fmt = format_for(path) if path.is_file() else None
+            if fmt is None:
+                fail(f"--extra {path}: not a file medcite can read (pdf, html, JATS/MedQuAD xml, jsonl, txt, md)")
+            entries.append(extra_entry(path, extra_kind, fmt))  # type: ignore[arg-type]
         report = build_index(settings, entries, lambda: load_embedder(settings), show_progress=not quiet, force=force)
     except (IngestError, BuildError, FileNotFoundError) as exc:
         fail(str(exc))
