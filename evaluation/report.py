@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 from html import escape
 from pathlib import Path
 
@@ -64,6 +63,19 @@ def latency_histogram(stages: dict[str, list[float]]) -> str:
     return _png(figure)
 
 
+def _table(rows: dict[str, dict[str, float]], digits: int) -> str:
+    """A dict of dicts as an HTML table: one row per outer key, one column per inner key."""
+    if not rows:
+        return "<p>—</p>"
+    columns = list(next(iter(rows.values())))
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = "".join(
+        f"<tr><th>{escape(name)}</th>" + "".join(f"<td>{values[c]:.{digits}f}</td>" for c in columns) + "</tr>"
+        for name, values in rows.items()
+    )
+    return f"<table><tr><th></th>{head}</tr>{body}</table>"
+
+
 def write_report(out: Path, results: dict, stages: dict[str, list[float]], worst: list[dict]) -> Path:
     rows = "".join(
         f"<tr><th>{escape(mode)}</th>"
@@ -89,9 +101,9 @@ td,th{{border:1px solid #ccd;padding:.3rem .5rem;text-align:left}}small{{color:#
 <table><tr><th>mode</th>{''.join(f'<th>{n}</th>' for n in MEASURES)}</tr>{rows}</table>
 <img alt="metrics per mode" src="data:image/png;base64,{metric_bars(results)}">
 <img alt="recall at k" src="data:image/png;base64,{recall_curves(results)}">
-<h2>Paired randomisation tests (p-values)</h2><pre>{escape(json.dumps(results['retrieval']['paired'], indent=1))}</pre>
+<h2>Paired randomisation tests (p-values, two-sided)</h2>{_table(results['retrieval']['paired'], 3)}
 <h2>Answers</h2><table>{answers}</table>
-<h2>Latency</h2><pre>{escape(json.dumps(results['latency_ms'], indent=1))}</pre>
+<h2>Latency (ms)</h2>{_table(results['latency_ms'], 1)}
 <img alt="latency histogram" src="data:image/png;base64,{latency_histogram(stages)}">
 <h2>Worst questions (hybrid)</h2><ol>{worst_items}</ol>
 </body></html>"""
