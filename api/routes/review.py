@@ -12,7 +12,7 @@ from api.auth import Clinician, Editor
 from api.deps import ServicesDep
 from qa import review_actions as actions
 from qa.models import Answer, ReviewStatus
-from qa.reviews import Conflict, InvalidEdit, Label, UnknownAnswer
+from qa.reviews import Conflict, Event, InvalidEdit, Label, UnknownAnswer
 
 router = APIRouter(tags=["review"])
 
@@ -38,15 +38,6 @@ class StatementRef(Versioned):
 
 class PinIn(Versioned):
     chunk_id: str = Field(min_length=1, max_length=64)
-
-
-class EventOut(BaseModel):
-    at: str
-    actor: str
-    action: str
-    version: int
-    before: dict | None
-    after: dict | None
 
 
 def _run(change):  # noqa: ANN001, ANN202 - a thunk over one store change
@@ -109,10 +100,9 @@ def decide(answer_id: str, decision: Literal["approve", "reject"], body: Decisio
     return _run(lambda: actions.decide(services.reviews, answer_id, body.version, who.name, approve, body.comment))
 
 
-@router.get("/answers/{answer_id}/history", response_model=list[EventOut])
-def history(answer_id: str, services: ServicesDep, who: Editor) -> list[EventOut]:
-    events = _run(lambda: services.reviews.history(answer_id))
-    return [EventOut(at=e.at, actor=e.actor, action=e.action, version=e.version, before=e.before, after=e.after) for e in events]
+@router.get("/answers/{answer_id}/history", response_model=list[Event])
+def history(answer_id: str, services: ServicesDep, who: Editor) -> list[Event]:
+    return _run(lambda: services.reviews.history(answer_id))
 
 
 @router.get("/judgments/export", summary="Editor judgments as TREC qrels or as a JSONL question set")
