@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from index.build import BuildError
 from index.models import IndexNotReady, QueryError
 from qa.conversations import UnknownConversation
 
@@ -21,6 +22,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(UnknownConversation)
     async def unknown_conversation(request: Request, exc: UnknownConversation) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(BuildError)
+    async def build_error(request: Request, exc: BuildError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
 
     @app.exception_handler(IndexNotReady)
     async def not_ready(request: Request, exc: IndexNotReady) -> JSONResponse:

@@ -80,6 +80,9 @@ def run(
         previous = json.loads(info_path.read_text(encoding="utf-8"))
         if previous["index_version"] != info["index_version"]:
             raise RunDirError(f"{out} holds a run on index {previous['index_version']}; use another --out for this index")
+        if previous["settings"] != info["settings"]:
+            changed = sorted(k for k in info["settings"] if previous["settings"].get(k) != info["settings"][k])
+            raise RunDirError(f"{out} holds a run with other settings ({', '.join(changed)}); use another --out")
     else:
         info_path.write_text(json.dumps(info, indent=1), encoding="utf-8")
     runs = out / "runs.jsonl"

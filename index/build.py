@@ -7,6 +7,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,12 @@ class BuildReport:
     seconds: float = 0.0
 
 
+def fingerprint(result: SourceResult) -> str:
+    """A source is reusable only if neither its file nor its manifest entry (kind, title, year…) changed."""
+    entry = hashlib.sha256(result.entry.model_dump_json(exclude={"sha256"}).encode()).hexdigest()[:16]
+    return f"{result.sha256}/{entry}"
+
+
 def corpus_hash(settings: Settings, checksums: list[SourceResult], removed: set[str]) -> str:
     """Everything that decides the index's content: sources, removals, model and index settings."""
     state = {
@@ -66,12 +73,16 @@ def build_index(
     embedder: Callable[[], Embedder],
     show_progress: bool = True,
     force: bool = False,
+    locked: bool = False,
 ) -> BuildReport:
-    """Publish a new version if the corpus changed; `embedder` is only called when something must be embedded."""
+    """Publish a new version if the corpus changed; `embedder` is only called when something must be embedded.
+
+    `locked`: the caller already holds the index lock (it changed removals or uploads under it).
+    """
     started = time.perf_counter()
     layout = IndexLayout(settings.index_dir)
     report = BuildReport()
-    with layout.lock():
+    with nullcontext() if locked else layout.lock():
         removed = layout.removed()
         checksums = [checksum(entry, settings.source_root(entry.path)) for entry in entries]
         report.errors += [(r.entry.path, r.error) for r in checksums if r.error]
@@ -126,7 +137,7 @@ def _build(
         previous = Store(previous_dir / "store.sqlite")
         old = previous.sources()
         previous.close()
-        reuse = [r for r in good if r.entry.id not in removed and old.get(r.entry.id) == r.sha256]
+        reuse = [r for r in good if r.entry.id not in removed and old.get(r.entry.id) == fingerprint(r)]
         doc_ids, reused = writer.copy_sources(previous_dir / "store.sqlite", [r.entry.id for r in reuse], removed)
         seen_docs.update(doc_ids)
         texts += [text for text, _ in reused]
@@ -158,7 +169,7 @@ def _build(
             texts += [c.text for c in chunks]
             sentence_spans += [list(c.sentences) for c in chunks]
             kept += 1
-        writer.add_source(result.entry.id, result.entry.path, result.entry.kind, result.entry.format, result.sha256 or "", kept)
+        writer.add_source(result.entry.id, result.entry.path, result.entry.kind, result.entry.format, fingerprint(result), kept)
         report.documents += kept
     writer.close()
     report.sources = len(reuse) + sum(1 for r in fresh if r.sha256 and not r.error and r.entry.id not in removed)

@@ -11,6 +11,7 @@ from index.models import IndexNotReady
 from index.store import Store
 from ingest.manifest import corpus_entries
 from ingest.models import IngestError, Kind
+from ingest.pipeline import SourceResult
 from medcite.settings import Settings
 
 
@@ -26,6 +27,13 @@ def set_removed(settings: Settings, ids: list[str], embedder: Callable[[], Embed
     the removal list is put back as it was and the previous version stays in service.
     """
     layout = IndexLayout(settings.index_dir)
+    with layout.lock():  # read-modify-write of the removal list and the rebuild, one editor at a time
+        return _set_removed(settings, layout, ids, embedder, undo)
+
+
+def _set_removed(
+    settings: Settings, layout: IndexLayout, ids: list[str], embedder: Callable[[], Embedder], undo: bool
+) -> BuildReport:
     before = layout.removed()
     if undo:
         unknown = [i for i in ids if i not in before]
@@ -47,7 +55,9 @@ def set_removed(settings: Settings, ids: list[str], embedder: Callable[[], Embed
         after = before | set(ids)
     layout.set_removed(after)
     try:
-        return build_index(settings, corpus_entries(settings.manifest, settings.uploads_manifest), embedder, show_progress=False)
+        return build_index(
+            settings, corpus_entries(settings.manifest, settings.uploads_manifest), embedder, show_progress=False, locked=True
+        )
     except BaseException:
         layout.set_removed(before)
         raise
@@ -60,10 +70,26 @@ def add_upload(
 
     A file that cannot be read is refused before anything is listed; a failed rebuild unlists it.
     """
-    from ingest.uploads import list_upload, store_upload, unlist_upload
+    from ingest.uploads import store_upload
 
     result = store_upload(settings, data, filename, kind, title)
     layout = IndexLayout(settings.index_dir)
+    try:
+        with layout.lock():  # the uploads list and the rebuild, one editor at a time
+            return _add_upload(settings, layout, result, embedder)
+    except BaseException:
+        (settings.state_dir / result.entry.path).unlink(missing_ok=True)
+        raise
+
+
+def _add_upload(
+    settings: Settings, layout: IndexLayout, result: SourceResult, embedder: Callable[[], Embedder]
+) -> tuple[list[str], BuildReport]:
+    from ingest.uploads import list_upload, unlist_upload
+
+    removed = [d.doc_id for d in result.documents if d.doc_id in layout.removed()]
+    if removed:
+        raise IngestError(f"removed from the index earlier (restore them instead): {', '.join(removed)}")
     directory = layout.current_dir()
     if directory is not None:
         store = Store(directory / "store.sqlite")
@@ -72,11 +98,12 @@ def add_upload(
         finally:
             store.close()
         if clash:
-            unlist_upload(settings, result.entry)
             raise IngestError(f"already in the index: {', '.join(clash)}")
     list_upload(settings, result.entry)
     try:
-        report = build_index(settings, corpus_entries(settings.manifest, settings.uploads_manifest), embedder, show_progress=False)
+        report = build_index(
+            settings, corpus_entries(settings.manifest, settings.uploads_manifest), embedder, show_progress=False, locked=True
+        )
     except BaseException:
         unlist_upload(settings, result.entry)
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import faiss
@@ -64,6 +65,9 @@ class Searcher:
         self.bm25 = BM25Index.load(directory)
         self.dense = load_dense(directory, settings.dense)
         self.kinds, self.years = self.store.row_arrays()
+        self._kind_masks = {kind: self.kinds == code for code, kind in enumerate(KINDS)}
+        # An answer searches each kind with the same question: score BM25 once per question.
+        self._bm25_scores = lru_cache(maxsize=32)(self._score_bm25)
         self.sentence_vectors, self.sentence_offsets = load_sentence_vectors(directory)
         graded = self.store.graded_sentences()
         self._graded_rows = np.asarray([row for row, _ in graded], dtype=np.int64)
@@ -82,6 +86,11 @@ class Searcher:
     @property
     def size(self) -> int:
         return self.bm25.size
+
+    def _score_bm25(self, query: str) -> np.ndarray:
+        scores = self.bm25.scores(tokenize(query))
+        scores.flags.writeable = False  # shared through the cache
+        return scores
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed([text])[0]
@@ -103,9 +112,10 @@ class Searcher:
             if (allowed is None or allowed[row]) and score > best.get(row, -1.0):
                 best[row] = score
         ranked = sorted(best.items(), key=lambda item: -item[1])[:k]
-        bm25_scores = self.bm25.scores(tokenize(query))
+        # Fused scores on the RRF scale (one list), so they compare with ordinary hits'.
+        fused = [(row, 1.0 / (self.settings.fusion.rrf_k + rank)) for rank, (row, _) in enumerate(ranked, start=1)]
         none = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
-        return self._hits(ranked, vector, bm25_scores, none, none)
+        return self._hits(fused, vector, self._bm25_scores(query), none, none)
 
     def close(self) -> None:
         self.store.close()
@@ -115,7 +125,7 @@ class Searcher:
             return None
         mask = np.ones(self.size, dtype=bool)
         if filters.kinds:
-            mask &= np.isin(self.kinds, [KINDS.index(k) for k in filters.kinds])
+            mask = np.logical_or.reduce([self._kind_masks[k] for k in filters.kinds])
         if filters.year_from is not None:
             mask &= self.years >= filters.year_from
         if filters.year_to is not None:
@@ -139,7 +149,7 @@ class Searcher:
         query = self.check(query, k)
         allowed = self._allowed(filters)
         depth = max(k, self.settings.fusion.candidates)
-        bm25_scores = self.bm25.scores(tokenize(query))
+        bm25_scores = self._bm25_scores(query)
         if allowed is not None:
             bm25_scores = np.where(allowed, bm25_scores, 0.0).astype(np.float32)
         vector = self.embed_query(query) if vector is None else vector

@@ -14,7 +14,7 @@ from ingest.models import KINDS, Chunk, Document
 
 SCHEMA = """
 CREATE TABLE sources (source_id TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL,
-                      format TEXT NOT NULL, sha256 TEXT NOT NULL, documents INTEGER NOT NULL);
+                      format TEXT NOT NULL, fingerprint TEXT NOT NULL, documents INTEGER NOT NULL);
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source_id TEXT NOT NULL, kind TEXT NOT NULL,
                         title TEXT, source TEXT, year INTEGER, url TEXT, locator TEXT NOT NULL,
                         path TEXT NOT NULL, mesh TEXT NOT NULL, text TEXT NOT NULL, blocks TEXT NOT NULL);
@@ -50,8 +50,8 @@ class StoreWriter:
         self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
         self.rows = 0
 
-    def add_source(self, source_id: str, path: str, kind: str, format: str, sha256: str, documents: int) -> None:
-        self._db.execute("INSERT INTO sources VALUES (?,?,?,?,?,?)", (source_id, path, kind, format, sha256, documents))
+    def add_source(self, source_id: str, path: str, kind: str, format: str, fingerprint: str, documents: int) -> None:
+        self._db.execute("INSERT INTO sources VALUES (?,?,?,?,?,?)", (source_id, path, kind, format, fingerprint, documents))
 
     def add_document(self, doc: Document, chunks: Sequence[Chunk]) -> None:
         blocks = [[b.start, b.end, b.section, b.page] for b in doc.blocks]
@@ -145,8 +145,8 @@ class Store:
         return found
 
     def sources(self) -> dict[str, str]:
-        """source id → sha256 of the file it was built from."""
-        return dict(self._db.execute("SELECT source_id, sha256 FROM sources"))
+        """source id → fingerprint (file sha256 and manifest entry) it was built from."""
+        return dict(self._db.execute("SELECT source_id, fingerprint FROM sources"))
 
     def row_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Per chunk row: kind code (index into KINDS) and year (0 when unknown), for vectorised filters."""

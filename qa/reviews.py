@@ -72,9 +72,9 @@ class Event:
     after: dict | None
 
 
-def question_key(question: str) -> str:
+def question_key(question: str, scope: str = "") -> str:
     """Questions that differ only in case, spacing or final punctuation are the same question."""
-    return re.sub(r"\s+", " ", question.lower()).strip(" ?.!")
+    return re.sub(r"\s+", " ", question.lower()).strip(" ?.!") + (f" |{scope}" if scope else "")
 
 
 def _now() -> str:
@@ -100,8 +100,12 @@ class ReviewStore:
                 raise
             self._db.execute("COMMIT")
 
-    def submit(self, answer: Answer, settings: dict) -> Answer:
-        """Store a freshly composed answer as `submitted`; returns it with its id."""
+    def submit(self, answer: Answer, settings: dict, scope: str = "") -> Answer:
+        """Store a freshly composed answer as `submitted`; returns it with its id.
+
+        `scope` (filters, audience) is part of the question's identity: an answer approved for a
+        research-only or patient question is never given for the plain clinician question.
+        """
         answer = answer.model_copy(deep=True)
         answer.answer_id = "a_" + secrets.token_hex(6)
         answer.review.status, answer.review.version = "submitted", 1
@@ -109,7 +113,7 @@ class ReviewStore:
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?)",
-                (answer.answer_id, question_key(answer.understood_as), "submitted", 1, None,
+                (answer.answer_id, question_key(answer.understood_as, scope), "submitted", 1, None,
                  answer.model_dump_json(), json.dumps(settings), now, now),
             )
             self._event(db, answer.answer_id, "system", "submitted", 1, None, {"status": "submitted"})
@@ -128,10 +132,10 @@ class ReviewStore:
         rows = self._db.execute(sql + " ORDER BY updated_at DESC LIMIT ?", [*args, limit]).fetchall()
         return [Answer.model_validate_json(r[0]) for r in rows]
 
-    def approved_for(self, question: str) -> Answer | None:
+    def approved_for(self, question: str, scope: str = "") -> Answer | None:
         row = self._db.execute(
             "SELECT answer FROM answers WHERE question_key = ? AND status = 'approved' ORDER BY updated_at DESC LIMIT 1",
-            (question_key(question),),
+            (question_key(question, scope),),
         ).fetchone()
         return Answer.model_validate_json(row[0]) if row else None
 

@@ -114,3 +114,13 @@ def test_a_set_with_its_own_corpus_runs_on_a_separate_index(mini_settings, share
                                       "--out", str(tmp_path / "own-run")], env=env)
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "own-run/results.json").read_text())["retrieval"]["modes"]["hybrid"]["R@10"]["mean"] == 1.0
+
+
+def test_a_run_directory_refuses_other_settings(question_set, searcher, mini_settings, tmp_path) -> None:
+    from evaluation.runner import RunDirError
+
+    questions = read_questions(question_set)[:2]
+    evaluate(questions, "mini", searcher, mini_settings, ["bm25"], tmp_path / "run", progress=False)
+    other = mini_settings.model_copy(update={"fusion": mini_settings.fusion.model_copy(update={"method": "weighted"})})
+    with pytest.raises(RunDirError, match="other settings \\(fusion\\)"):
+        evaluate(questions, "mini", searcher, other, ["bm25"], tmp_path / "run", progress=False)

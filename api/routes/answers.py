@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, HTTPException
 
 from api.auth import Clinician
@@ -14,16 +16,22 @@ router = APIRouter(tags=["answers"])
 
 
 def answer(services: ServicesDep, body: AskRequest) -> Answer:
-    """A fresh answer, stored for review; or, when editors approved one for the same question, that one."""
+    """The answer editors approved for this question (same filters and audience), else a new one stored for review."""
     filters = Filters(kinds=tuple(dict.fromkeys(body.kinds)), year_from=body.year_from, year_to=body.year_to)
-    fresh = services.answers().ask(body.question, body.conversation_id, filters, body.audience)
-    approved = services.reviews.approved_for(fresh.understood_as) if not filters.active else None
-    if approved is not None and approved.audience == fresh.audience:
-        approved.question, approved.conversation_id = fresh.question, fresh.conversation_id
-        approved.newer_evidence_available = approved.index_version != fresh.index_version
-        return approved
+    scope = json.dumps({"kinds": sorted(filters.kinds), "from": filters.year_from, "to": filters.year_to, "audience": body.audience})
+    version = services.searcher().manifest.version
+
+    def approved(understood: str) -> Answer | None:
+        found = services.reviews.approved_for(understood, scope)
+        if found is not None:
+            found.newer_evidence_available = found.index_version != version
+        return found
+
+    result = services.answers().ask(body.question, body.conversation_id, filters, body.audience, reuse=approved)
+    if result.answer_id is not None:  # an approved answer, already stored
+        return result
     settings = services.settings.model_dump(mode="json", include={"qa", "fusion", "bm25", "chunk", "model_name"})
-    return services.reviews.submit(fresh, settings)
+    return services.reviews.submit(result, settings, scope)
 
 
 @router.post("/ask", response_model=Answer, summary="Answer a question from the index, with references")

@@ -94,3 +94,30 @@ def test_a_bad_upload_is_refused_and_changes_nothing(editor_client) -> None:
     assert client.get("/health").json() == before
     uploads = client.app.state.services.settings.state_dir / "uploads"
     assert not uploads.exists() or not list(uploads.iterdir())
+
+
+def test_concurrent_uploads_both_land(editor_client) -> None:
+    import threading
+
+    client, editor, _ = editor_client
+    auth = {"Authorization": f"Bearer {editor}"}
+    texts = {
+        "gout": "# Gout\n\nAcute gout flares are treated with colchicine, NSAIDs or corticosteroids as early as possible.\n",
+        "scabies": "# Scabies\n\nScabies is treated with permethrin cream applied to the whole body and washed off after 8 to 14 hours.\n",
+    }
+    responses: dict[str, int] = {}
+
+    def upload(name: str) -> None:
+        response = client.post("/documents", headers=auth, data={"kind": "reference", "title": name},
+                               files={"file": (f"{name}.md", texts[name].encode(), "text/markdown")})
+        responses[name] = response.status_code
+
+    threads = [threading.Thread(target=upload, args=(name,)) for name in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert responses == {"gout": 201, "scabies": 201}
+    titles = {h["title"] for q in ("colchicine for gout flares", "permethrin for scabies")
+              for h in client.get("/search", params={"q": q, "k": 1}).json()}
+    assert titles == {"gout", "scabies"}

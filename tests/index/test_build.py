@@ -109,3 +109,20 @@ def test_failed_build_leaves_previous_version_in_service(corpus_copy: Path, tmp_
     searcher.close()
     monkeypatch.undo()
     assert _build(settings, embedder).documents == first.documents - 39
+
+
+def test_a_manifest_edit_reaches_the_index_without_re_embedding(corpus_copy: Path, tmp_path: Path, embedding_cache, embedder) -> None:
+    settings = settings_for(corpus_copy, tmp_path / "index", embedding_cache)
+    _build(settings, embedder)
+    entries = read_manifest(settings.manifest)
+    target = next(e for e in entries if e.format == "medquad")
+    entries = [e.model_copy(update={"kind": "guideline", "title": "Edited title", "year": 2024}) if e is target else e for e in entries]
+    write_manifest(settings.manifest, entries)
+    counting = CountingEmbedder(embedder)
+    report = _build(settings, counting)
+    assert report.reused_sources == len(entries) - 1 and counting.calls == 0
+    searcher = Searcher.open(settings, embedder)
+    document = searcher.store.document(target.path)
+    searcher.close()
+    # The file's own metadata (its Focus title) still wins over the manifest; kind and year come from the entry.
+    assert document["kind"] == "guideline" and document["year"] == 2024
