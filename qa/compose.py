@@ -83,8 +83,14 @@ def compose(
         pool, limit, settings.min_relevance, settings.mmr_lambda, settings.duplicate_similarity
     )
     patient = audience == "patient"
-    guideline = pick(_pool(candidates, "guideline"), settings.lead + settings.guideline_points)
-    # Lead with the guideline's own graded recommendation when one is among the chosen statements.
+    guideline_pool = _pool(candidates, "guideline")
+    # A relevant graded recommendation is the guideline's own bottom line: it leads, ahead of
+    # supporting text that happens to score higher.
+    graded = [c for c in guideline_pool if c.grade and c.score >= settings.min_relevance]
+    if graded:
+        guideline_pool.remove(graded[0])
+        guideline_pool.insert(0, graded[0])
+    guideline = pick(guideline_pool, settings.lead + settings.guideline_points)
     guideline.sort(key=lambda c: c.main.grade is None)
     research = pick(_pool(candidates, "research"), settings.research_points // 2 if patient else settings.research_points)
     reference = pick(_pool(candidates, "reference"), settings.reference_points * (2 if patient else 1))

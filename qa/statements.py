@@ -81,7 +81,6 @@ def candidates(
     """Every usable sentence of the hits, scored; the same sentence in two overlapping chunks counts once."""
     terms = set(tokenize(question))
     found: dict[tuple[str, str], Candidate] = {}
-    best_fused = max((h.fused for h in hits), default=1.0) or 1.0
     for hit in hits:
         passage = hit.passage
         vectors = sentence_vectors(passage.row)
@@ -98,7 +97,10 @@ def candidates(
             if similarity < min_similarity:
                 continue
             coverage = _coverage(terms, text)
-            score = 0.7 * similarity + 0.2 * coverage + 0.1 * (hit.fused / best_fused)
+            # Absolute, so one threshold means the same for every question; the passage's fused rank
+            # is left out: its scale depends on how many lists were fused, and the sentence's own
+            # similarity already says what the passage rank would.
+            score = 0.7 * similarity + 0.2 * coverage
             if _CONNECTIVE.match(text):
                 score -= 0.05
             if grade:

@@ -49,7 +49,7 @@ def test_an_answer_walks_from_submitted_to_approved(review) -> None:
                           json={"version": 4, "chunk_id": "nope", "label": "partly"})
     assert unknown.status_code == 422 and "not in this answer's evidence" in unknown.json()["detail"]
 
-    last = judged["guidelines"]["points"][-1]
+    last = (judged["guidelines"]["lead"] + judged["guidelines"]["points"])[-1]
     edited = client.post(f"/answers/{answer_id}/statements/remove", headers=editor,
                          json={"version": 4, "chunk_id": last["chunk_id"], "span": last["span"]}).json()
     remaining = edited["guidelines"]["lead"] + edited["guidelines"]["points"]
