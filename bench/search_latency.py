@@ -14,6 +14,7 @@ import json
 import os
 import statistics
 import time
+from functools import lru_cache
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -24,6 +25,7 @@ from scipy import sparse  # noqa: E402
 
 from index.bm25 import BM25Index  # noqa: E402
 from index.dense import build_dense  # noqa: E402
+from ingest.models import KINDS  # noqa: E402
 from medcite.services import open_searcher  # noqa: E402
 from medcite.settings import Settings  # noqa: E402
 
@@ -52,6 +54,8 @@ def scale(searcher, target: int) -> None:
     searcher.bm25 = BM25Index(searcher.bm25.vocabulary, matrix.tocsr())
     searcher.kinds = np.resize(searcher.kinds, target)
     searcher.years = np.resize(searcher.years, target)
+    searcher._kind_masks = {kind: searcher.kinds == code for code, kind in enumerate(KINDS)}
+    searcher._bm25_scores = lru_cache(maxsize=32)(searcher._score_bm25)
     searcher.store = _WrappingStore(searcher.store, size)
 
 
