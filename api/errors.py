@@ -14,22 +14,17 @@ from qa.conversations import UnknownConversation
 log = logging.getLogger("medcite.api")
 
 
+# Domain error → HTTP status; the message is the reason given to the client.
+STATUS: dict[type[Exception], int] = {QueryError: 422, UnknownConversation: 404, BuildError: 409, IndexNotReady: 503}
+
+
 def install(app: FastAPI) -> None:
-    @app.exception_handler(QueryError)
-    async def query_error(request: Request, exc: QueryError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+    async def domain_error(request: Request, exc: Exception) -> JSONResponse:
+        status = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
+        return JSONResponse({"detail": str(exc)}, status_code=status)
 
-    @app.exception_handler(UnknownConversation)
-    async def unknown_conversation(request: Request, exc: UnknownConversation) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
-
-    @app.exception_handler(BuildError)
-    async def build_error(request: Request, exc: BuildError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=409)
-
-    @app.exception_handler(IndexNotReady)
-    async def not_ready(request: Request, exc: IndexNotReady) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
+    for kind in STATUS:
+        app.add_exception_handler(kind, domain_error)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,7 @@ from pypdf.errors import PdfReadError
 
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError, TextBuilder
+from ingest.readers.common import file_document
 
 _BOLD = re.compile(r"bold|semibold|black|heavy|demi", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
@@ -176,18 +177,4 @@ def read_pdf(path: Path, entry: ManifestEntry) -> list[Document]:
     meta = reader.metadata or {}
     title = str(meta.get("/Title") or "").strip() or entry.title
     author = str(meta.get("/Author") or "").strip()
-    return [
-        Document(
-            doc_id=entry.path,
-            kind=entry.kind,
-            text=builder.text,
-            blocks=builder.blocks,
-            locator=entry.path,
-            path=entry.path,
-            source_id=entry.id,
-            title=title or None,
-            source=author or entry.issuer,
-            year=entry.year,
-            url=entry.url,
-        )
-    ]
+    return [file_document(entry, builder, title, author or entry.issuer)]

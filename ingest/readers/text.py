@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError, TextBuilder
+from ingest.readers.common import file_document
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 
@@ -36,18 +37,4 @@ def read_text(path: Path, entry: ManifestEntry) -> list[Document]:
     builder.add("\n".join(lines), section=section)
     if not builder:
         raise IngestError("no text in file")
-    return [
-        Document(
-            doc_id=entry.path,
-            kind=entry.kind,
-            text=builder.text,
-            blocks=builder.blocks,
-            locator=entry.path,
-            path=entry.path,
-            source_id=entry.id,
-            title=entry.title or title,
-            source=entry.issuer,
-            year=entry.year,
-            url=entry.url,
-        )
-    ]
+    return [file_document(entry, builder, entry.title or title, entry.issuer)]
