@@ -54,6 +54,9 @@ def scale(searcher, target: int) -> None:
     searcher.bm25 = BM25Index(searcher.bm25.vocabulary, matrix.tocsr())
     searcher.kinds = np.resize(searcher.kinds, target)
     searcher.years = np.resize(searcher.years, target)
+    # Each copy's chunks belong to documents of their own.
+    copy = np.arange(target) // size
+    searcher.documents = np.resize(searcher.documents, target) + copy.astype(np.int32) * (int(searcher.documents.max()) + 1)
     searcher._kind_masks = {kind: searcher.kinds == code for code, kind in enumerate(KINDS)}
     searcher._bm25_scores = lru_cache(maxsize=32)(searcher._score_bm25)
     searcher.store = _WrappingStore(searcher.store, size)

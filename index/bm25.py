@@ -57,6 +57,13 @@ class BM25Index:
         matrix = sparse.csr_matrix((values.astype(np.float32), (row_idx, col_idx)), shape=(len(vocabulary), n_docs))
         return cls(vocabulary, matrix)
 
+    def idf(self, term: str) -> float:
+        """How much finding the term says, as BM25's idf (never below 0). A term no chunk contains gets
+        the idf of document frequency 0: asked for and found nowhere, it is as telling as a term can be."""
+        row = self.vocabulary.get(term)
+        df = 0 if row is None else self.matrix.indptr[row + 1] - self.matrix.indptr[row]
+        return max(float(np.log(self.size - df + 0.5) - np.log(df + 0.5)), 0.0)
+
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """One score per chunk; a repeated query word counts as often as it is repeated, as in BM25Okapi."""
         counts = Counter(t for t in query_tokens if t in self.vocabulary)

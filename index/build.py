@@ -22,6 +22,7 @@ from index.models import INDEX_FORMAT, IndexManifest
 from index.store import Store, StoreWriter
 from index.tokenize import tokenize
 from ingest.manifest import ManifestEntry
+from ingest.models import searchable_text
 from ingest.pipeline import SourceResult, checksum, read_source
 from medcite.settings import Settings
 
@@ -171,6 +172,12 @@ def _build(
             kept += 1
         writer.add_source(result.entry.id, result.entry.path, result.entry.kind, result.entry.format, fingerprint(result), kept)
         report.documents += kept
+    # Chunk vectors see the title and the chunk; BM25 sees the title and the whole text of a short
+    # document (an abstract is one unit of evidence: its terms count wherever they occur in it).
+    dense_texts, bm25_texts = [], []
+    for text, title, whole in writer.index_texts(settings.bm25.whole_document_chars):
+        dense_texts.append(searchable_text(text, title))
+        bm25_texts.append(searchable_text(whole or text, title))
     writer.close()
     report.sources = len(reuse) + sum(1 for r in fresh if r.sha256 and not r.error and r.entry.id not in removed)
     report.chunks = len(texts)
@@ -183,7 +190,7 @@ def _build(
         batch = 8 * settings.embed_batch_size
         with tqdm(total=len(texts), desc="embedding chunks", unit="chunk", disable=not show_progress) as bar:
             vectors, report.embedded = embed_with_cache(
-                texts, settings.model_name, embedder_factory, cache, batch_size=batch, on_progress=bar.update
+                dense_texts, settings.model_name, embedder_factory, cache, batch_size=batch, on_progress=bar.update
             )
         # Sentence vectors are computed here, once, so composing an answer never embeds document text.
         with tqdm(total=len(sentences), desc="embedding sentences", unit="sentence", disable=not show_progress) as bar:
@@ -194,7 +201,7 @@ def _build(
         cache.close()
     save_sentence_vectors(build_dir, sentence_vectors, [len(spans) for spans in sentence_spans])
     save_dense(build_dense(vectors, settings.dense), build_dir)
-    BM25Index.build([tokenize(t) for t in texts], settings.bm25).save(build_dir)
+    BM25Index.build([tokenize(t) for t in bm25_texts], settings.bm25).save(build_dir)
 
     now = datetime.now(UTC)
     manifest = IndexManifest(

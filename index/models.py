@@ -12,7 +12,7 @@ from ingest.models import Kind
 Mode = Literal["bm25", "dense", "hybrid"]
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 
 class IndexNotReady(Exception):

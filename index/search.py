@@ -64,16 +64,17 @@ class Searcher:
         self.store = Store(directory / "store.sqlite")
         self.bm25 = BM25Index.load(directory)
         self.dense = load_dense(directory, settings.dense)
-        self.kinds, self.years = self.store.row_arrays()
+        self.kinds, self.years, self.documents = self.store.row_arrays()
         self._kind_masks = {kind: self.kinds == code for code, kind in enumerate(KINDS)}
         # An answer searches each kind with the same question: score BM25 once per question.
         self._bm25_scores = lru_cache(maxsize=32)(self._score_bm25)
         self.sentence_vectors, self.sentence_offsets = load_sentence_vectors(directory)
         graded = self.store.graded_sentences()
         self._graded_rows = np.asarray([row for row, _ in graded], dtype=np.int64)
-        self._graded_vectors = np.asarray(
-            [self.sentence_vectors[self.sentence_offsets[row] + ordinal] for row, ordinal in graded], dtype=np.float32
-        ).reshape(len(graded), -1)
+        # An index without guidelines (research only, a single upload) has no graded sentences at all.
+        self._graded_vectors = np.zeros((len(graded), self.manifest.dimensions), dtype=np.float32)
+        for i, (row, ordinal) in enumerate(graded):
+            self._graded_vectors[i] = self.sentence_vectors[self.sentence_offsets[row] + ordinal]
         faiss.omp_set_num_threads(settings.dense.query_threads)
 
     @classmethod
@@ -91,6 +92,10 @@ class Searcher:
         scores = self.bm25.scores(tokenize(query))
         scores.flags.writeable = False  # shared through the cache
         return scores
+
+    def idf(self, term: str) -> float:
+        """How rare a (tokenized) term is in this index; a term no passage has is the rarest."""
+        return self.bm25.idf(term)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed([text])[0]
@@ -153,7 +158,7 @@ class Searcher:
         if allowed is not None:
             bm25_scores = np.where(allowed, bm25_scores, 0.0).astype(np.float32)
         vector = self.embed_query(query) if vector is None else vector
-        bm25 = _top(bm25_scores, depth) if mode != "dense" else _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        bm25 = self._one_per_document(_top(bm25_scores, 4 * depth), vector, depth) if mode != "dense" else _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         dense = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         if mode != "bm25":
             scores, rows = search_dense(self.dense, vector, depth, allowed)
@@ -165,6 +170,29 @@ class Searcher:
             fused = dict(zip(single.rows.tolist(), single.scores.tolist()))
         best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         return self._hits(best, vector, bm25_scores, bm25, dense)
+
+    def _one_per_document(self, ranked: _Ranked, vector: np.ndarray, depth: int) -> _Ranked:
+        """A short document is scored by BM25 as a whole, so its chunks tie; one list entry per such document
+        (the chunk closest in meaning), or a single abstract would fill four places of the list and crowd
+        out other documents, in BM25 rankings and in fusion alike. Long documents' passages keep their own."""
+        if not len(ranked.rows):
+            return ranked
+        docs = self.documents[ranked.rows]
+        scores = ranked.scores
+        tied = np.zeros(len(ranked.rows), dtype=bool)
+        tied[1:] = (docs[1:] == docs[:-1]) & (scores[1:] == scores[:-1])
+        tied[:-1] |= tied[1:]
+        if not tied.any():
+            return _Ranked(ranked.rows[:depth], scores[:depth])
+        closeness = self.dense.reconstruct_batch(ranked.rows[tied].astype(np.int64)) @ vector
+        meaning = np.full(len(ranked.rows), np.inf, dtype=np.float32)
+        meaning[tied] = closeness
+        order = np.lexsort((-meaning, docs, -scores))  # by score, then document, then closest first
+        keep = np.ones(len(order), dtype=bool)
+        keep[1:] = ~((docs[order][1:] == docs[order][:-1]) & (scores[order][1:] == scores[order][:-1]))
+        chosen = order[keep]
+        chosen = chosen[np.argsort(-scores[chosen], kind="stable")][:depth]
+        return _Ranked(ranked.rows[chosen], scores[chosen])
 
     def _hits(self, best: list[tuple[int, float]], vector: np.ndarray, bm25_scores: np.ndarray, bm25: _Ranked, dense: _Ranked) -> list[Hit]:
         rows = [row for row, _ in best]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +105,16 @@ class StoreWriter:
             self._db.execute("DETACH DATABASE old")
         return doc_ids, [(values[7], [tuple(s) for s in json.loads(values[8])]) for values in old_chunks]
 
+    def index_texts(self, whole_document_chars: int) -> Iterator[tuple[str, str | None, str | None]]:
+        """Per chunk row, in order: its text, its document's title, and the whole document text when the
+        document is at most `whole_document_chars` long (else None)."""
+        self._db.commit()
+        yield from self._db.execute(
+            """SELECT c.text, d.title, CASE WHEN length(d.text) <= ? THEN d.text END
+               FROM chunks c JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.row""",
+            (whole_document_chars,),
+        )
+
     def close(self) -> None:
         self._db.commit()
         self._db.close()
@@ -148,15 +158,18 @@ class Store:
         """source id → fingerprint (file sha256 and manifest entry) it was built from."""
         return dict(self._db.execute("SELECT source_id, fingerprint FROM sources"))
 
-    def row_arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per chunk row: kind code (index into KINDS) and year (0 when unknown), for vectorised filters."""
-        kinds, years = [], []
-        for kind, year in self._db.execute(
-            "SELECT d.kind, d.year FROM chunks c JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.row"
+    def row_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per chunk row: kind code (index into KINDS), year (0 when unknown) and document number (rows of one
+        document share it), for vectorised filters and per-document ranking."""
+        kinds, years, docs = [], [], []
+        numbers: dict[str, int] = {}
+        for kind, year, doc_id in self._db.execute(
+            "SELECT d.kind, d.year, c.doc_id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.row"
         ):
             kinds.append(KINDS.index(kind))
             years.append(year or 0)
-        return np.asarray(kinds, dtype=np.int8), np.asarray(years, dtype=np.int32)
+            docs.append(numbers.setdefault(doc_id, len(numbers)))
+        return np.asarray(kinds, dtype=np.int8), np.asarray(years, dtype=np.int32), np.asarray(docs, dtype=np.int32)
 
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {"documents": {}, "chunks": {}}

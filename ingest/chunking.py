@@ -14,7 +14,7 @@ from itertools import groupby
 import syntok.segmenter as segmenter
 
 from ingest.grades import find_grade
-from ingest.models import Block, Chunk, Document, chunk_id_for
+from ingest.models import TITLE_SECTION, Block, Chunk, Document, chunk_id_for
 from medcite.settings import ChunkSettings
 
 Span = tuple[int, int]
@@ -119,8 +119,8 @@ def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
         for packed in _pack(spans, settings):
             start, end = packed[0][0], packed[-1][1]
             chunk_text = text[start:end]
-            if len(chunk_text) < settings.min_size:
-                continue
+            if len(chunk_text) < settings.min_size and section != TITLE_SECTION:
+                continue  # debris; a short title is still what a title-only record has to offer
             chunk_id = chunk_id_for(document.doc_id, chunk_text)
             if chunk_id in seen:  # repeated boilerplate paragraphs within one document
                 continue

@@ -11,6 +11,10 @@ Kind = Literal["guideline", "research", "reference"]
 KINDS: tuple[Kind, ...] = ("guideline", "research", "reference")
 
 
+# The section label of a block that holds a document's title as its text (title-only records).
+TITLE_SECTION = "Title"
+
+
 class IngestError(Exception):
     """A source that cannot be read; the message is the reason, shown next to the file name."""
 
@@ -55,6 +59,18 @@ class Chunk:
     sentences: tuple[tuple[int, int], ...] = ()
     # (sentence ordinal, grade the guideline states, sentence length without the grade label)
     grades: tuple[tuple[int, str, int], ...] = ()
+
+
+def searchable_text(chunk_text: str, title: str | None) -> str:
+    """What BM25 and the dense model see for a chunk: its document's title, then the chunk.
+
+    A passage rarely names its paper's subject in every sentence ("Patients receiving it had…");
+    the title does, so each chunk carries it into the index. Shown and cited text stays the chunk's.
+    """
+    title = (title or "").strip()
+    if not title or chunk_text.startswith(title):
+        return chunk_text
+    return f"{title}\n{chunk_text}"
 
 
 def chunk_id_for(doc_id: str, text: str) -> str:
