@@ -24,7 +24,6 @@ from medcite.services import open_searcher  # noqa: E402
 from medcite.settings import Settings  # noqa: E402
 from qa.compose import compose  # noqa: E402
 from qa.service import AnswerService  # noqa: E402
-from qa.statements import candidates  # noqa: E402
 
 
 def main() -> None:
@@ -50,7 +49,7 @@ def main() -> None:
         t1 = time.perf_counter()
         hits = service._retrieve(question, vector, Filters())
         t2 = time.perf_counter()
-        pool = candidates(hits, question, vector, searcher.sentence_vectors_of, settings.qa.min_similarity)
+        pool = service.statements(question, vector, hits)
         t3 = time.perf_counter()
         compose(question, question, hits, pool, settings.qa, searcher.manifest.version)
         t4 = time.perf_counter()

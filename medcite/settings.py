@@ -33,6 +33,9 @@ class BM25Settings(BaseModel):
     k1: float = Field(1.5, gt=0, description="Term-frequency saturation (BM25Okapi default).")
     b: float = Field(0.75, ge=0, le=1, description="Length normalisation (BM25Okapi default).")
     epsilon: float = Field(0.25, ge=0, description="Floor for negative idf, as a fraction of the mean idf (BM25Okapi).")
+    whole_document_chars: int = Field(
+        3000, ge=0, description="Documents up to this long (abstracts, short pages) are scored as a whole; 0: per passage."
+    )
 
 
 class DenseSettings(BaseModel):
@@ -51,8 +54,15 @@ class FusionSettings(BaseModel):
 
 class QASettings(BaseModel):
     candidates: int = Field(16, ge=2, le=100, description="Passages retrieved per kind of source (more than an answer cites).")
-    min_relevance: float = Field(0.5, ge=0, le=1, description="A statement scoring below this is not used.")
-    min_similarity: float = Field(0.45, ge=0, le=1, description="Nor one whose meaning is further than this from the question.")
+    min_topicality: float = Field(
+        0.6, ge=0, le=1, description="A statement's document must be this on-topic, relative to the question's best evidence."
+    )
+    relative_relevance: float = Field(
+        0.6, ge=0, le=1, description="And the statement must answer at least this fraction as well as the best statement."
+    )
+    similarity_weight: float = Field(0.8, ge=0, le=1, description="Meaning vs the question's terms in a statement's relevance.")
+    weak_words: float = Field(0.3, ge=0, le=1, description="Abstain when no passage holds this share of the question's terms…")
+    weak_meaning: float = Field(0.35, ge=0, le=1, description="…and none is this similar in meaning.")
     lead: int = Field(2, ge=1, le=3, description="Statements in the guideline lead paragraph.")
     guideline_points: int = Field(4, ge=0, le=10)
     research_points: int = Field(8, ge=0, le=16)

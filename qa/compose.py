@@ -19,9 +19,10 @@ from qa.models import (
     Review,
     Statement,
 )
+from qa.phrases import pretty
 from qa.select import Chosen, choose
 from qa.statements import Candidate
-from qa.topics import group_statements, pretty
+from qa.topics import group_statements
 
 NO_GUIDELINE = "No guideline in the index addresses this question."
 NO_RESEARCH = "No research in the index addresses this question."
@@ -79,14 +80,13 @@ def compose(
     audience: Audience = "clinician",
     conversation_id: str | None = None,
 ) -> Answer:
-    pick = lambda pool, limit: choose(  # noqa: E731
-        pool, limit, settings.min_relevance, settings.mmr_lambda, settings.duplicate_similarity
-    )
+    # `candidates` are already on-topic (qa/statements.on_topic): choosing is about coverage and duplicates.
+    pick = lambda pool, limit: choose(pool, limit, 0.0, settings.mmr_lambda, settings.duplicate_similarity)  # noqa: E731
     patient = audience == "patient"
     guideline_pool = _pool(candidates, "guideline")
     # A relevant graded recommendation is the guideline's own bottom line: it leads, ahead of
     # supporting text that happens to score higher.
-    graded = [c for c in guideline_pool if c.grade and c.score >= settings.min_relevance]
+    graded = [c for c in guideline_pool if c.grade]
     if graded:
         guideline_pool.remove(graded[0])
         guideline_pool.insert(0, graded[0])

@@ -15,7 +15,8 @@ from qa.compose import compose
 from qa.conversations import ConversationStore
 from qa.followup import resolve
 from qa.models import Answer, Audience
-from qa.statements import candidates
+from qa.relevance import QuestionTerms, topicality, weak
+from qa.statements import Candidate, candidates, on_topic
 
 _WORD = re.compile(r"\w")
 
@@ -72,9 +73,7 @@ class AnswerService:
         vector = self.searcher.embed_query(understood)
         hits = self._retrieve(understood, vector, filters)
         retrieved = time.perf_counter()
-        pool = candidates(
-            hits, understood, vector, self.searcher.sentence_vectors_of, self.settings.qa.min_similarity, audience == "patient"
-        )
+        pool = self.statements(understood, vector, hits, audience)
         answer = compose(
             question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience, conversation_id
         )
@@ -82,6 +81,19 @@ class AnswerService:
             timings["retrieve"] = (retrieved - started) * 1000
             timings["compose"] = (time.perf_counter() - retrieved) * 1000
         return self._remember(answer, question, understood)
+
+    def statements(self, question: str, vector, hits: list[Hit], audience: Audience = "clinician") -> list[Candidate]:
+        """The sentences worth stating: from on-topic documents, close to the best answer found, none when
+        the evidence as a whole is weak."""
+        qa = self.settings.qa
+        terms = QuestionTerms.of(question, self.searcher.idf)
+        topics = topicality(hits, terms)
+        if weak(topics, qa.weak_words, qa.weak_meaning):
+            return []
+        pool = candidates(
+            hits, vector, self.searcher.sentence_vectors_of, terms, topics, qa.similarity_weight, audience == "patient"
+        )
+        return on_topic(pool, qa.min_topicality, qa.relative_relevance)
 
     def _remember(self, answer: Answer, question: str, understood: str) -> Answer:
         if self.conversations is not None:

@@ -1,7 +1,8 @@
 """Candidate statements: the retrieved passages' sentences, scored for the question, debris dropped.
 
 Sentences, their vectors and their grades were all computed at ingest; here each sentence is only
-looked up, filtered and scored: dense similarity to the question plus lexical coverage of it.
+looked up, filtered and scored: how on-topic its document is (qa/relevance.py), and how well the
+sentence itself answers: its dense similarity to the question and the question's terms it states.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import numpy as np
 
 from index.models import Hit
 from index.tokenize import tokenize
+from ingest.models import TITLE_SECTION
+from qa.relevance import QuestionTerms, Topicality
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _CAPTION = re.compile(r"^\s*(fig(ure)?|table|box|panel|appendix|abbreviations?|source|note|keywords?)\b\.?\s*[\dA-Z:]", re.I)
@@ -54,9 +57,11 @@ class Candidate:
     span: tuple[int, int]
     text: str
     vector: np.ndarray
-    similarity: float
-    coverage: float
-    score: float
+    similarity: float  # the sentence's cosine to the question
+    words: float  # share of the question's information (idf-weighted terms) the sentence states
+    relevance: float  # the sentence's own answer to the question: mostly meaning, partly words
+    topic: float  # how on-topic its document is, relative to the question's best evidence
+    score: float  # what ranks statements: topicality, relevance and small editorial preferences
     grade: str | None
 
     @property
@@ -64,29 +69,34 @@ class Candidate:
         return self.hit.passage.kind
 
 
-def _coverage(question_terms: set[str], text: str) -> float:
-    if not question_terms:
-        return 0.0
-    return len(question_terms & set(tokenize(text))) / len(question_terms)
+def _usable(passage, start: int, end: int) -> str | None:
+    """The sentence as a statement (past any bullet), or None when it is debris or needs its neighbours."""
+    whole = _BULLET.sub("", passage.text[start:end])
+    if passage.section == TITLE_SECTION and len(_WORD.findall(whole)) >= 4:
+        return whole  # a title-only record's title: often no final stop, still the record's claim
+    if is_boilerplate(whole) or not stands_alone(whole):
+        return None
+    return whole
 
 
 def candidates(
     hits: list[Hit],
-    question: str,
     question_vector: np.ndarray,
-    sentence_vectors,  # (row, question vector) → per-sentence vectors of a chunk, in order
-    min_similarity: float = 0.0,
+    sentence_vectors,  # chunk row → per-sentence vectors of that chunk, in order
+    terms: QuestionTerms,
+    topics: dict[str, Topicality],
+    similarity_weight: float = 0.8,
     plain_language: bool = False,
 ) -> list[Candidate]:
     """Every usable sentence of the hits, scored; the same sentence in two overlapping chunks counts once."""
-    terms = set(tokenize(question))
     found: dict[tuple[str, str], Candidate] = {}
     for hit in hits:
         passage = hit.passage
+        topic = topics[passage.doc_id].score if passage.doc_id in topics else 0.0
         vectors = sentence_vectors(passage.row)
         for ordinal, (start, end) in enumerate(passage.sentences):
-            whole = _BULLET.sub("", passage.text[start:end])
-            if is_boilerplate(whole) or not stands_alone(whole):
+            whole = _usable(passage, start, end)
+            if whole is None:
                 continue
             grade, length = passage.grades.get(ordinal, (None, end - start))
             start, end = end - len(whole), start + length  # past the bullet; before the grade label
@@ -94,13 +104,9 @@ def candidates(
             key = (passage.doc_id, text)
             vector = np.asarray(vectors[ordinal], dtype=np.float32)
             similarity = float(vector @ question_vector)
-            if similarity < min_similarity:
-                continue
-            coverage = _coverage(terms, text)
-            # Absolute, so one threshold means the same for every question; the passage's fused rank
-            # is left out: its scale depends on how many lists were fused, and the sentence's own
-            # similarity already says what the passage rank would.
-            score = 0.7 * similarity + 0.2 * coverage
+            words = terms.match(tokenize(text))
+            relevance = similarity_weight * similarity + (1 - similarity_weight) * words
+            score = 0.5 * topic + 0.5 * relevance
             if _CONNECTIVE.match(text):
                 score -= 0.05
             if grade:
@@ -110,5 +116,17 @@ def candidates(
             if plain_language:
                 score -= 0.1 * max(0, len(text) - 180) / 180 + 0.05 * (sum(len(w) > 12 for w in text.split()) > 2)
             if key not in found or found[key].score < score:
-                found[key] = Candidate(hit, ordinal, (start, end), text, vector, similarity, coverage, score, grade)
+                found[key] = Candidate(hit, ordinal, (start, end), text, vector, similarity, words, relevance, topic, score, grade)
     return sorted(found.values(), key=lambda c: -c.score)
+
+
+def on_topic(pool: list[Candidate], min_topic: float, relative_relevance: float) -> list[Candidate]:
+    """Statements from documents about the question that answer it nearly as well as the best one does.
+
+    Both bars are relative to this question's own evidence, so they mean the same for a common
+    condition the model knows well and for a new drug it has barely seen."""
+    kept = [c for c in pool if c.topic >= min_topic]
+    if not kept:
+        return []
+    bar = relative_relevance * max(c.relevance for c in kept)
+    return [c for c in kept if c.relevance >= bar]

@@ -12,7 +12,7 @@ from qa.conversations import ConversationStore, UnknownConversation
 from qa.models import Answer, Statement
 from qa.select import choose
 from qa.service import AnswerService
-from qa.statements import candidates, is_boilerplate
+from qa.statements import is_boilerplate
 
 QUESTIONS = [
     "What is the recommended approach to tapering opioids?",
@@ -89,7 +89,7 @@ def test_no_two_statements_say_the_same_thing(answers, searcher) -> None:
 def test_near_duplicates_merge_and_keep_both_sources(service, searcher) -> None:
     question = "Does helicopter transport impair intubation by flight nurses?"
     vector = searcher.embed_query(question)
-    pool = candidates(searcher.search(question, k=10, vector=vector), question, vector, searcher.sentence_vectors_of)
+    pool = service.statements(question, vector, searcher.search(question, k=10, vector=vector))
     best = pool[0]
     other_hit = next(h for h in searcher.search("opioid", k=5) if h.passage.doc_id != best.hit.passage.doc_id)
     copy = dataclasses.replace(best, hit=other_hit, score=best.score - 0.01)  # the same sentence from another source

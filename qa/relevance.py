@@ -1,0 +1,82 @@
+"""Is a passage about the question? Judged on words and meaning, relative to the question's own best evidence.
+
+One absolute cosine threshold cannot serve every corpus and question: a rare drug or gene name that
+the model barely knows gives low similarities even in the right paper, while a paper on a related
+condition scores high. So each passage gets two signals, both scaled by the best found for this
+question, and its topicality is their mean:
+
+- words: the share of the question's information (its terms weighted by idf, so "siponimod" counts
+  far more than "patients") found in the passage or its document's title;
+- meaning: the passage's dense similarity, as a gap below the best passage's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from index.models import Hit
+from index.tokenize import tokenize
+
+# A passage this far below the best one in cosine similarity has lost all its meaning-topicality.
+DENSE_SPAN = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTerms:
+    """The question's searchable terms, each weighted by the share of its information it carries."""
+
+    weights: dict[str, float]
+
+    @classmethod
+    def of(cls, question: str, idf: Callable[[str], float]) -> "QuestionTerms":
+        raw = {term: idf(term) for term in set(tokenize(question))}
+        total = sum(raw.values())
+        # Terms the index lacks keep their (highest) weight: a question about something nowhere in the
+        # index must not look well matched because its commonest words are found.
+        return cls({t: w / total for t, w in raw.items() if w > 0} if total > 0 else {})
+
+    def match(self, tokens: Iterable[str]) -> float:
+        """Share (0–1) of the question's information present in these tokens."""
+        present = set(tokens)
+        return sum(w for t, w in self.weights.items() if t in present)
+
+
+@dataclass(frozen=True, slots=True)
+class Topicality:
+    words: float  # QuestionTerms.match over the title and the passage
+    meaning: float  # the passage's dense similarity to the question
+    score: float  # 0–1, relative to this question's best evidence
+
+
+def _context(hit: Hit) -> list[str]:
+    passage = hit.passage
+    return tokenize(f"{passage.title or ''}\n{passage.text}")
+
+
+def topicality(hits: list[Hit], terms: QuestionTerms) -> dict[str, Topicality]:
+    """Document id → how on-topic it is: its best retrieved passage against the question's best passage.
+
+    Per document, not per passage: a paper about the question is about it in its methods section too,
+    and a statement from there is judged by its own wording, not by its neighbours'."""
+    if not hits:
+        return {}
+    words = {hit.passage.row: terms.match(_context(hit)) for hit in hits}
+    best_words = max(words.values())
+    best_meaning = max(hit.dense for hit in hits)
+    out: dict[str, Topicality] = {}
+    for hit in hits:
+        lexical = words[hit.passage.row] / best_words if best_words > 0 else 1.0
+        semantic = max(0.0, 1.0 - (best_meaning - hit.dense) / DENSE_SPAN)
+        found = Topicality(words[hit.passage.row], hit.dense, 0.5 * lexical + 0.5 * semantic)
+        known = out.get(hit.passage.doc_id)
+        if known is None or found.score > known.score:
+            out[hit.passage.doc_id] = found
+    return out
+
+
+def weak(found: dict[str, Topicality], min_words: float, min_meaning: float) -> bool:
+    """Nothing retrieved shares much of the question's information or its meaning: better to abstain."""
+    return not found or (
+        max(t.words for t in found.values()) < min_words and max(t.meaning for t in found.values()) < min_meaning
+    )
