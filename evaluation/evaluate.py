@@ -24,6 +24,24 @@ def gold_as_documents(questions: list[Question], searcher: Searcher) -> None:
         q.relevant = mapped
 
 
+def with_indexed_gold(questions: list[Question], searcher: Searcher) -> set[str]:
+    """Ids of questions with a gold document in the index: the ones where abstaining is a miss."""
+    return {
+        q.id for q in questions
+        if any(grade > 0 and searcher.store.document(doc) is not None for doc, grade in q.relevant.items())
+    }
+
+
+def heading_sample(questions: list[Question], answers: dict[str, dict], size: int = 20) -> list[dict]:
+    """The first answers, in set order, that have research sub-headings (older records list none)."""
+    sample = [
+        {"id": q.id, "question": q.question, "headings": answers[q.id]["headings"]}
+        for q in questions
+        if answers.get(q.id, {}).get("headings")
+    ]
+    return sample[:size]
+
+
 def evaluate(
     questions: list[Question], set_name: str, searcher: Searcher, settings: Settings, modes: list[str], out: Path,
     progress: bool = True,
@@ -49,7 +67,8 @@ def evaluate(
     results = {
         "set": set_name, "questions": len(questions), "index_version": searcher.manifest.version,
         "settings": settings.model_dump(mode="json", exclude={"api"}), "modes": modes,
-        "retrieval": retrieval, "answers": answer_summary(questions, answers), "latency_ms": latency_summary(stages),
+        "retrieval": retrieval, "answers": answer_summary(questions, answers, with_indexed_gold(questions, searcher)),
+        "latency_ms": latency_summary(stages),
         "per_question": per_question,
     }
     (out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -59,7 +78,7 @@ def evaluate(
     write_report(out, results, stages, [
         {"id": q.id, "question": q.question, "gold": sorted(q.relevant), "retrieved": rankings[main_mode].get(q.id, []),
          "mrr": scores.get(q.id, 0.0)} for q in worst
-    ])
+    ], heading_sample(questions, answers))
     return results
 
 

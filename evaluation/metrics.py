@@ -3,6 +3,7 @@ and paired randomisation tests between modes; answer quality; latency percentile
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import combinations
 
 import ir_measures
@@ -10,6 +11,7 @@ import numpy as np
 from ir_measures import RR, R, nDCG
 
 from evaluation.questions import Question
+from qa.phrases import is_readable_heading
 
 MEASURES = {"R@1": R @ 1, "R@5": R @ 5, "R@10": R @ 10, "R@50": R @ 50, "MRR@10": RR @ 10, "nDCG@10": nDCG @ 10}
 RESAMPLES = 2000
@@ -71,20 +73,76 @@ def retrieval_summary(questions: list[Question], runs: dict[str, dict[str, list[
     return summary
 
 
-def answer_summary(questions: list[Question], answers: dict[str, dict]) -> dict:
+SECTIONS = ("guideline", "research", "reference")  # the answer's sections, as runner records them
+
+
+def _gold(q: Question) -> set[str]:
+    return {doc for doc, grade in q.relevant.items() if grade > 0}
+
+
+def _mean(values: list[float]) -> float | None:
+    return float(np.mean(values)) if values else None
+
+
+def statement_precision(questions: list[Question], answers: dict[str, dict]) -> tuple[float | None, float | None]:
+    """(mean per answer of the share of statements citing a gold document, pooled share citing none).
+
+    A statement is on-topic when any document it cites is gold. Only questions with gold count, and
+    records from older runs without `statement_docs` are skipped rather than read as empty answers."""
+    per_answer: list[float] = []
+    off_topic = total = 0
+    for q in questions:
+        record, gold = answers.get(q.id), _gold(q)
+        if record is None or not gold or "statement_docs" not in record:
+            continue
+        on_topic = sum(bool(gold & set(docs)) for docs in record["statement_docs"])
+        count = len(record["statement_docs"])
+        if count:
+            per_answer.append(on_topic / count)
+        off_topic += count - on_topic
+        total += count
+    return _mean(per_answer), (off_topic / total if total else None)
+
+
+def abstention_with_evidence(questions: list[Question], answers: dict[str, dict], answerable: set[str] | None) -> float | None:
+    """Share of abstentions among answered questions whose gold is in the index: a gold document the
+    index lacks makes abstaining right, so only these abstentions are misses."""
+    if answerable is None:
+        return None
+    return _mean([float(answers[q.id]["abstained"]) for q in questions if q.id in answerable and q.id in answers])
+
+
+def section_means(records: list[dict]) -> dict[str, float | None]:
+    """Mean statements per answer in each section, over records that say (older runs do not)."""
+    counted = [r["section_statements"] for r in records if "section_statements" in r]
+    return {f"{section}_statements_per_answer": _mean([c.get(section, 0) for c in counted]) for section in SECTIONS}
+
+
+def readable_heading_share(records: list[dict], judge: Callable[[str], bool] = is_readable_heading) -> float | None:
+    """Share of research sub-headings that read as noun phrases, over records that list headings."""
+    headings = [h for r in records for h in r.get("headings", [])]
+    if not headings:
+        return None
+    return sum(bool(judge(h)) for h in headings) / len(headings)
+
+
+def answer_summary(questions: list[Question], answers: dict[str, dict], answerable: set[str] | None = None) -> dict:
+    """Answer quality; `answerable` holds the ids of questions with a gold document in the index."""
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
     precision, gold_in, rouge = [], [], []
     statements = grounded = abstained = 0
+    records: list[dict] = []
     for q in questions:
         record = answers.get(q.id)
         if record is None:
             continue
+        records.append(record)
         statements += record["statements"]
         grounded += record["grounded"]
         abstained += record["abstained"]
-        gold = {doc for doc, grade in q.relevant.items() if grade > 0}
+        gold = _gold(q)
         cited = set(record["cited_docs"])
         if cited and gold:
             precision.append(len(cited & gold) / len(cited))
@@ -92,16 +150,21 @@ def answer_summary(questions: list[Question], answers: dict[str, dict]) -> dict:
             gold_in.append(bool(cited & gold))
         if q.reference_answer and record["text"]:
             rouge.append(scorer.score(q.reference_answer, record["text"])["rougeL"].fmeasure)
-    n = len([q for q in questions if q.id in answers])
-    mean = lambda xs: float(np.mean(xs)) if xs else None  # noqa: E731
+    n = len(records)
+    by_statement, off_topic = statement_precision(questions, answers)
     return {
         "answers": n,
-        "citation_precision": mean(precision),
-        "gold_in_answer": mean(gold_in),
+        "citation_precision": _mean(precision),
+        "gold_in_answer": _mean(gold_in),
         "grounding_rate": grounded / statements if statements else None,
         "abstention_rate": abstained / n if n else None,
-        "rouge_l": mean(rouge),
+        "rouge_l": _mean(rouge),
         "statements_per_answer": statements / n if n else None,
+        "statement_precision": by_statement,
+        "off_topic_share": off_topic,
+        "abstention_rate_with_evidence": abstention_with_evidence(questions, answers, answerable),
+        **section_means(records),
+        "readable_heading_share": readable_heading_share(records),
     }
 
 

@@ -76,7 +76,21 @@ def _table(rows: dict[str, dict[str, float]], digits: int) -> str:
     return f"<table><tr><th></th>{head}</tr>{body}</table>"
 
 
-def write_report(out: Path, results: dict, stages: dict[str, list[float]], worst: list[dict]) -> Path:
+def heading_table(sample: list[dict]) -> str:
+    """Questions beside their research sub-headings, for reading whether the headings make sense."""
+    if not sample:
+        return "<p>—</p>"
+    body = "".join(
+        f"<tr><th>{escape(s['id'])}</th><td>{escape(s['question'])}</td>"
+        f"<td>{'<br>'.join(escape(h) for h in s['headings'])}</td></tr>"
+        for s in sample
+    )
+    return f"<table><tr><th>id</th><th>question</th><th>headings</th></tr>{body}</table>"
+
+
+def write_report(
+    out: Path, results: dict, stages: dict[str, list[float]], worst: list[dict], headings: list[dict] | None = None
+) -> Path:
     rows = "".join(
         f"<tr><th>{escape(mode)}</th>"
         + "".join(f"<td>{s[n]['mean']:.3f} <small>[{s[n]['ci95'][0]:.3f}, {s[n]['ci95'][1]:.3f}]</small></td>" for n in MEASURES)
@@ -103,6 +117,7 @@ td,th{{border:1px solid #ccd;padding:.3rem .5rem;text-align:left}}small{{color:#
 <img alt="recall at k" src="data:image/png;base64,{recall_curves(results)}">
 <h2>Paired randomisation tests (p-values, two-sided)</h2>{_table(results['retrieval']['paired'], 3)}
 <h2>Answers</h2><table>{answers}</table>
+<h2>Sample of headings</h2>{heading_table(headings or [])}
 <h2>Latency (ms)</h2>{_table(results['latency_ms'], 1)}
 <img alt="latency histogram" src="data:image/png;base64,{latency_histogram(stages)}">
 <h2>Worst questions (hybrid)</h2><ol>{worst_items}</ol>

@@ -16,6 +16,7 @@ from tqdm import tqdm
 from evaluation.questions import Question
 from index.search import Searcher
 from medcite.settings import Settings
+from qa.models import Answer
 from qa.service import AnswerService
 
 DEPTH = 50  # documents kept per ranking: enough for Recall@50
@@ -33,6 +34,22 @@ def _doc_ranking(searcher: Searcher, question: str, mode: str) -> list[str]:
     return docs[:DEPTH]
 
 
+def _statement_docs(answer: Answer) -> list[list[str]]:
+    """Per statement, every document it cites: its main source plus the documents of the duplicates its
+    refs add, so a statement counts as on-topic when any source it shows the reader is gold."""
+    by_number = {r.number: r.doc_id for r in answer.references}
+    return [sorted({s.doc_id} | {by_number[n] for n in s.refs if n in by_number}) for s in answer.statements()]
+
+
+def _section_statements(answer: Answer) -> dict[str, int]:
+    """Statements per answer section, so an evaluator sees where the citations come from."""
+    return {
+        "guideline": len(answer.guidelines.lead) + len(answer.guidelines.points),
+        "research": sum(len(group.points) for group in answer.research.sections),
+        "reference": sum(len(group.points) for group in answer.reference_pages.sections),
+    }
+
+
 def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> dict:
     timings: dict[str, float] = {}
     answer = service.ask(q.question, timings=timings)
@@ -41,9 +58,12 @@ def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> d
     for s in statements:
         passage = searcher.store.passage(s.chunk_id)
         grounded += passage is not None and passage.text[s.span[0] : s.span[1]] == s.text
+    # Statement documents, not a verdict against gold: gold may change (qrels) while a run is resumed.
     return {
         "kind": "answer", "id": q.id, "abstained": answer.abstained, "statements": len(statements),
         "grounded": grounded, "cited_docs": sorted({r.doc_id for r in answer.references}),
+        "statement_docs": _statement_docs(answer), "section_statements": _section_statements(answer),
+        "headings": [group.heading for group in answer.research.sections],
         "text": " ".join(s.text for s in statements), "evidence": [e.doc_id for e in answer.evidence[:10]],
         "ms": timings,
     }

@@ -4,6 +4,7 @@ and editor judgments exported by the API read back as a question set."""
 from __future__ import annotations
 
 import json
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from evaluation.evaluate import compare, evaluate
-from evaluation.metrics import bootstrap_ci, paired_randomisation
-from evaluation.questions import QuestionSetError, read_questions
+from evaluation.metrics import (
+    abstention_with_evidence,
+    bootstrap_ci,
+    paired_randomisation,
+    readable_heading_share,
+    section_means,
+    statement_precision,
+)
+from evaluation.questions import Question, QuestionSetError, read_questions
 from medcite.cli import app
 
 
@@ -42,6 +50,33 @@ def test_metrics_intervals_answers_and_report(question_set, searcher, mini_setti
     assert report.count("data:image/png;base64,") == 3 and "Worst questions" in report
     lines = (tmp_path / "run" / "runs.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 4 * len(questions)
+    records = {r["id"]: r for r in map(json.loads, lines) if r["kind"] == "answer"}
+    _assert_evidence_quality(questions, records, answers, report)
+
+
+def _assert_evidence_quality(questions, records: dict[str, dict], answers: dict, report: str) -> None:
+    """The statement-level metrics agree with what runs.jsonl recorded, answer by answer."""
+    for name in ("statement_precision", "off_topic_share", "abstention_rate_with_evidence"):
+        assert 0 <= answers[name] <= 1, name
+    assert answers["statement_precision"] > 0.5  # the composer cites the gold abstract for most statements
+    shares = []
+    for q in questions:
+        record = records[q.id]
+        assert len(record["statement_docs"]) == record["statements"] == sum(record["section_statements"].values())
+        assert {doc for docs in record["statement_docs"] for doc in docs} <= set(record["cited_docs"])
+        assert all(isinstance(h, str) and h for h in record["headings"])
+        assert bool(record["headings"]) == (record["section_statements"]["research"] > 0)
+        if q.relevant and record["statement_docs"]:
+            shares.append(sum(bool(set(d) & set(q.relevant)) for d in record["statement_docs"]) / record["statements"])
+    assert answers["statement_precision"] == pytest.approx(sum(shares) / len(shares))
+    judged = [records[q.id] for q in questions if q.relevant]  # every gold abstract of the set is in the mini index
+    assert answers["abstention_rate_with_evidence"] == pytest.approx(sum(r["abstained"] for r in judged) / len(judged))
+    per_section = [answers[f"{s}_statements_per_answer"] for s in ("guideline", "research", "reference")]
+    assert sum(per_section) == pytest.approx(answers["statements_per_answer"]) and per_section[1] > 0
+    assert 0.8 <= answers["readable_heading_share"] <= 1
+    assert "Sample of headings" in report
+    first = next(r for r in records.values() if r["headings"])
+    assert escape(first["headings"][0]) in report
 
 
 def test_a_killed_run_resumes_where_it_stopped(question_set, searcher, mini_settings, tmp_path) -> None:
@@ -55,6 +90,64 @@ def test_a_killed_run_resumes_where_it_stopped(question_set, searcher, mini_sett
     keys = [(r["kind"], r["id"]) for r in records]
     assert len(keys) == len(set(keys)) == 2 * len(questions)  # nothing run twice, nothing missing
     assert results["retrieval"]["modes"]["bm25"]["R@10"]["mean"] > 0.8
+
+
+def test_runs_recorded_before_the_evidence_metrics_still_summarise(question_set, searcher, mini_settings, tmp_path) -> None:
+    questions = read_questions(question_set)[:3]
+    out = tmp_path / "run"
+    evaluate(questions, "mini", searcher, mini_settings, ["bm25"], out, progress=False)
+    new_fields = ("statement_docs", "section_statements", "headings")
+
+    def strip(keep: int) -> None:
+        """Rewrite all but the first `keep` answer records as older code wrote them (without the new fields)."""
+        records = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
+        for record in [r for r in records if r["kind"] == "answer"][keep:]:
+            for field in new_fields:
+                record.pop(field, None)
+        (out / "runs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+
+    strip(keep=1)
+    partial = evaluate(questions, "mini", searcher, mini_settings, ["bm25"], out, progress=False)["answers"]
+    [record] = [r for r in map(json.loads, (out / "runs.jsonl").read_text().splitlines()) if "headings" in r]
+    assert partial["research_statements_per_answer"] == record["section_statements"]["research"]  # one record counts
+    strip(keep=0)
+    old = evaluate(questions, "mini", searcher, mini_settings, ["bm25"], out, progress=False)["answers"]
+    assert old["statement_precision"] is None and old["off_topic_share"] is None
+    assert old["research_statements_per_answer"] is None and old["readable_heading_share"] is None
+    assert old["abstention_rate_with_evidence"] is not None and old["answers"] == 3  # `abstained` was always recorded
+    assert "Sample of headings" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_evidence_metric_arithmetic() -> None:
+    questions = [
+        Question("a", "?", {"D1": 1, "D9": 0}),  # D9 graded 0: not gold
+        Question("b", "?", {"D2": 2}),
+        Question("c", "?", {}),  # no gold: left out of precision and off-topic share
+        Question("d", "?", {"D4": 1}),  # abstained
+        Question("e", "?", {"D5": 1}),  # an older record
+    ]
+    answers = {
+        "a": {"statement_docs": [["D1"], ["D3"], ["D3", "D1"], ["D9"]], "abstained": False,
+              "section_statements": {"guideline": 1, "research": 3, "reference": 0}, "headings": ["Anticoagulation", "x y"]},
+        "b": {"statement_docs": [["D3"]], "abstained": False,
+              "section_statements": {"guideline": 0, "research": 1, "reference": 0}, "headings": ["Bleeding"]},
+        "c": {"statement_docs": [["D7"]], "abstained": False,
+              "section_statements": {"guideline": 0, "research": 0, "reference": 1}, "headings": []},
+        "d": {"statement_docs": [], "abstained": True,
+              "section_statements": {"guideline": 0, "research": 0, "reference": 0}, "headings": []},
+        "e": {"abstained": True},
+    }
+    by_answer, off_topic = statement_precision(questions, answers)
+    assert by_answer == pytest.approx((2 / 4 + 0 / 1) / 2)  # d has no statements: not averaged
+    assert off_topic == pytest.approx(3 / 5)  # pooled over a and b
+    assert abstention_with_evidence(questions, answers, {"a", "d", "e"}) == pytest.approx(2 / 3)
+    assert abstention_with_evidence(questions, answers, None) is None
+    assert section_means(list(answers.values())) == {
+        "guideline_statements_per_answer": 0.25, "research_statements_per_answer": 1.0, "reference_statements_per_answer": 0.25,
+    }
+    records = list(answers.values())
+    assert readable_heading_share(records, lambda h: " " not in h) == pytest.approx(2 / 3)
+    assert readable_heading_share(records, None) is None and readable_heading_share([{}], str.isalpha) is None
 
 
 def test_compare_two_runs(question_set, searcher, mini_settings, tmp_path) -> None:
