@@ -6,6 +6,7 @@ Writes (never into ../shared, never committed):
 - `pubmedqa-nomesh.jsonl`: the PubMedQA abstracts with MeSH removed (most corpora carry none);
 - `pubmedqa-title-only.jsonl`: the same records reduced to a title made from the first sentence of their
   conclusions, no abstract (title-only records, as many older PubMed records are);
+- `pubmedqa-titled.jsonl`: titled records: that title, and the abstract without its conclusions;
 - `medquad-questions.jsonl`: a question set from the MedQuAD reference pages: one question per sampled page,
   its gold the page it comes from, its reference answer the page's answer. The question text is a section
   label, never indexed, so retrieval has to find the answer by what it says.
@@ -35,13 +36,16 @@ def _abstract_variants(data: Path, out: Path) -> None:
     with (out / "pubmedqa-nomesh.jsonl").open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps({k: v for k, v in record.items() if k != "mesh"}) + "\n")
-    with (out / "pubmedqa-title-only.jsonl").open("w", encoding="utf-8") as handle:
+    with (out / "pubmedqa-title-only.jsonl").open("w", encoding="utf-8") as only, \
+            (out / "pubmedqa-titled.jsonl").open("w", encoding="utf-8") as titled:
         for record in records:
             sections = record.get("sections") or []
-            conclusion = next((s["text"] for s in reversed(sections) if "CONCLU" in (s.get("label") or "").upper()), "")
-            title = conclusion.split(". ")[0].rstrip(".")
+            conclusion = next((s for s in reversed(sections) if "CONCLU" in (s.get("label") or "").upper()), None)
+            title = conclusion["text"].split(". ")[0].rstrip(".") if conclusion else ""
             if title:
-                handle.write(json.dumps({"pmid": record["pmid"], "year": record.get("year"), "title": title}) + "\n")
+                only.write(json.dumps({"pmid": record["pmid"], "year": record.get("year"), "title": title}) + "\n")
+                rest = [s for s in sections if s is not conclusion]
+                titled.write(json.dumps({"pmid": record["pmid"], "year": record.get("year"), "title": title, "sections": rest}) + "\n")
 
 
 def _medquad_questions(settings: Settings, out: Path, count: int, seed: int) -> int:
@@ -80,7 +84,7 @@ def main() -> None:
     (args.out / "empty.jsonl").touch()
     _abstract_variants(settings.data_dir, args.out)
     n = _medquad_questions(settings, args.out, args.questions, args.seed)
-    print(f"wrote {args.out}/pubmedqa-nomesh.jsonl, pubmedqa-title-only.jsonl, medquad-questions.jsonl ({n} questions)")
+    print(f"wrote {args.out}/pubmedqa-nomesh.jsonl, -title-only.jsonl, -titled.jsonl, medquad-questions.jsonl ({n} questions)")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,15 @@ class BM25Index:
         df = 0 if row is None else self.matrix.indptr[row + 1] - self.matrix.indptr[row]
         return max(float(np.log(self.size - df + 0.5) - np.log(df + 0.5)), 0.0)
 
+    def present(self, terms: Sequence[str], columns: Sequence[int]) -> np.ndarray:
+        """(len(columns), len(terms)) booleans: which terms each chunk's indexed text contains."""
+        found = np.zeros((len(columns), len(terms)), dtype=bool)
+        known = [(j, self.vocabulary[t]) for j, t in enumerate(terms) if t in self.vocabulary]
+        if known and len(columns):
+            sub = self.matrix[[row for _, row in known]][:, np.asarray(columns, dtype=np.int64)]
+            found[:, [j for j, _ in known]] = (sub.toarray() > 0).T
+        return found
+
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """One score per chunk; a repeated query word counts as often as it is repeated, as in BM25Okapi."""
         counts = Counter(t for t in query_tokens if t in self.vocabulary)

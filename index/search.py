@@ -97,6 +97,11 @@ class Searcher:
         """How rare a (tokenized) term is in this index; a term no passage has is the rarest."""
         return self.bm25.idf(term)
 
+    def terms_present(self, terms: list[str], rows: list[int]) -> np.ndarray:
+        """Which of these (tokenized) terms each chunk's indexed text holds: its title and its text, or its
+        whole document when that is short. Read from the BM25 matrix, so nothing is tokenized again."""
+        return self.bm25.present(terms, rows)
+
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed([text])[0]
 
@@ -121,6 +126,15 @@ class Searcher:
         fused = [(row, 1.0 / (self.settings.fusion.rrf_k + rank)) for rank, (row, _) in enumerate(ranked, start=1)]
         none = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         return self._hits(fused, vector, self._bm25_scores(query), none, none)
+
+    def siblings(self, hits: list[Hit], query: str, vector: np.ndarray) -> list[Hit]:
+        """The other chunks of the short documents among `hits`. Such a document is scored by BM25 as a
+        whole and listed once, but an answer wants all of it: its findings may sit in another section."""
+        have = {h.passage.row for h in hits}
+        rows = self.store.short_document_rows((h.passage.doc_id for h in hits), self.settings.bm25.whole_document_chars)
+        rows = [row for row in rows if row not in have]
+        none = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        return self._hits([(row, 0.0) for row in rows], vector, self._bm25_scores(query), none, none)
 
     def close(self) -> None:
         self.store.close()

@@ -133,6 +133,18 @@ class Store:
         marks = ",".join("?" * len(rows))
         return {p.row: p for p in map(_passage, self._db.execute(f"{_PASSAGE_SQL} WHERE c.row IN ({marks})", rows))}
 
+    def short_document_rows(self, doc_ids: Iterable[str], max_chars: int) -> list[int]:
+        """Every chunk row of those documents that are at most `max_chars` long."""
+        doc_ids = list(dict.fromkeys(doc_ids))
+        if not doc_ids or max_chars <= 0:
+            return []
+        marks = ",".join("?" * len(doc_ids))
+        return [row for (row,) in self._db.execute(
+            f"""SELECT c.row FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
+                WHERE c.doc_id IN ({marks}) AND length(d.text) <= ? ORDER BY c.row""",
+            (*doc_ids, max_chars),
+        )]
+
     def passage(self, chunk_id: str) -> Passage | None:
         row = self._db.execute(f"{_PASSAGE_SQL} WHERE c.chunk_id = ?", (chunk_id,)).fetchone()
         return _passage(row) if row else None

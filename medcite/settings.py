@@ -54,8 +54,11 @@ class FusionSettings(BaseModel):
 
 class QASettings(BaseModel):
     candidates: int = Field(16, ge=2, le=100, description="Passages retrieved per kind of source (more than an answer cites).")
+    whole_documents: int = Field(
+        6, ge=0, le=50, description="Short documents among the top passages per kind whose every chunk is considered."
+    )
     min_topicality: float = Field(
-        0.6, ge=0, le=1, description="A statement's document must be this on-topic, relative to the question's best evidence."
+        0.6, ge=0, le=1, description="A statement's document must be this on-topic, as a fraction of the most on-topic one's."
     )
     relative_relevance: float = Field(
         0.6, ge=0, le=1, description="And the statement must answer at least this fraction as well as the best statement."

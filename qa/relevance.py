@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from index.models import Hit
 from index.tokenize import tokenize
 
@@ -41,27 +43,32 @@ class QuestionTerms:
         present = set(tokens)
         return sum(w for t, w in self.weights.items() if t in present)
 
+    def in_passages(self, hits: list[Hit], present: Callable[[list[str], list[int]], np.ndarray]) -> dict[int, float]:
+        """Chunk row → share of the question's information in what the index holds for it (its title and
+        text, or its whole document when short); `present` answers which terms each row contains."""
+        terms = list(self.weights)
+        rows = [hit.passage.row for hit in hits]
+        if not terms or not rows:
+            return dict.fromkeys(rows, 0.0)
+        shares = present(terms, rows) @ np.asarray([self.weights[t] for t in terms])
+        return dict(zip(rows, shares.tolist()))
+
 
 @dataclass(frozen=True, slots=True)
 class Topicality:
-    words: float  # QuestionTerms.match over the title and the passage
+    words: float  # share of the question's information in the title and passage
     meaning: float  # the passage's dense similarity to the question
     score: float  # 0–1, relative to this question's best evidence
 
 
-def _context(hit: Hit) -> list[str]:
-    passage = hit.passage
-    return tokenize(f"{passage.title or ''}\n{passage.text}")
-
-
-def topicality(hits: list[Hit], terms: QuestionTerms) -> dict[str, Topicality]:
+def topicality(hits: list[Hit], words: dict[int, float]) -> dict[str, Topicality]:
     """Document id → how on-topic it is: its best retrieved passage against the question's best passage.
+    `words` is QuestionTerms.in_passages of the hits.
 
     Per document, not per passage: a paper about the question is about it in its methods section too,
     and a statement from there is judged by its own wording, not by its neighbours'."""
     if not hits:
         return {}
-    words = {hit.passage.row: terms.match(_context(hit)) for hit in hits}
     best_words = max(words.values())
     best_meaning = max(hit.dense for hit in hits)
     out: dict[str, Topicality] = {}

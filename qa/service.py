@@ -33,9 +33,11 @@ class AnswerService:
         """Candidates per kind of source, so a section is never starved by a kind that dominates the index."""
         hits: list[Hit] = []
         for kind in filters.kinds or KINDS:
-            hits += self.searcher.search(
+            found = self.searcher.search(
                 question, k=self.settings.qa.candidates, filters=replace(filters, kinds=(kind,)), vector=vector
             )
+            # The best few documents whole (when short): an abstract's result is often in another section.
+            hits += found + self.searcher.siblings(found[: self.settings.qa.whole_documents], question, vector)
         if "guideline" in (filters.kinds or KINDS):
             seen = {h.passage.row for h in hits}
             graded = self.searcher.graded(question, vector, 3, replace(filters, kinds=("guideline",)))
@@ -87,11 +89,14 @@ class AnswerService:
         the evidence as a whole is weak."""
         qa = self.settings.qa
         terms = QuestionTerms.of(question, self.searcher.idf)
-        topics = topicality(hits, terms)
+        topics = topicality(hits, terms.in_passages(hits, self.searcher.terms_present))
         if weak(topics, qa.weak_words, qa.weak_meaning):
             return []
+        # Sentences of documents far off the question are never read: most hits, and most of the time.
+        bar = qa.min_topicality * max(t.score for t in topics.values())
+        near = [h for h in hits if topics[h.passage.doc_id].score >= bar]
         pool = candidates(
-            hits, vector, self.searcher.sentence_vectors_of, terms, topics, qa.similarity_weight, audience == "patient"
+            near, vector, self.searcher.sentence_vectors_of, terms, topics, qa.similarity_weight, audience == "patient"
         )
         return on_topic(pool, qa.min_topicality, qa.relative_relevance)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -31,6 +32,7 @@ _DESIGN_SECTION = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def is_boilerplate(text: str) -> bool:
     """Headers, captions, reference-list entries, table debris, fragments: not statements."""
     words = _WORD.findall(text)
@@ -40,9 +42,15 @@ def is_boilerplate(text: str) -> bool:
         return True  # a fragment cut at a page or column break, or a question heading
     if text.isupper() or _CAPTION.match(text) or _CITATION.search(text):
         return True
-    letters = sum(c.isalpha() for c in text)
-    digits = sum(c.isdigit() for c in text)
+    letters = sum(map(str.isalpha, text))
+    digits = sum(map(str.isdigit, text))
     return digits > 0.25 * letters or letters < 0.6 * len(text)  # tables flattened into text
+
+
+@lru_cache(maxsize=1 << 16)
+def _terms(sentence: str) -> frozenset[str]:
+    """A sentence's search terms; the same passages come back for related questions, so kept for a while."""
+    return frozenset(tokenize(sentence))
 
 
 def stands_alone(text: str) -> bool:
@@ -93,7 +101,8 @@ def candidates(
     for hit in hits:
         passage = hit.passage
         topic = topics[passage.doc_id].score if passage.doc_id in topics else 0.0
-        vectors = sentence_vectors(passage.row)
+        vectors = np.asarray(sentence_vectors(passage.row), dtype=np.float32)
+        similarities = vectors @ question_vector if len(vectors) else vectors
         for ordinal, (start, end) in enumerate(passage.sentences):
             whole = _usable(passage, start, end)
             if whole is None:
@@ -102,9 +111,9 @@ def candidates(
             start, end = end - len(whole), start + length  # past the bullet; before the grade label
             text = passage.text[start:end]
             key = (passage.doc_id, text)
-            vector = np.asarray(vectors[ordinal], dtype=np.float32)
-            similarity = float(vector @ question_vector)
-            words = terms.match(tokenize(text))
+            vector = vectors[ordinal]
+            similarity = float(similarities[ordinal])
+            words = terms.match(_terms(text))
             relevance = similarity_weight * similarity + (1 - similarity_weight) * words
             score = 0.5 * topic + 0.5 * relevance
             if _CONNECTIVE.match(text):
@@ -125,8 +134,9 @@ def on_topic(pool: list[Candidate], min_topic: float, relative_relevance: float)
 
     Both bars are relative to this question's own evidence, so they mean the same for a common
     condition the model knows well and for a new drug it has barely seen."""
-    kept = [c for c in pool if c.topic >= min_topic]
-    if not kept:
+    if not pool:
         return []
+    most = max(c.topic for c in pool)
+    kept = [c for c in pool if c.topic >= min_topic * most]
     bar = relative_relevance * max(c.relevance for c in kept)
     return [c for c in kept if c.relevance >= bar]
