@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.auth import TokenStore
 from api.deps import Services, ServicesDep
+from api.limits import BodyLimit
 from api.routes import answers, editor, pages, passages, review
 from api.schemas import Health
 from index.embedding import Embedder
@@ -45,6 +46,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    app.add_middleware(BodyLimit)
     app.include_router(answers.router)
     app.include_router(passages.router)
     app.include_router(editor.router)

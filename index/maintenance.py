@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from index.build import BuildReport, build_index
@@ -9,7 +10,7 @@ from index.embedding import Embedder
 from index.layout import IndexLayout
 from index.models import IndexNotReady
 from index.store import Store
-from ingest.manifest import corpus_entries
+from ingest.manifest import corpus_entries, read_manifest
 from ingest.models import IngestError, Kind
 from ingest.pipeline import SourceResult
 from medcite.settings import Settings
@@ -18,6 +19,10 @@ from medcite.settings import Settings
 class UnknownDocument(KeyError):
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown document"
+
+
+class DuplicateUpload(Exception):
+    """The same bytes are already listed as an upload or indexed as a source."""
 
 
 def set_removed(settings: Settings, ids: list[str], embedder: Callable[[], Embedder], undo: bool = False) -> BuildReport:
@@ -72,6 +77,7 @@ def add_upload(
     """
     from ingest.uploads import store_upload
 
+    _refuse_duplicate(settings, IndexLayout(settings.index_dir), hashlib.sha256(data).hexdigest())  # before storing
     result = store_upload(settings, data, filename, kind, title)
     layout = IndexLayout(settings.index_dir)
     try:
@@ -87,6 +93,7 @@ def _add_upload(
 ) -> tuple[list[str], BuildReport]:
     from ingest.uploads import list_upload, unlist_upload
 
+    _refuse_duplicate(settings, layout, result.entry.sha256 or "")  # again under the lock: a concurrent upload
     removed = [d.doc_id for d in result.documents if d.doc_id in layout.removed()]
     if removed:
         raise IngestError(f"removed from the index earlier (restore them instead): {', '.join(removed)}")
@@ -108,3 +115,21 @@ def _add_upload(
         unlist_upload(settings, result.entry)
         raise
     return [d.doc_id for d in result.documents], report
+
+
+def _refuse_duplicate(settings: Settings, layout: IndexLayout, sha256: str) -> None:
+    if settings.uploads_manifest.is_file():
+        for entry in read_manifest(settings.uploads_manifest):
+            if entry.sha256 == sha256:
+                raise DuplicateUpload(f"this file is already uploaded as source {entry.id}")
+    directory = layout.current_dir()
+    if directory is None:
+        return
+    store = Store(directory / "store.sqlite")
+    try:
+        # a source's fingerprint starts with its file's sha256 (index.build.fingerprint)
+        same = sorted(source for source, fp in store.sources().items() if fp.split("/", 1)[0] == sha256)
+    finally:
+        store.close()
+    if same:
+        raise DuplicateUpload(f"this file is already indexed as source {', '.join(same)}")

@@ -6,12 +6,12 @@ from qa.models import Answer, Evidence, EvidenceScores, Statement
 from qa.reviews import InvalidEdit, Label, ReviewStore, _now
 
 
-def claim(store: ReviewStore, answer_id: str, version: int, editor: str) -> Answer:
+def claim(store: ReviewStore, answer_id: str, version: int, editor: str, take_over: bool = False) -> Answer:
     def edit(answer: Answer) -> dict:
         answer.review.reviewer = editor
         return {"reviewer": editor}
 
-    return store.change(answer_id, version, editor, "claimed", edit, to="under_review")
+    return store.change(answer_id, version, editor, "claimed", edit, to="under_review", take_over=take_over)
 
 
 def release(store: ReviewStore, answer_id: str, version: int, editor: str) -> Answer:

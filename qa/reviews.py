@@ -56,6 +56,10 @@ class Conflict(Exception):
     """A stale version or an illegal transition; the message says what is allowed."""
 
 
+class ClaimedByOther(Conflict):
+    """Another editor holds the claim; only they may change the answer, unless it is taken over."""
+
+
 class InvalidEdit(ValueError):
     """An edit that names something the answer does not have."""
 
@@ -140,9 +144,13 @@ class ReviewStore:
         return Answer.model_validate_json(row[0]) if row else None
 
     def change(
-        self, answer_id: str, version: int, actor: str, action: str, edit: Callable[[Answer], dict], to: str | None = None
+        self, answer_id: str, version: int, actor: str, action: str, edit: Callable[[Answer], dict], to: str | None = None,
+        take_over: bool = False,
     ) -> Answer:
-        """Apply `edit` (which mutates the answer and returns what changed) as one audited, versioned step."""
+        """Apply `edit` (which mutates the answer and returns what changed) as one audited, versioned step.
+
+        An answer under review belongs to its claimant: anyone else is refused unless `take_over`,
+        which is audited as "taken over" (the claimant before, the new one after)."""
         with self._transaction() as db:
             row = db.execute("SELECT answer, version, status FROM answers WHERE answer_id = ?", (answer_id,)).fetchone()
             if row is None:
@@ -150,7 +158,16 @@ class ReviewStore:
             answer, current, status = Answer.model_validate_json(row[0]), row[1], row[2]
             if version != current:
                 raise Conflict(f"answer {answer_id} is at version {current}, not {version}: reload it and try again")
-            if to is not None and to not in TRANSITIONS[status]:
+            holder = answer.review.reviewer if status == "under_review" else None
+            taking_over = holder not in (None, actor)
+            if taking_over and not take_over:
+                raise ClaimedByOther(
+                    f"answer {answer_id} is claimed by {holder}: only {holder} may change it "
+                    f"(or take it over: POST /answers/{answer_id}/claim with take_over true)"
+                )
+            if taking_over:
+                action = "taken over"
+            if to is not None and to not in TRANSITIONS[status] and not (taking_over and to == status):
                 allowed = ", ".join(TRANSITIONS[status])
                 raise Conflict(f"cannot go from {status} to {to}; from {status} the allowed next states are: {allowed}")
             before = {"status": status, "reviewer": answer.review.reviewer}

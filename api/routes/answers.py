@@ -8,11 +8,12 @@ from fastapi import APIRouter, HTTPException
 
 from api.auth import Clinician
 from api.deps import ServicesDep
+from api.errors import responses
 from api.schemas import CONVERSATION_ID, AskRequest, ConversationOut, Turn
 from index.models import Filters
 from qa.models import Answer
 
-router = APIRouter(tags=["answers"])
+router = APIRouter(tags=["answers"], responses=responses(401, 403, 404, 413, 422))
 
 
 def answer(services: ServicesDep, body: AskRequest) -> Answer:

@@ -9,11 +9,13 @@ from pydantic import BaseModel
 
 from api.auth import Editor
 from api.deps import ServicesDep
-from index.maintenance import UnknownDocument, add_upload, set_removed
+from api.errors import responses
+from index.maintenance import add_upload, set_removed
 from ingest.models import IngestError, Kind
 from ingest.uploads import MAX_BYTES
 
-router = APIRouter(tags=["editor"])
+# The token and the body size of an upload are checked before its body is read (api.limits).
+router = APIRouter(tags=["editor"], responses=responses(401, 403, 404, 409, 413, 422))
 
 
 class IndexChange(BaseModel):
@@ -33,6 +35,8 @@ def upload_document(
     title: Annotated[str | None, Form(max_length=500)] = None,
 ) -> IndexChange:
     data = file.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:  # within the body limit only by the multipart envelope's allowance
+        raise HTTPException(413, f"{file.filename}: the file is over the {MAX_BYTES // (1024 * 1024)} MB limit")
     try:
         doc_ids, report = add_upload(services.settings, data, file.filename or "", kind, title, lambda: services.embedder)
     except IngestError as exc:
@@ -44,8 +48,5 @@ def upload_document(
 
 @router.delete("/documents/{doc_id:path}", response_model=IndexChange, summary="Remove a document (editor)")
 def remove_document(doc_id: str, services: ServicesDep, who: Editor) -> IndexChange:
-    try:
-        report = set_removed(services.settings, [doc_id], lambda: services.embedder)
-    except UnknownDocument as exc:
-        raise HTTPException(404, str(exc)) from exc
+    report = set_removed(services.settings, [doc_id], lambda: services.embedder)
     return IndexChange(version=report.version or "", documents=report.documents, chunks=report.chunks, by=who.name)

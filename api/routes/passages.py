@@ -8,11 +8,12 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.auth import Clinician
 from api.deps import ServicesDep
+from api.errors import responses
 from api.schemas import ChunkOut, DocumentOut, PassageOut, SearchHit, Section
 from index.models import Filters, Mode
 from ingest.models import Kind
 
-router = APIRouter(tags=["passages"])
+router = APIRouter(tags=["passages"], responses=responses(401, 403, 404, 413, 422))
 
 
 @router.get("/search", response_model=list[SearchHit], summary="Ranked passages with BM25, dense and fused scores")

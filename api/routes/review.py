@@ -10,15 +10,22 @@ from pydantic import BaseModel, Field
 
 from api.auth import Clinician, Editor
 from api.deps import ServicesDep
+from api.errors import responses
 from qa import review_actions as actions
 from qa.models import Answer, ReviewStatus
-from qa.reviews import Conflict, Event, InvalidEdit, Label, UnknownAnswer
+from qa.reviews import Event, Label
 
-router = APIRouter(tags=["review"])
+# Unknown answers (404), stale versions, illegal transitions and others' claims (409) and bad edits (422)
+# reach the client through api.errors' table.
+router = APIRouter(tags=["review"], responses=responses(401, 403, 404, 409, 413, 422))
 
 
 class Versioned(BaseModel):
     version: int = Field(ge=1, description="The answer version this change was made against (stale → 409).")
+
+
+class ClaimIn(Versioned):
+    take_over: bool = Field(False, description="Take the answer over from the editor who claimed it (audited).")
 
 
 class Decision(Versioned):
@@ -40,17 +47,6 @@ class PinIn(Versioned):
     chunk_id: str = Field(min_length=1, max_length=64)
 
 
-def _run(change):  # noqa: ANN001, ANN202 - a thunk over one store change
-    try:
-        return change()
-    except UnknownAnswer as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except Conflict as exc:
-        raise HTTPException(409, str(exc)) from exc
-    except InvalidEdit as exc:
-        raise HTTPException(422, str(exc)) from exc
-
-
 @router.get("/answers", response_model=list[Answer], summary="The review queue (editor)")
 def queue(services: ServicesDep, who: Editor, status: ReviewStatus | None = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[Answer]:
@@ -59,30 +55,30 @@ def queue(services: ServicesDep, who: Editor, status: ReviewStatus | None = None
 
 @router.get("/answers/{answer_id}", response_model=Answer, summary="One stored answer (approved ones: anyone)")
 def read(answer_id: str, services: ServicesDep, who: Clinician) -> Answer:
-    answer = _run(lambda: services.reviews.get(answer_id))
+    answer = services.reviews.get(answer_id)
     if answer.review.status != "approved" and who.role != "editor":
         raise HTTPException(403, "only approved answers are readable without the editor role")
     return answer
 
 
 @router.post("/answers/{answer_id}/claim", response_model=Answer)
-def claim(answer_id: str, body: Versioned, services: ServicesDep, who: Editor) -> Answer:
-    return _run(lambda: actions.claim(services.reviews, answer_id, body.version, who.name))
+def claim(answer_id: str, body: ClaimIn, services: ServicesDep, who: Editor) -> Answer:
+    return actions.claim(services.reviews, answer_id, body.version, who.name, body.take_over)
 
 
 @router.post("/answers/{answer_id}/release", response_model=Answer)
 def release(answer_id: str, body: Versioned, services: ServicesDep, who: Editor) -> Answer:
-    return _run(lambda: actions.release(services.reviews, answer_id, body.version, who.name))
+    return actions.release(services.reviews, answer_id, body.version, who.name)
 
 
 @router.post("/answers/{answer_id}/judgments", response_model=Answer)
 def judge(answer_id: str, body: JudgmentIn, services: ServicesDep, who: Editor) -> Answer:
-    return _run(lambda: actions.judge(services.reviews, answer_id, body.version, who.name, body.chunk_id, body.label, body.note))
+    return actions.judge(services.reviews, answer_id, body.version, who.name, body.chunk_id, body.label, body.note)
 
 
 @router.post("/answers/{answer_id}/statements/remove", response_model=Answer)
 def remove_statement(answer_id: str, body: StatementRef, services: ServicesDep, who: Editor) -> Answer:
-    return _run(lambda: actions.remove_statement(services.reviews, answer_id, body.version, who.name, body.chunk_id, body.span))
+    return actions.remove_statement(services.reviews, answer_id, body.version, who.name, body.chunk_id, body.span)
 
 
 @router.post("/answers/{answer_id}/evidence", response_model=Answer, summary="Pin a passage from search as evidence")
@@ -91,18 +87,18 @@ def pin(answer_id: str, body: PinIn, services: ServicesDep, who: Editor) -> Answ
     if passage is None:
         raise HTTPException(404, f"no passage {body.chunk_id} in the current index")
     evidence = actions.pinned_evidence(passage, passage.text)
-    return _run(lambda: actions.pin(services.reviews, answer_id, body.version, who.name, evidence))
+    return actions.pin(services.reviews, answer_id, body.version, who.name, evidence)
 
 
 @router.post("/answers/{answer_id}/{decision}", response_model=Answer)
 def decide(answer_id: str, decision: Literal["approve", "reject"], body: Decision, services: ServicesDep, who: Editor) -> Answer:
     approve = decision == "approve"
-    return _run(lambda: actions.decide(services.reviews, answer_id, body.version, who.name, approve, body.comment))
+    return actions.decide(services.reviews, answer_id, body.version, who.name, approve, body.comment)
 
 
 @router.get("/answers/{answer_id}/history", response_model=list[Event])
 def history(answer_id: str, services: ServicesDep, who: Editor) -> list[Event]:
-    return _run(lambda: services.reviews.history(answer_id))
+    return services.reviews.history(answer_id)
 
 
 @router.get("/judgments/export", summary="Editor judgments as TREC qrels or as a JSONL question set")

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -36,11 +37,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(api_settings: Settings, embedder) -> Iterator[str]:
-    """A real uvicorn server in a thread; yields its base URL."""
+@contextmanager
+def serve(app) -> Iterator[str]:  # noqa: ANN001 - any ASGI app
+    """A real uvicorn server for `app` in a thread; yields its base URL."""
     port = _free_port()
-    config = uvicorn.Config(create_app(api_settings, embedder), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -53,9 +54,17 @@ def server(api_settings: Settings, embedder) -> Iterator[str]:
             time.sleep(0.05)
     else:
         pytest.fail("uvicorn did not start")
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(api_settings: Settings, embedder) -> Iterator[str]:
+    with serve(create_app(api_settings, embedder)) as url:
+        yield url
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -29,3 +29,14 @@ def test_no_generated_request_gets_a_server_error(client) -> None:
 def test_the_app_factory_builds_an_openapi_schema(api_settings) -> None:
     paths = create_app(api_settings).openapi()["paths"]
     assert {"/ask", "/search", "/chunks/{chunk_id}", "/documents/{doc_id}", "/conversations/{conversation_id}", "/health"} <= set(paths)
+
+
+def test_the_schema_documents_the_error_responses(api_settings) -> None:
+    schema = create_app(api_settings).openapi()
+    upload = schema["paths"]["/documents"]["post"]["responses"]
+    assert {"401", "403", "409", "413", "422"} <= set(upload)
+    claim = schema["paths"]["/answers/{answer_id}/claim"]["post"]["responses"]
+    assert {"401", "403", "404", "409", "422"} <= set(claim)
+    assert claim["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+    assert schema["components"]["schemas"]["ErrorOut"]["properties"]["detail"]["type"] == "string"
+    assert "HTTPValidationError" not in schema["components"]["schemas"]  # our 422 body replaces FastAPI's
