@@ -10,6 +10,7 @@ from medcite.settings import QASettings
 from qa.models import (
     Answer,
     Audience,
+    CitedPage,
     Evidence,
     EvidenceScores,
     GuidelineSection,
@@ -29,26 +30,45 @@ NO_RESEARCH = "No research in the index addresses this question."
 
 
 class _References:
-    """Numbers sources in order of first use; one reference per document (per page for PDFs)."""
+    """Numbers documents in order of first use: one reference per document, listing the pages it is cited on."""
 
     def __init__(self) -> None:
         self.items: dict[str, Reference] = {}
 
-    def number(self, passage: Passage) -> int:
-        key = passage.citation_locator
-        if key not in self.items:
-            self.items[key] = Reference(
+    def number(self, candidate: Candidate, statement: tuple[str, int, int]) -> int:
+        """The reference number of the candidate's document; `statement` is the (chunk_id, start, end) citing it."""
+        passage = candidate.hit.passage
+        reference = self.items.get(passage.doc_id)
+        if reference is None:
+            reference = self.items[passage.doc_id] = Reference(
                 number=len(self.items) + 1, kind=passage.kind, title=passage.title, source=passage.source,
-                year=passage.year, doc_id=passage.doc_id, locator=key, url=passage.url,
+                year=passage.year, doc_id=passage.doc_id, locator=passage.locator, url=passage.url,
             )
-        return self.items[key].number
+        if passage.page is not None:
+            _cite_page(reference, passage.page, passage.chunk_id, candidate.span, statement)
+        return reference.number
+
+
+def _cite_page(
+    reference: Reference, page: int, chunk_id: str, span: tuple[int, int], statement: tuple[str, int, int]
+) -> None:
+    """Add the page (kept ascending); its link opens the first passage cited on it."""
+    cited = next((c for c in reference.cited_pages if c.page == page), None)
+    if cited is None:
+        cited = CitedPage(page=page, chunk_id=chunk_id, span=span)
+        reference.cited_pages.append(cited)
+        reference.cited_pages.sort(key=lambda c: c.page)
+        reference.pages = [c.page for c in reference.cited_pages]
+    if statement not in cited.cited_by:
+        cited.cited_by.append(statement)
 
 
 def _statement(chosen: Chosen, references: _References) -> Statement:
     main = chosen.main
-    refs = [references.number(main.hit.passage)]
+    key = (main.hit.passage.chunk_id, *main.span)
+    refs = [references.number(main, key)]
     for duplicate in chosen.duplicates:
-        number = references.number(duplicate.hit.passage)
+        number = references.number(duplicate, key)
         if number not in refs:
             refs.append(number)
     return Statement(

@@ -36,15 +36,38 @@ class ResearchSection(BaseModel):
     note: str | None = None
 
 
+class CitedPage(BaseModel):
+    """One page of a paged document that the answer cites, and the passage on it that opens."""
+
+    page: int = Field(ge=1)
+    chunk_id: str = Field(description="The first cited passage on this page (what its link opens).")
+    span: tuple[int, int] = Field(description="The cited sentence's character span in that passage.")
+    cited_by: list[tuple[str, int, int]] = Field(
+        default_factory=list, description="The statements (chunk_id, start, end) citing this page."
+    )
+
+
 class Reference(BaseModel):
+    """One cited document: numbered by first use, with the pages cited when it is paged (a PDF)."""
+
     number: int
     kind: Literal["guideline", "research", "reference"]
     title: str | None
     source: str | None
     year: int | None
     doc_id: str
-    locator: str
+    locator: str = Field(description="The document's own locator: PMID:…, doi:…, its URL or its path (no page).")
     url: str | None = None
+    pages: list[int] = Field(default_factory=list, description="Pages cited, ascending; empty when not paged.")
+    cited_pages: list[CitedPage] = Field(default_factory=list, description="Per cited page, the passage it opens.")
+
+    @model_validator(mode="after")
+    def _pages_agree(self) -> "Reference":
+        if self.pages != sorted(set(self.pages)):
+            raise ValueError(f"reference {self.number}: pages {self.pages} must be ascending, each once")
+        if self.cited_pages and [p.page for p in self.cited_pages] != self.pages:
+            raise ValueError(f"reference {self.number}: cited pages do not match pages {self.pages}")
+        return self
 
 
 class EvidenceScores(BaseModel):

@@ -59,6 +59,7 @@ function statementBefore(element) {
   return node;
 }
 
+// `statement` is anything carrying data-chunk-id and data-span: a statement, or a cited page's link.
 async function openPassage(statement, number) {
   const [start, end] = statement.dataset.span.split(",").map(Number);
   const response = await fetch(`/chunks/${encodeURIComponent(statement.dataset.chunkId)}?span=${start},${end}`);
@@ -78,10 +79,18 @@ async function openPassage(statement, number) {
 
 answers.addEventListener("click", (event) => {
   const ref = event.target.closest("a.ref");
+  const page = event.target.closest("ol.references a.page[data-chunk-id]");
   const item = event.target.closest("ol.references li");
   let statement = null;
   let number = null;
-  if (ref) {
+  if (page) {
+    // A cited page of a document with no public PDF: open the passage cited on that page, here.
+    event.preventDefault();
+    number = page.dataset.ref;
+    statement = page;
+  } else if (event.target.closest("ol.references a")) {
+    return;  // the document's own link (or a PDF page) opens the source itself
+  } else if (ref) {
     number = ref.dataset.ref;
     statement = statementBefore(ref);
   } else if (item) {

@@ -47,3 +47,31 @@ def test_a_refused_follow_up_shows_the_reason(page, server) -> None:
     page.click("#followup-form button[type=submit]")
     expect(page.locator("#status.error")).to_contain_text("no conversation c_000000000000")
     expect(page.locator("article.answer")).to_have_count(1)
+
+
+def test_a_reference_lists_its_pages_and_a_page_opens_its_passage(page, server) -> None:
+    page.goto(server)
+    page.fill("#question", "When should clinicians offer naloxone?")
+    page.click("#ask-form button[type=submit]")
+    answer = page.locator("article.answer").first
+    expect(answer).to_be_visible(timeout=60_000)
+    references = answer.locator("section.references")
+    assert "guidelines/" not in references.inner_text() and ".pdf" not in references.inner_html()
+    guideline = references.locator("ol.references li", has_text="CDC Clinical Practice Guideline")
+    expect(guideline).to_have_count(1)  # one entry for the PDF, however many pages are cited
+    links = guideline.locator("span.pages a.page")
+    numbers = [int(t) for t in links.all_inner_texts()]
+    assert len(numbers) >= 2 and numbers == sorted(numbers)
+    expect(guideline.locator("span.pages")).to_contain_text("pp. " + ", ".join(map(str, numbers)))
+
+    last = links.last
+    href = last.get_attribute("href")
+    chunk = page.request.get(server.rstrip("/") + href).json()
+    assert chunk["page"] == numbers[-1]
+    start, end = chunk["highlight"]
+    last.click()
+    panel = page.locator("#passage")
+    expect(panel).to_be_visible()
+    expect(panel.locator("mark")).to_have_text(chunk["text"][start:end])
+    expect(guideline).to_have_class("active")
+    assert page.url.rstrip("/") == server.rstrip("/")  # opened in the panel, not by leaving the page

@@ -77,7 +77,7 @@ def test_guideline_lead_carries_the_stated_grade(service, searcher) -> None:
     assert lead and lead[0].grade == "Category A, evidence type 4"
     assert "naloxone" in lead[0].text and "(recommendation category" not in lead[0].text
     reference = answer.references[lead[0].refs[0] - 1]
-    assert reference.kind == "guideline" and "#page=" in reference.locator
+    assert reference.kind == "guideline" and reference.pages and "#page=" not in reference.locator
 
 
 def test_no_two_statements_say_the_same_thing(answers, searcher) -> None:
@@ -163,3 +163,65 @@ def test_boilerplate_is_not_a_statement() -> None:
     ]:
         assert is_boilerplate(debris), debris
     assert not is_boilerplate("Clinicians should offer naloxone when prescribing opioids to patients at increased risk.")
+
+
+OPIOID_PDF_DOC = "guidelines/opioids-first-pages.pdf"
+
+
+def test_one_reference_per_document_listing_its_cited_pages(service, searcher, tmp_path) -> None:
+    answer = service.ask("When should clinicians offer naloxone?")
+    guideline = [r for r in answer.references if r.doc_id == OPIOID_PDF_DOC]
+    assert len(guideline) == 1, "one reference for the whole PDF, however many pages it is cited on"
+    reference = guideline[0]
+    assert reference.kind == "guideline" and reference.locator == OPIOID_PDF_DOC
+    assert len(reference.pages) >= 2 and reference.pages == sorted(set(reference.pages))
+    assert len({r.doc_id for r in answer.references}) == len(answer.references)
+    # Every page a statement from the PDF comes from is listed, and only pages the answer cites.
+    cited = [s for s in answer.statements() if reference.number in s.refs]
+    from_pdf = {searcher.store.passage(s.chunk_id).page for s in cited if s.doc_id == OPIOID_PDF_DOC}
+    assert from_pdf and from_pdf <= set(reference.pages)
+    assert [c.page for c in reference.cited_pages] == reference.pages
+    for page in reference.cited_pages:  # each page opens a passage on that page, at the cited sentence
+        passage = searcher.store.passage(page.chunk_id)
+        assert passage.doc_id == OPIOID_PDF_DOC and passage.page == page.page
+        assert 0 <= page.span[0] < page.span[1] <= len(passage.text)
+    for statement in cited:  # statements still point at the exact passage
+        assert searcher.store.passage(statement.chunk_id).text[slice(*statement.span)] == statement.text
+
+    from qa.render import to_html, to_markdown
+
+    md, html = to_markdown(answer), to_html(answer)
+    shown = ", ".join(str(p) for p in reference.pages)
+    assert f"{reference.number}. CDC Clinical Practice Guideline" in md and f"pp. {shown}" in md
+    for rendered in (md, html):
+        assert "guidelines/" not in rendered and ".pdf#page" not in rendered and OPIOID_PDF_DOC not in rendered
+    assert html.count('class="page"') == len(reference.pages)
+
+
+def test_removing_a_statement_renumbers_and_drops_its_pages(service, searcher, tmp_path) -> None:
+    from qa.render import to_markdown
+    from qa.review_actions import claim, remove_statement
+    from qa.reviews import ReviewStore
+
+    store = ReviewStore(tmp_path / "reviews.sqlite")
+    try:
+        stored = store.submit(service.ask("When should clinicians offer naloxone?"), {"qa": "defaults"})
+        claim(store, stored.answer_id, 1, "erin")
+        reference = next(r for r in stored.references if r.doc_id == OPIOID_PDF_DOC)
+        # a page cited by exactly one statement, which the editor removes
+        page = next(p for p in reference.cited_pages if len(p.cited_by) == 1)
+        removed = page.cited_by[0]
+        expected = [p.page for p in reference.cited_pages if any(key != removed for key in p.cited_by)]
+        assert page.page not in expected
+        edited = remove_statement(store, stored.answer_id, 2, "erin", removed[0], (removed[1], removed[2]))
+        for answer in (edited, store.get(stored.answer_id)):
+            order: list[int] = []
+            for statement in answer.statements():
+                order += [n for n in statement.refs if n not in order]
+            assert [r.number for r in answer.references] == order == list(range(1, len(order) + 1))
+            kept = next(r for r in answer.references if r.doc_id == OPIOID_PDF_DOC)
+            label = "p." if len(expected) == 1 else "pp."
+            assert f"{kept.number}. CDC Clinical Practice Guideline" in to_markdown(answer)
+            assert f"{label} {', '.join(str(p) for p in expected)}\n" in to_markdown(answer)
+    finally:
+        store.close()
