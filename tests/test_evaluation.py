@@ -214,6 +214,6 @@ def test_a_run_directory_refuses_other_settings(question_set, searcher, mini_set
 
     questions = read_questions(question_set)[:2]
     evaluate(questions, "mini", searcher, mini_settings, ["bm25"], tmp_path / "run", progress=False)
-    other = mini_settings.model_copy(update={"fusion": mini_settings.fusion.model_copy(update={"method": "weighted"})})
+    other = mini_settings.model_copy(update={"fusion": mini_settings.fusion.model_copy(update={"method": "rrf"})})
     with pytest.raises(RunDirError, match="other settings \\(fusion\\)"):
         evaluate(questions, "mini", searcher, other, ["bm25"], tmp_path / "run", progress=False)
