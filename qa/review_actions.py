@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.models import Answer, Evidence, EvidenceScores, Statement
+from qa.models import Answer, Evidence, EvidenceScores, Reference, Statement
 from qa.reviews import InvalidEdit, Label, ReviewStore, _now
 
 
@@ -96,7 +96,17 @@ def _renumber(answer: Answer) -> None:
         for n in statement.refs:
             mapping.setdefault(n, len(mapping) + 1)
         statement.refs = [mapping[n] for n in statement.refs]
-    answer.references = [old[n].model_copy(update={"number": new}) for n, new in sorted(mapping.items(), key=lambda x: x[1])]
+    answer.references = [_still_cited(old[n], new, answer) for n, new in sorted(mapping.items(), key=lambda x: x[1])]
     cited = {s.chunk_id for s in answer.statements()}
     for evidence in answer.evidence:
         evidence.cited = evidence.chunk_id in cited
+
+
+def _still_cited(ref: Reference, number: int, answer: Answer) -> Reference:
+    """The reference renumbered, keeping only the pages a remaining statement citing it still cites."""
+    live = {(s.chunk_id, *s.span) for s in answer.statements() if number in s.refs}
+    cited = [c for c in ref.cited_pages if not c.cited_by or any(tuple(k) in live for k in c.cited_by)]
+    update: dict = {"number": number}
+    if ref.cited_pages:
+        update |= {"cited_pages": cited, "pages": [c.page for c in cited]}
+    return Reference.model_validate(ref.model_dump() | update)
