@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import faiss
@@ -46,6 +47,12 @@ def _top(scores: np.ndarray, k: int) -> _Ranked:
     return _Ranked(rows, scores[rows])
 
 
+def _bm25_scores(bm25: BM25Index, query: str) -> np.ndarray:
+    scores = bm25.scores(tokenize(query))
+    scores.flags.writeable = False  # shared through the cache
+    return scores
+
+
 class Searcher:
     """Loads a version once (FAISS, BM25 matrix, row metadata); `search` is then read-only and thread-safe."""
 
@@ -62,12 +69,18 @@ class Searcher:
             )
         self.embedder = embedder
         self.store = Store(directory / "store.sqlite")
+        # A replaced version is dropped by the server, and requests still using it hold it until they end;
+        # its database is closed when the last of them lets go (an sqlite3 connection would otherwise
+        # wait for the cyclic collector: it references itself through its statement cache).
+        weakref.finalize(self, self.store.close)
         self.bm25 = BM25Index.load(directory)
         self.dense = load_dense(directory, settings.dense)
         self.kinds, self.years, self.documents = self.store.row_arrays()
         self._kind_masks = {kind: self.kinds == code for code, kind in enumerate(KINDS)}
         # An answer searches each kind with the same question: score BM25 once per question.
-        self._bm25_scores = lru_cache(maxsize=32)(self._score_bm25)
+        # Not a bound method: a cache holding `self` would make a reference cycle, and a replaced
+        # version would then stay open (files, memory) until the cyclic collector ran.
+        self._bm25_scores = lru_cache(maxsize=32)(partial(_bm25_scores, self.bm25))
         self.sentence_vectors, self.sentence_offsets = load_sentence_vectors(directory)
         graded = self.store.graded_sentences()
         self._graded_rows = np.asarray([row for row, _ in graded], dtype=np.int64)
@@ -87,11 +100,6 @@ class Searcher:
     @property
     def size(self) -> int:
         return self.bm25.size
-
-    def _score_bm25(self, query: str) -> np.ndarray:
-        scores = self.bm25.scores(tokenize(query))
-        scores.flags.writeable = False  # shared through the cache
-        return scores
 
     def idf(self, term: str) -> float:
         """How rare a (tokenized) term is in this index; a term no passage has is the rarest."""
