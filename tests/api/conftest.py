@@ -31,6 +31,20 @@ def client(api_settings: Settings, embedder) -> Iterator[TestClient]:
         yield client
 
 
+@pytest.fixture()
+def fresh_client(api_settings: Settings, embedder, tmp_path: Path) -> Iterator[TestClient]:
+    """The app with review and conversation state of its own (the index is the shared mini one)."""
+    settings = api_settings.model_copy(update={"state_dir": tmp_path / "state"})
+    with TestClient(create_app(settings, embedder)) as client:
+        yield client
+
+
+@pytest.fixture()
+def bearer(fresh_client: TestClient):
+    """Headers carrying a new token for a name in a role, on the fresh client."""
+    return lambda name, role: {"Authorization": f"Bearer {fresh_client.app.state.tokens.create(name, role)}"}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 
 
 @pytest.fixture()
-def two_editors(api_settings, embedder, tmp_path: Path):
-    settings = api_settings.model_copy(update={"state_dir": tmp_path / "state"})
-    with TestClient(create_app(settings, embedder)) as client:
-        tokens = client.app.state.tokens
-        ada = {"Authorization": f"Bearer {tokens.create('ada', 'editor')}"}
-        bob = {"Authorization": f"Bearer {tokens.create('bob', 'editor')}"}
-        answer = client.post("/ask", json={"question": "When should clinicians offer naloxone?"}).json()
-        claimed = client.post(f"/answers/{answer['answer_id']}/claim", headers=ada, json={"version": 1})
-        assert claimed.status_code == 200 and claimed.json()["review"]["reviewer"] == "ada"
-        yield client, ada, bob, claimed.json()
+def two_editors(fresh_client, bearer):
+    client = fresh_client
+    ada, bob = bearer("ada", "editor"), bearer("bob", "editor")
+    answer = client.post("/ask", json={"question": "When should clinicians offer naloxone?"}).json()
+    claimed = client.post(f"/answers/{answer['answer_id']}/claim", headers=ada, json={"version": 1})
+    assert claimed.status_code == 200 and claimed.json()["review"]["reviewer"] == "ada"
+    return client, ada, bob, claimed.json()
 
 
 def test_only_the_claimant_acts_on_a_claimed_answer(two_editors) -> None:

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 
 QUESTION = "When should clinicians offer naloxone?"
 
 
 @pytest.fixture()
-def review(api_settings, embedder, tmp_path: Path):
-    settings = api_settings.model_copy(update={"state_dir": tmp_path / "state"})
-    with TestClient(create_app(settings, embedder)) as client:
-        tokens = client.app.state.tokens
-        editor = {"Authorization": f"Bearer {tokens.create('erin', 'editor')}"}
-        clinician = {"Authorization": f"Bearer {tokens.create('cole', 'clinician')}"}
-        yield client, editor, clinician
+def review(fresh_client, bearer):
+    return fresh_client, bearer("erin", "editor"), bearer("cole", "clinician")
 
 
 def test_an_answer_walks_from_submitted_to_approved(review) -> None:
