@@ -66,7 +66,10 @@ async function openPassage(statement, number) {
   if (!response.ok) { setStatus("The cited passage is no longer in the index.", true); return; }
   const chunk = await response.json();
   document.getElementById("passage-title").textContent = `[${number}] ${chunk.title || chunk.doc_id}`;
-  const meta = [chunk.source, chunk.year, chunk.locator, chunk.section].filter(Boolean).join(" · ");
+  // Clinicians see public identifiers and the page, never a path inside the data dir.
+  const publicLocator = /^(PMID:|doi:|https?:\/\/)/i.test(chunk.locator || "") ? chunk.locator : null;
+  const page = chunk.page ? `p. ${chunk.page}` : null;
+  const meta = [chunk.source, chunk.year, publicLocator, page, chunk.section].filter(Boolean).join(" · ");
   document.getElementById("passage-meta").textContent = meta;
   const quote = document.getElementById("passage-text");
   const [a, b] = chunk.highlight || [0, 0];

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -25,6 +26,8 @@ def test_ask_read_open_passage_and_follow_up(page, server, tmp_path: Path) -> No
     expect(panel).to_be_visible()
     expect(panel.locator("mark")).to_have_text(cited)
     assert "CDC Clinical Practice Guideline" in panel.locator("#passage-title").inner_text()
+    meta = panel.locator("#passage-meta").inner_text()  # the page, never a path inside the data dir
+    assert "guidelines/" not in meta and re.search(r"\bp\. \d+", meta), meta
     expect(answer.locator("ol.references li.active")).to_have_count(1)
 
     page.fill("#followup", "and in children?")
