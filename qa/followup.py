@@ -7,8 +7,10 @@ import re
 from itertools import takewhile
 from typing import NamedTuple
 
+from qa.question_frame import SLOT as _SLOT
+from qa.question_frame import SUBJECTS, Frame, gerund, is_base_verb, kind, parse
+
 MAX_CHARS = 2000
-_SLOT = "\x00"  # where the topic goes in a template, so that only the topic is cut when the result is too long
 _W = str.split  # word lists below are written as one string each
 
 WH = frozenset(_W("what which how when why who whom whose where what's how's"))
@@ -37,6 +39,8 @@ GENERIC = WH | AUX | PRONOUNS | PREPS | POPULATION | ASPECT | PREDICATE | VERBS 
     "common serious okay"))
 OPENERS = WH | AUX | frozenset(_W("tell explain describe list please give define compare any i"))
 FOLLOWERS = AUX | PREPS | PREDICATE | VERBS | {"'s"}  # words after "this"/"that" when it stands for a noun
+SOCIAL = frozenset(_W("hi hello hey hiya thanks thank thx ok okay great cool nice bye goodbye yes no yeah nope sure "
+                      "cheers good morning afternoon evening you very much please"))
 DUMMY_IT = frozenset(_W("possible necessary advisable reasonable true worth important known likely"))
 
 _AUX = r"(?:is|are|was|were|do|does|did|should|can|could|would|will|must|might|may)"
@@ -115,6 +119,8 @@ def _find_anaphora(cores: list[str]) -> tuple[int, int, str] | None:
 def is_followup(question: str) -> bool:
     """A connective, a pronoun for an earlier subject, or a short question or fragment that names no subject."""
     words = _split(text := _clean(question))[1]
+    if words and set(words) <= SOCIAL:  # "thanks!", "ok": nothing to resolve
+        return False
     if not words or _CONNECTIVE.match(text):
         return bool(words)
     found = _find_anaphora(words)
@@ -132,6 +138,11 @@ def topic_of(question: str) -> Topic:
     opener = _OPENER.match(text)  # matches always; "Is metformin safe in pregnancy" is about metformin in pregnancy
     text = _PRED.sub(" ", text[opener.end():]) if opener.group("yesno") else text[opener.end():]
     text = " ".join(_PASSIVE.sub(" ", _META.sub("", text)).split()) or prev
+    words = text.split()  # "How should I taper opioids", "when should clinicians offer X": the act, as a gerund
+    subject = 1 if len(words) > 2 and words[0].lower() in SUBJECTS else 0
+    if (subject or re.search(r"\b(?:i|we|you|one)\s*$", opener.group(), re.I)) and len(words) > subject + 1 \
+            and is_base_verb(words[subject].lower()):
+        text = " ".join([gerund(words[subject]), *words[subject + 1:]])
     text = _lower_first(text) if prev.startswith(text) else text  # a sentence-initial capital is not the topic's
     prop = _PROPERTY.match(text)
     return Topic(text, prop.group(3), _plural(prop.group(2).lower())) if prop else Topic(text, text, False)
@@ -169,6 +180,32 @@ def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
     return f"{lead}{text} (regarding {_SLOT})", topic.full
 
 
+_FRAME_PREPS = frozenset(_W("in for among amongst during at within across about regarding on"))
+_ANAPHORA = frozenset(_W("it it's its they them their this that these"))
+
+
+def _reframe(rest: str, words: list[str], connected: bool, prev: str) -> Frame | None:
+    """The previous question with the part a fragment varies replaced: a population, a setting, or (after a
+    connective or "for") its topic. None for anything else: a clause, a pronoun, an aspect, "with renal impairment"."""
+    if set(words) & (WH | AUX | _ANAPHORA | {"if", "not"}) or (words[0] in QUALIFIERS and words[0] not in _FRAME_PREPS):
+        return None
+    prep, phrase = (rest.split(None, 1) + [""])[:2] if words[0] in _FRAME_PREPS else ("", rest)
+    phrase = _lower_first(phrase.strip(" ,;:?!."))
+    if not phrase:
+        return None
+    frame, found = parse(prev), kind(phrase)
+    if found == "population" and prep.lower() not in ("at", "about", "regarding", "on"):
+        return frame.with_population(phrase, prep.lower())
+    if found == "setting" and prep.lower() not in ("for", "about", "regarding", "during", "among", "amongst"):
+        return frame.with_setting(phrase, prep.lower())
+    nouns = _split(phrase)[1]
+    if found or any(w in ASPECT or w in POPULATION for w in nouns) or all(map(_generic, nouns)):
+        return None  # "and the dose?" joins the topic as an aspect of it: see _rewrite
+    if prep.lower() in ("", "for", "about", "regarding", "on") and (connected or prep):
+        return frame.with_topic(phrase)
+    return None
+
+
 def _fit(template: str, topic: str) -> str:
     out = _clean(template.replace(_SLOT, topic)) + "?"
     if len(out) > MAX_CHARS:  # cut the topic by the overflow, so that the follow-up's own words survive
@@ -188,6 +225,10 @@ def resolve(question: str, history: list[str]) -> str:
     words = _split(rest)[1]
     if not words or conn.endswith("what if"):  # a bare "and?" asks the previous question again
         return _fit(f"{_SLOT} if {rest}" if words else _SLOT, prev)
+    if conn and words[0] in OPENERS and not _find_anaphora(words) and not _head_generic(words, QUALIFIERS):
+        return _fit(rest, "")  # "and what causes gout?": a whole question on a subject of its own
+    if (frame := _reframe(rest, words, bool(conn), prev)) is not None:
+        return _fit(frame.template(), frame.topic)
     population = set(words) <= POPULATION | {"the", "and", "or"}
     if population or (words[0] in QUALIFIERS and not set(words) & WH):
         # A fragment replaces an earlier one with the same preposition ("in children", then "in pregnancy").

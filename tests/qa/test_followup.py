@@ -62,9 +62,9 @@ RESOLVED = [
     # and otherwise the topic is appended
     (["What is heart failure?"], "how should such patients be monitored?",
      "How should such patients be monitored (regarding heart failure)?", {"heart", "failure"}),
-    ([HYPERTENSION], "what about diabetes?",
-     "What about diabetes (regarding the first-line treatment for hypertension)?",
-     {"hypertension"}),
+    # a new topic replaces the old one in the same frame (it used to be appended: "What about diabetes (regarding the
+    # first-line treatment for hypertension)?", which retrieval read as a question about hypertension)
+    ([HYPERTENSION], "what about diabetes?", "What is the first-line treatment for diabetes?", {"first-line", "treatment"}),
 ]
 
 
