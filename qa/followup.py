@@ -148,6 +148,18 @@ def topic_of(question: str) -> Topic:
     return Topic(text, prop.group(3), _plural(prop.group(2).lower())) if prop else Topic(text, text, False)
 
 
+_AGREE = {v: pair for pair in (("is", "are"), ("was", "were"), ("does", "do"), ("has", "have")) for v in pair}
+
+
+def _plural_subject(subject: str) -> bool:
+    """'the side effects of metformin', 'kidney stones': plural; 'tapering opioids', 'hepatitis B vaccination': not."""
+    words = _split(subject)[1]
+    if not words or (words[0].endswith("ing") and gerund(words[0][:-3]) == words[0]):
+        return False
+    head = list(takewhile(lambda w: w not in PREPS, words))[-1:] or words[-1:]
+    return _plural(head[0]) and head[0] not in ("series", "diabetes", "herpes", "measles", "mumps", "rabies")
+
+
 def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
     """(template, topic text) for a follow-up that names no subject of its own or refers to one by a pronoun."""
     def join(aspect: str, subject: str) -> str:  # "dose for tapering opioids", not "dose of tapering opioids"
@@ -167,6 +179,9 @@ def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
             phrase = " ".join(tokens[start + 1:end]).rstrip("?.!,;:")
             new = f"the {phrase} {join(cores[end - 1], subject)}" if phrase else f"{_SLOT}'s"
         tail = re.search(r"[^\w']*$", tokens[end - 1]).group()  # punctuation stays after the swapped words
+        if start == 1 and kind == "pron" and cores[0] in _AGREE:  # "is it safe?" -> "are safe injection practices"
+            verb = _AGREE[cores[0]][_plural_subject(subject)]
+            tokens[0] = verb.capitalize() if tokens[0][:1].isupper() else verb
         return lead + " ".join(tokens[:start] + [new + tail] + tokens[end:]), subject
     # No pronoun: attach the subject to the first aspect noun ("what dose in CKD" -> "what dose of X in CKD").
     for i, word in enumerate(cores if _head_generic(cores, CONTEXT) else []):
@@ -180,6 +195,7 @@ def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
     return f"{lead}{text} (regarding {_SLOT})", topic.full
 
 
+CONNECTIVES = frozenset(_W("and or but also plus what about how if e.g eg"))
 _FRAME_PREPS = frozenset(_W("in for among amongst during at within across about regarding on"))
 _ANAPHORA = frozenset(_W("it it's its they them their this that these"))
 
@@ -222,7 +238,10 @@ def resolve(question: str, history: list[str]) -> str:
         return stripped
     conn = _CONNECTIVE.match(text := _clean(stripped))
     rest, conn = (text[conn.end():], conn.group(1).lower()) if conn else (text, "")
+    rest = re.sub(r"^(?:e\.\s?g\.|eg|i\.\s?e\.|such as|like|for example|for instance)(?:[\s,]+|$)", "", rest, flags=re.I)
     words = _split(rest)[1]
+    if all(w in PREPS | CONNECTIVES for w in words):
+        words = []  # "and in?", "what about the?": nothing new is named
     if not words or conn.endswith("what if"):  # a bare "and?" asks the previous question again
         return _fit(f"{_SLOT} if {rest}" if words else _SLOT, prev)
     if conn and words[0] in OPENERS and not _find_anaphora(words) and not _head_generic(words, QUALIFIERS):
@@ -237,4 +256,16 @@ def resolve(question: str, history: list[str]) -> str:
             prev = base
         return _fit(f"{_SLOT} {'in ' if population else ''}{_lower_first(rest)}", prev)
     lead = "What about " if conn.endswith("about") else ""
-    return _fit(*_rewrite(_lower_first(rest) if lead else rest, topic_of(prev), lead))
+    frame = parse(prev)  # the subject stands in for the pronoun; the previous setting and population go at the end
+    topic = topic_of(frame.bare() or prev)
+    if frame.agent:  # "Should health-care workers receive X?": "it" is X, "they" the health-care workers
+        topic = Topic(frame.topic, frame.topic, False)
+        rest = re.sub(r"\b(?:they|them)\b", "\x02one", rest, flags=re.I)  # a generic stand-in until "it" is done
+    template, subject = _rewrite(_lower_first(rest) if lead else rest, topic, lead)
+    template = template.replace("\x02one", frame.agent)
+    if frame.qualifiers and "(regarding " not in template:
+        own = {q.kind for q in parse(template.replace(_SLOT, subject)).qualifiers}  # unless the follow-up names its own
+        template += "".join(q.text() for q in frame.qualifiers if q.kind not in own | {"example"})
+    elif "(regarding " in template:
+        subject = topic_of(prev).full
+    return _fit(template, subject)

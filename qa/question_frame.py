@@ -108,15 +108,17 @@ class Frame:
     qualifiers: tuple[Qualifier, ...] = ()
     gerund: str = ""  # "tapering": the topic is the object of a verb a pronoun follow-up names as an activity
     copular: bool = False  # "What is/are <topic>": the topic is the whole complement
+    agent: str = ""  # "Should | health-care workers | receive | <topic>": a population doing something to the topic
+    verb: str = ""
 
     def template(self) -> str:
         """The question with SLOT in place of the topic."""
-        head = " ".join(p for p in (self.before, SLOT, self.after) if p)
+        head = " ".join(p for p in (self.before, self.agent, self.verb, SLOT, self.after) if p)
         return head + "".join(q.text() for q in self.qualifiers)
 
     def bare(self) -> str:
         """The question without its qualifiers."""
-        return " ".join(p for p in (self.before, self.topic, self.after) if p)
+        return " ".join(p for p in (self.before, self.agent, self.verb, self.topic, self.after) if p)
 
     def _qualified(self, new: Qualifier) -> Frame:
         kept = [q for q in self.qualifiers if q.kind != "example"]  # examples went with the words they illustrated
@@ -129,6 +131,8 @@ class Frame:
 
     def with_population(self, phrase: str, prep: str = "") -> Frame:
         """A new population replaces the old one (its preposition kept unless the follow-up names one)."""
+        if self.agent:
+            return replace(self, agent=phrase, qualifiers=tuple(q for q in self.qualifiers if q.kind != "example"))
         return self._qualified(Qualifier(prep, phrase, "population")) if prep or self._has("population") else \
             self._qualified(Qualifier("in", phrase, "population"))
 
@@ -227,6 +231,11 @@ def parse(question: str) -> Frame:
         return Frame(" ".join(tokens[:start + 2]), " ".join(tokens[obj:]), "", quals, gerund=gerund(rest[1]))
     # "How should | opioids | be tapered", "Is | metformin | safe": the subject runs up to its verb or predicate
     verb = next((i for i in range(1, len(rest)) if _verbal(rest[i], aux not in _BE)), None)
+    if verb is not None and verb + 1 < len(rest) and rest[verb - 1] not in SUBJECTS and is_base_verb(rest[verb]) \
+            and kind(" ".join(tokens[start:start + verb])) == "population":
+        obj = start + verb + 1 + _scaffold_end(rest[verb + 1:])
+        return Frame(" ".join(tokens[:start]), " ".join(tokens[obj:]), "", quals, agent=" ".join(tokens[start:start + verb]),
+                     verb=" ".join(tokens[start + verb:obj]))
     if verb is None:
         return Frame(" ".join(tokens[:start]), " ".join(tokens[start:]), "", quals)
     return Frame(" ".join(tokens[:start]), " ".join(tokens[start:start + verb]), " ".join(tokens[start + verb:]), quals)

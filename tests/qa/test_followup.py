@@ -121,7 +121,7 @@ def test_a_chain_of_follow_ups_keeps_the_original_topic() -> None:
         "What are the side effects of metformin in children?",
         "What are the side effects of metformin in pregnancy?",
         "What dose for metformin in pregnancy?",
-        "Is metformin in pregnancy safe?",
+        "Is metformin safe in pregnancy?",  # the pronoun stands for the subject, the population stays at the end
     ]
 
 
@@ -178,3 +178,86 @@ def test_the_result_is_capped_by_cutting_the_topic() -> None:
 def test_an_empty_question_is_refused() -> None:
     with pytest.raises(ValueError):
         resolve("  ? ", [METFORMIN])
+
+
+INJECTION = "What are safe injection practices in outpatient settings, e.g. single-dose vials?"
+HEP_B = "What are the recommendations for hepatitis B vaccination for adults and health-care workers?"
+TAPER = "How should I taper long-term opioids?"
+INFLUENZA = "Should health-care workers receive influenza vaccine?"
+
+# (previous question, follow-up, understood as): the follow-up's kind decides which part of the frame it replaces
+REFRAMED = [
+    # a new topic: the old topic and its examples go, the setting and population stay
+    (INJECTION, "and for hand hygiene?", "What are the recommendations for hand hygiene in outpatient settings?"),
+    (INJECTION, "what about needle disposal?", "What are the recommendations for needle disposal in outpatient settings?"),
+    (HEP_B, "and hepatitis A vaccination?",
+     "What are the recommendations for hepatitis A vaccination for adults and health-care workers?"),
+    (TAPER, "what about benzodiazepines?", "How should I taper benzodiazepines?"),
+    ("What are the side effects of metformin?", "what about insulin?", "What are the side effects of insulin?"),
+    ("Is metformin safe in pregnancy?", "what about insulin?", "Is insulin safe in pregnancy?"),
+    ("How is hepatitis B transmitted?", "and hepatitis C?", "How is hepatitis C transmitted?"),
+    ("What is gout?", "what about pseudogout?", "What is pseudogout?"),
+    (INFLUENZA, "what about hepatitis B vaccine?", "Should health-care workers receive hepatitis B vaccine?"),
+    # a new population replaces the old one, coordinated or postmodified, and keeps its preposition
+    (HEP_B, "what about pregnant women?", "What are the recommendations for hepatitis B vaccination for pregnant women?"),
+    ("What are the recommendations for hepatitis B vaccination for adults, including health care workers?",
+     "what about pregnant women?", "What are the recommendations for hepatitis B vaccination for pregnant women?"),
+    (HEP_B, "and for infants born to HBsAg-positive mothers?",
+     "What are the recommendations for hepatitis B vaccination for infants born to HBsAg-positive mothers?"),
+    (HEP_B, "what about adults aged ≥ 18 years?",
+     "What are the recommendations for hepatitis B vaccination for adults aged ≥ 18 years?"),
+    (TAPER, "and in children?", "How should I taper long-term opioids in children?"),
+    ("How should I taper long-term opioids in patients with chronic pain?", "what about adolescents?",
+     "How should I taper long-term opioids in adolescents?"),
+    ("Is metformin safe in pregnancy?", "and in older adults?", "Is metformin safe in older adults?"),
+    (INFLUENZA, "and students?", "Should students receive influenza vaccine?"),
+    ("When should clinicians offer naloxone?", "what about patients with chronic kidney disease?",
+     "When should clinicians offer naloxone in patients with chronic kidney disease?"),  # clinicians act: kept
+    (INJECTION, "what about the elderly?", "What are safe injection practices in outpatient settings in the elderly?"),
+    # a new setting replaces the old one and keeps the population
+    (INJECTION, "and in hospitals?", "What are safe injection practices in hospitals?"),
+    (INJECTION, "and at home?", "What are safe injection practices at home?"),
+    ("What vaccines are recommended for adults aged ≥ 18 years in long-term care facilities?", "what about hospitals?",
+     "What vaccines are recommended for adults aged ≥ 18 years in hospitals?"),
+    (HEP_B, "in long-term care facilities?",
+     "What are the recommendations for hepatitis B vaccination for adults and health-care workers in long-term care "
+     "facilities?"),
+    # a pronoun stands for the subject (an act as a gerund); the previous setting and population follow it
+    (TAPER, "how long should that take?", "How long should tapering long-term opioids take?"),
+    (TAPER, "is it safe in pregnancy?", "Is tapering long-term opioids safe in pregnancy?"),
+    (TAPER, "what if they refuse?", "How should I taper long-term opioids if they refuse?"),
+    (HEP_B, "is it safe in pregnancy?", "Is hepatitis B vaccination safe in pregnancy?"),
+    (INJECTION, "is it safe?", "Are safe injection practices safe in outpatient settings?"),
+    ("How should I taper long-term opioids in patients with chronic pain?", "how long should that take?",
+     "How long should tapering long-term opioids take in patients with chronic pain?"),
+    (INFLUENZA, "how often should they get it?", "How often should health-care workers get influenza vaccine?"),
+    ("What are the side effects of metformin in children?", "what is the usual dose in older adults?",
+     "What is the usual dose for metformin in older adults?"),
+    # a whole question after a connective stands on its own; an empty fragment asks the previous question again
+    ("What are the side effects of metformin?", "and what causes gout?", "What causes gout?"),
+    (METFORMIN, "and, e.g., insulin?", "What are the side effects of insulin?"),
+    (METFORMIN, "what about the?", METFORMIN),
+    (METFORMIN, "and in?", METFORMIN),
+]
+
+
+@pytest.mark.parametrize(("previous", "question", "expected"), REFRAMED)
+def test_a_follow_up_replaces_the_part_it_varies(previous: str, question: str, expected: str) -> None:
+    understood = resolve(question, [previous])
+    assert understood == expected
+    assert not re.search(r"\b(\w+) \1\b|e\.g\.\W*\?|\(regarding", understood)  # no "in in", no dangling e.g.
+
+
+@pytest.mark.parametrize("question", ["thanks!", "hello", "ok", "Thank you very much", "asdf qwerty", "42", "🙂 thanks"])
+def test_greetings_and_nonsense_pass_unchanged(question: str) -> None:
+    assert not is_followup(question)
+    assert resolve(question, [INJECTION, HEP_B]) == question
+
+
+@pytest.mark.parametrize("question", ["and for ", "what about ", "is it safe in ", "and in children with "])
+def test_very_long_inputs_are_capped_and_keep_the_follow_up(question: str) -> None:
+    long_question = question + "hand hygiene " * 3000 + "?"
+    history = [INJECTION.replace("vials", "vials in clinics for children " * 500), HEP_B * 40]
+    understood = resolve(long_question, history)
+    assert len(understood) <= MAX_CHARS and understood[0].isupper() and understood.endswith("?")
+    assert "hand hygiene" in understood
