@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,14 +21,20 @@ from medcite.settings import Settings
 from qa.conversations import ConversationStore
 from qa.reviews import ReviewStore
 
+log = logging.getLogger("medcite.api")
+
 
 def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     """`embedder` lets tests share one loaded model; otherwise the configured model is loaded at startup."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from index.maintenance import recover_uploads
         from medcite.services import load_embedder
 
+        recovered = recover_uploads(settings, wait=False)  # uploads a killed server left unacknowledged
+        if recovered and any(recovered):
+            log.warning("uploads settled at start: listed %s, removed %s", *recovered)
         conversations = ConversationStore(settings.state_dir / "conversations.sqlite")
         reviews = ReviewStore(settings.state_dir / "reviews.sqlite")
         services = Services(settings, embedder or load_embedder(settings), conversations, reviews)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 from collections.abc import Callable
 
@@ -73,27 +74,58 @@ def add_upload(
 ) -> tuple[list[str], BuildReport]:
     """Store, check and index one uploaded file; returns its document ids and the new version's report.
 
-    A file that cannot be read is refused before anything is listed; a failed rebuild unlists it.
+    One recoverable unit (ingest.uploads): the file and a pending record are durable before the
+    rebuild; the upload is listed only after its version is published. A failure here removes it
+    at once; a kill is settled by `recover_uploads` at the next server start or ingest.
     """
-    from ingest.uploads import store_upload
+    from ingest.uploads import abandon_upload, commit_upload, mark_pending, store_upload
 
-    _refuse_duplicate(settings, IndexLayout(settings.index_dir), hashlib.sha256(data).hexdigest())  # before storing
-    result = store_upload(settings, data, filename, kind, title)
     layout = IndexLayout(settings.index_dir)
-    try:
-        with layout.lock():  # the uploads list and the rebuild, one editor at a time
-            return _add_upload(settings, layout, result, embedder)
-    except BaseException:
-        (settings.state_dir / result.entry.path).unlink(missing_ok=True)
-        raise
+    with layout.lock():  # one editor at a time, and nothing pending of ours is ever seen by `recover_uploads`
+        _refuse_duplicate(settings, layout, hashlib.sha256(data).hexdigest())  # before storing
+        result = store_upload(settings, data, filename, kind, title)
+        try:
+            _refuse_clashes(layout, result)
+            mark_pending(settings, result.entry)
+            entries = corpus_entries(settings.manifest, settings.uploads_manifest) + [result.entry]
+            report = build_index(settings, entries, embedder, show_progress=False, locked=True)
+        except BaseException:
+            abandon_upload(settings, result.entry)
+            raise
+        commit_upload(settings, result.entry)
+    return [d.doc_id for d in result.documents], report
 
 
-def _add_upload(
-    settings: Settings, layout: IndexLayout, result: SourceResult, embedder: Callable[[], Embedder]
-) -> tuple[list[str], BuildReport]:
-    from ingest.uploads import list_upload, unlist_upload
+def recover_uploads(settings: Settings, wait: bool = True) -> tuple[list[str], list[str]] | None:
+    """Settle uploads a killed process left pending (see ingest.uploads.reconcile): (listed, removed).
 
-    _refuse_duplicate(settings, layout, result.entry.sha256 or "")  # again under the lock: a concurrent upload
+    `wait=False` (server start): when another process holds the index lock, skip; it is then either
+    an ingest, which recovers first itself, or a live upload, which must not be touched.
+    """
+    from ingest.uploads import reconcile
+
+    layout = IndexLayout(settings.index_dir)
+    layout.root.mkdir(parents=True, exist_ok=True)
+    with (layout.root / ".lock").open("w") as handle:  # the same lock as IndexLayout.lock, optionally not waiting
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return None
+        try:
+            directory = layout.current_dir()
+            published: set[str] = set()
+            if directory is not None:
+                store = Store(directory / "store.sqlite")
+                try:
+                    published = set(store.sources())
+                finally:
+                    store.close()
+            return reconcile(settings, published)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _refuse_clashes(layout: IndexLayout, result: SourceResult) -> None:
     removed = [d.doc_id for d in result.documents if d.doc_id in layout.removed()]
     if removed:
         raise IngestError(f"removed from the index earlier (restore them instead): {', '.join(removed)}")
@@ -106,15 +138,6 @@ def _add_upload(
             store.close()
         if clash:
             raise IngestError(f"already in the index: {', '.join(clash)}")
-    list_upload(settings, result.entry)
-    try:
-        report = build_index(
-            settings, corpus_entries(settings.manifest, settings.uploads_manifest), embedder, show_progress=False, locked=True
-        )
-    except BaseException:
-        unlist_upload(settings, result.entry)
-        raise
-    return [d.doc_id for d in result.documents], report
 
 
 def _refuse_duplicate(settings: Settings, layout: IndexLayout, sha256: str) -> None:

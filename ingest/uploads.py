@@ -1,6 +1,12 @@
 """Files given to the service (API uploads): stored under a generated name, checked, then listed.
 
 The client's file name is only used for its extension; nothing it says becomes a path.
+
+An upload is write-ahead: its file and a pending record (in `<state_dir>/uploads.pending/`) are
+made durable before the rebuild, and it is listed in the uploads manifest only once a version
+holding it is published. Whatever a killed process left behind is settled by `reconcile`: a
+pending upload that was published is listed, any other is deleted, so a later ingest never
+indexes a file whose upload was never acknowledged.
 """
 
 from __future__ import annotations
@@ -18,6 +24,26 @@ from medcite.settings import UPLOADS, Settings
 
 ALLOWED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".htm", ".html", ".nxml", ".xml", ".jsonl"}
 MAX_BYTES = 25 * 1024 * 1024
+PENDING = "uploads.pending"
+
+
+def _durable_write(path: Path, data: bytes) -> None:
+    """Write to a temporary name, fsync, rename, fsync the directory: after a crash the file is whole or absent."""
+    tmp = path.parent / f".{path.name}.part"
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _sync_dir(path.parent)
+
+
+def _sync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def store_upload(settings: Settings, data: bytes, filename: str, kind: Kind, title: str | None) -> SourceResult:
@@ -33,9 +59,7 @@ def store_upload(settings: Settings, data: bytes, filename: str, kind: Kind, tit
     directory.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}{suffix}"
     target = directory / name
-    tmp = directory / f".{name}.part"
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    _durable_write(target, data)
     try:
         fmt = format_for(target)
         if fmt is None:
@@ -53,13 +77,60 @@ def store_upload(settings: Settings, data: bytes, filename: str, kind: Kind, tit
     return result
 
 
-def list_upload(settings: Settings, entry: ManifestEntry) -> None:
+def _pending_path(settings: Settings, entry: ManifestEntry) -> Path:
+    return settings.state_dir / PENDING / f"{Path(entry.path).stem}.json"
+
+
+def mark_pending(settings: Settings, entry: ManifestEntry) -> None:
+    """Record, durably and before the rebuild, that this upload is not yet acknowledged."""
+    path = _pending_path(settings, entry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _durable_write(path, entry.model_dump_json().encode())
+
+
+def commit_upload(settings: Settings, entry: ManifestEntry) -> None:
+    """The version holding the upload is published: list it, then drop its pending record."""
     existing = read_manifest(settings.uploads_manifest) if settings.uploads_manifest.is_file() else []
-    write_manifest(settings.uploads_manifest, [*existing, entry])
+    if all(e.id != entry.id for e in existing):
+        write_manifest(settings.uploads_manifest, [*existing, entry])
+        _sync_dir(settings.uploads_manifest.parent)
+    _pending_path(settings, entry).unlink(missing_ok=True)
 
 
-def unlist_upload(settings: Settings, entry: ManifestEntry) -> None:
-    """Undo `list_upload` (the rebuild failed): the uploads manifest and the file go back as they were."""
-    if settings.uploads_manifest.is_file():
-        write_manifest(settings.uploads_manifest, [e for e in read_manifest(settings.uploads_manifest) if e.id != entry.id])
+def abandon_upload(settings: Settings, entry: ManifestEntry) -> None:
+    """The upload never published: its file, then its pending record (in that order, so a crash here is retried)."""
     (settings.state_dir / entry.path).unlink(missing_ok=True)
+    _pending_path(settings, entry).unlink(missing_ok=True)
+
+
+def reconcile(settings: Settings, published: set[str]) -> tuple[list[str], list[str]]:
+    """Settle uploads a killed process left pending; `published` is the current version's source ids.
+
+    Must run under the index lock (no upload of this or another process is then in progress).
+    Returns (source ids listed, source ids removed); unlisted stray files in the uploads folder go too.
+    """
+    listed, removed = [], []
+    pending_dir = settings.state_dir / PENDING
+    for record in sorted(pending_dir.glob("*.json")) if pending_dir.is_dir() else []:
+        try:
+            entry = ManifestEntry.model_validate_json(record.read_bytes())
+        except ValueError:  # a record torn by a crash mid-write never had its rebuild started
+            record.unlink(missing_ok=True)
+            continue
+        if entry.id in published and (settings.state_dir / entry.path).is_file():
+            commit_upload(settings, entry)
+            listed.append(entry.id)
+        else:
+            abandon_upload(settings, entry)
+            removed.append(entry.id)
+    for stray in pending_dir.glob(".*.part") if pending_dir.is_dir() else []:
+        stray.unlink(missing_ok=True)
+    directory = settings.state_dir / UPLOADS
+    if directory.is_dir():
+        known = {Path(e.path).name for e in read_manifest(settings.uploads_manifest)} if settings.uploads_manifest.is_file() else set()
+        for path in directory.iterdir():
+            if path.is_file() and path.name not in known:  # stored, but the process died before its record
+                path.unlink(missing_ok=True)
+                if not path.name.startswith("."):
+                    removed.append(f"{UPLOADS}/{path.stem}")
+    return listed, removed

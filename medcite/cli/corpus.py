@@ -19,6 +19,7 @@ def ingest(
 ) -> None:
     """Read the manifest's sources into a new index version (a no-op when nothing changed)."""
     from index.build import BuildError, build_index
+    from index.maintenance import recover_uploads
     from ingest.catalog import format_for
     from ingest.manifest import corpus_entries, extra_entry
     from medcite.services import load_embedder
@@ -30,6 +31,11 @@ def ingest(
     if extra_kind not in KINDS:
         fail(f"--extra-kind must be one of {', '.join(KINDS)}", 2)
     try:
+        listed, dropped = recover_uploads(settings) or ([], [])  # a killed upload is settled before its listing is read
+        for source in dropped:
+            typer.echo(f"removed upload {source}: it was never acknowledged (its process stopped mid-upload)", err=True)
+        for source in listed:
+            typer.echo(f"kept upload {source}: its index version was published before its process stopped", err=True)
         entries = corpus_entries(settings.manifest, settings.uploads_manifest)
         for path in extra or []:
             fmt = format_for(path) if path.is_file() else None
