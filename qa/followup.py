@@ -195,6 +195,7 @@ def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
     return f"{lead}{text} (regarding {_SLOT})", topic.full
 
 
+_EXAMPLE = re.compile(r"^(?:e\.\s?g\.|eg|i\.\s?e\.|such as|like|for example|for instance)(?:[\s,]+|$)", re.I)
 CONNECTIVES = frozenset(_W("and or but also plus what about how if e.g eg"))
 _FRAME_PREPS = frozenset(_W("in for among amongst during at within across about regarding on"))
 _ANAPHORA = frozenset(_W("it it's its they them their this that these"))
@@ -238,7 +239,7 @@ def resolve(question: str, history: list[str]) -> str:
         return stripped
     conn = _CONNECTIVE.match(text := _clean(stripped))
     rest, conn = (text[conn.end():], conn.group(1).lower()) if conn else (text, "")
-    rest = re.sub(r"^(?:e\.\s?g\.|eg|i\.\s?e\.|such as|like|for example|for instance)(?:[\s,]+|$)", "", rest, flags=re.I)
+    rest = _EXAMPLE.sub("", rest)  # "and, e.g., insulin?" names insulin
     words = _split(rest)[1]
     if all(w in PREPS | CONNECTIVES for w in words):
         words = []  # "and in?", "what about the?": nothing new is named

@@ -60,7 +60,8 @@ _SETTING_PREPS = frozenset(_W("in at within across inside outside throughout"))
 _BE = frozenset(_W("is are was were"))
 _AUX = _BE | frozenset(_W("do does did should can could would will must might may shall has have"))
 _WH = re.compile(r"^(?:what|which|who|how(?:\s+(?:long|often|much|many|soon|quickly))?|when|why|where)\b", re.I)
-_SPLIT = re.compile(r"(?:,\s*|\(\s*|\s)(?P<eg>e\.\s?g\.,?|eg,?|i\.\s?e\.,?|such as|including|for example,?|for instance,?)"
+_SPLIT = re.compile(r"(?:,\s*|\(\s*|\s)"
+                    r"(?P<eg>e\.\s?g\.,?|eg,?|i\.\s?e\.,?|such as|including|for example,?|for instance,?)"
                     r"(?=\s)|\s(?P<prep>in|for|among|amongst|of|at|during|within|across|inside|outside|throughout|with|"
                     r"without|to|on|from)(?=\s)", re.I)
 _DETERMINERS = frozenset(_W("the a an all any some most"))
@@ -77,7 +78,8 @@ def _last_part(word: str) -> str:
 def kind(phrase: str) -> str:
     """'population', 'setting' or '' for a noun phrase, from its head (the words before any postmodifier)."""
     words = [w for w in _lower(phrase) if w]
-    cut = next((i for i, w in enumerate(words) if i and (w in _POSTMODIFIER or re.match(r"[\d≥≤<>]", w))), len(words))
+    postmodifier = (i for i, w in enumerate(words) if i and (w in _POSTMODIFIER or re.match(r"[\d≥≤<>]", w)))
+    cut = next(postmodifier, len(words))
     head = [w for w in words[:cut] if w not in _DETERMINERS]
     conjuncts = [c for c in re.split(r"\b(?:and|or|&)\b|,", " ".join(head)) if c.strip()]
     if not conjuncts:
@@ -170,7 +172,8 @@ def is_base_verb(word: str) -> bool:
 def _verbal(word: str, loose: bool) -> bool:
     """A verb form or predicate that ends a question's subject: "be", "transmitted", "safe" ("cause" only loosely)."""
     lemmas = _lemmas(word)
-    return word in PREDICATES or word in ("be", "been", "being") or ("VERB" in lemmas and (loose or "NOUN" not in lemmas))
+    verb = "VERB" in lemmas and (loose or "NOUN" not in lemmas)
+    return word in PREDICATES or word in ("be", "been", "being") or verb
 
 
 def gerund(verb: str) -> str:
@@ -234,8 +237,8 @@ def parse(question: str) -> Frame:
     if verb is not None and verb + 1 < len(rest) and rest[verb - 1] not in SUBJECTS and is_base_verb(rest[verb]) \
             and kind(" ".join(tokens[start:start + verb])) == "population":
         obj = start + verb + 1 + _scaffold_end(rest[verb + 1:])
-        return Frame(" ".join(tokens[:start]), " ".join(tokens[obj:]), "", quals, agent=" ".join(tokens[start:start + verb]),
-                     verb=" ".join(tokens[start + verb:obj]))
+        agent, verb_text = " ".join(tokens[start:start + verb]), " ".join(tokens[start + verb:obj])
+        return Frame(" ".join(tokens[:start]), " ".join(tokens[obj:]), "", quals, agent=agent, verb=verb_text)
     if verb is None:
         return Frame(" ".join(tokens[:start]), " ".join(tokens[start:]), "", quals)
     return Frame(" ".join(tokens[:start]), " ".join(tokens[start:start + verb]), " ".join(tokens[start + verb:]), quals)

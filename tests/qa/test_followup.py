@@ -64,7 +64,8 @@ RESOLVED = [
      "How should such patients be monitored (regarding heart failure)?", {"heart", "failure"}),
     # a new topic replaces the old one in the same frame (it used to be appended: "What about diabetes (regarding the
     # first-line treatment for hypertension)?", which retrieval read as a question about hypertension)
-    ([HYPERTENSION], "what about diabetes?", "What is the first-line treatment for diabetes?", {"first-line", "treatment"}),
+    ([HYPERTENSION], "what about diabetes?", "What is the first-line treatment for diabetes?",
+     {"first-line", "treatment"}),
 ]
 
 
@@ -189,7 +190,8 @@ INFLUENZA = "Should health-care workers receive influenza vaccine?"
 REFRAMED = [
     # a new topic: the old topic and its examples go, the setting and population stay
     (INJECTION, "and for hand hygiene?", "What are the recommendations for hand hygiene in outpatient settings?"),
-    (INJECTION, "what about needle disposal?", "What are the recommendations for needle disposal in outpatient settings?"),
+    (INJECTION, "what about needle disposal?",
+     "What are the recommendations for needle disposal in outpatient settings?"),
     (HEP_B, "and hepatitis A vaccination?",
      "What are the recommendations for hepatitis A vaccination for adults and health-care workers?"),
     (TAPER, "what about benzodiazepines?", "How should I taper benzodiazepines?"),
@@ -199,7 +201,8 @@ REFRAMED = [
     ("What is gout?", "what about pseudogout?", "What is pseudogout?"),
     (INFLUENZA, "what about hepatitis B vaccine?", "Should health-care workers receive hepatitis B vaccine?"),
     # a new population replaces the old one, coordinated or postmodified, and keeps its preposition
-    (HEP_B, "what about pregnant women?", "What are the recommendations for hepatitis B vaccination for pregnant women?"),
+    (HEP_B, "what about pregnant women?",
+     "What are the recommendations for hepatitis B vaccination for pregnant women?"),
     ("What are the recommendations for hepatitis B vaccination for adults, including health care workers?",
      "what about pregnant women?", "What are the recommendations for hepatitis B vaccination for pregnant women?"),
     (HEP_B, "and for infants born to HBsAg-positive mothers?",
@@ -217,7 +220,8 @@ REFRAMED = [
     # a new setting replaces the old one and keeps the population
     (INJECTION, "and in hospitals?", "What are safe injection practices in hospitals?"),
     (INJECTION, "and at home?", "What are safe injection practices at home?"),
-    ("What vaccines are recommended for adults aged ≥ 18 years in long-term care facilities?", "what about hospitals?",
+    ("What vaccines are recommended for adults aged ≥ 18 years in long-term care facilities?",
+     "what about hospitals?",
      "What vaccines are recommended for adults aged ≥ 18 years in hospitals?"),
     (HEP_B, "in long-term care facilities?",
      "What are the recommendations for hepatitis B vaccination for adults and health-care workers in long-term care "
@@ -248,7 +252,10 @@ def test_a_follow_up_replaces_the_part_it_varies(previous: str, question: str, e
     assert not re.search(r"\b(\w+) \1\b|e\.g\.\W*\?|\(regarding", understood)  # no "in in", no dangling e.g.
 
 
-@pytest.mark.parametrize("question", ["thanks!", "hello", "ok", "Thank you very much", "asdf qwerty", "42", "🙂 thanks"])
+GREETINGS_AND_NONSENSE = ["thanks!", "hello", "ok", "Thank you very much", "asdf qwerty", "42", "🙂 thanks"]
+
+
+@pytest.mark.parametrize("question", GREETINGS_AND_NONSENSE)
 def test_greetings_and_nonsense_pass_unchanged(question: str) -> None:
     assert not is_followup(question)
     assert resolve(question, [INJECTION, HEP_B]) == question
