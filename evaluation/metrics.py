@@ -10,6 +10,7 @@ import ir_measures
 import numpy as np
 from ir_measures import RR, R, nDCG
 
+from evaluation import answer_checks as checks
 from evaluation.questions import Question
 from qa.phrases import is_readable_heading
 
@@ -126,6 +127,34 @@ def readable_heading_share(records: list[dict], judge: Callable[[str], bool] = i
     return sum(bool(judge(h)) for h in headings) / len(headings)
 
 
+def clinician_checks(questions: list[Question], answers: dict[str, dict]) -> dict[str, float | None]:
+    """What a clinician sees (evaluation/answer_checks.py): the lead holding the gold quote, the gold page
+    cited, debris and repeated statements, one reference per document. Over records that carry them."""
+    lead, page, one_per_doc = [], [], []
+    statements = debris = repeated = 0
+    for q in questions:
+        record = answers.get(q.id)
+        if record is None or "statement_texts" not in record:
+            continue
+        texts = record["statement_texts"]
+        statements += len(texts)
+        debris += sum(map(checks.is_debris, texts))
+        repeated += checks.duplicates(texts)
+        one_per_doc.append(len(set(record["reference_docs"])) == len(record["reference_docs"]))
+        quote = q.extra.get("gold_quote") or q.reference_answer
+        if q.extra.get("gold_quote"):
+            lead.append(checks.holds(record["lead"], quote, q.extra.get("key_numbers") or ()))
+        if q.extra.get("gold_pages"):
+            cited = {p for doc in _gold(q) for p in record["cited_pages"].get(doc, [])}
+            page.append(bool(cited & set(q.extra["gold_pages"])))
+    return {
+        "lead_holds_gold": _mean(lead), "gold_page_cited": _mean(page),
+        "debris_rate": debris / statements if statements else None,
+        "duplicate_rate": repeated / statements if statements else None,
+        "one_reference_per_document": _mean(one_per_doc),
+    }
+
+
 def answer_summary(questions: list[Question], answers: dict[str, dict], answerable: set[str] | None = None) -> dict:
     """Answer quality; `answerable` holds the ids of questions with a gold document in the index."""
     from rouge_score import rouge_scorer
@@ -165,6 +194,7 @@ def answer_summary(questions: list[Question], answers: dict[str, dict], answerab
         "abstention_rate_with_evidence": abstention_with_evidence(questions, answers, answerable),
         **section_means(records),
         "readable_heading_share": readable_heading_share(records),
+        **clinician_checks(questions, answers),
     }
 
 

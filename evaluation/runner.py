@@ -57,13 +57,17 @@ def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> d
     grounded = 0
     for s in statements:
         passage = searcher.store.passage(s.chunk_id)
-        grounded += passage is not None and passage.text[s.span[0] : s.span[1]] == s.text
+        quoted = {passage.statement_text(o) for o, (a, b, _) in passage.statements.items() if (a, b) == tuple(s.span)} if passage else set()
+        grounded += s.text in quoted
     # Statement documents, not a verdict against gold: gold may change (qrels) while a run is resumed.
     return {
         "kind": "answer", "id": q.id, "abstained": answer.abstained, "statements": len(statements),
         "grounded": grounded, "cited_docs": sorted({r.doc_id for r in answer.references}),
         "statement_docs": _statement_docs(answer), "section_statements": _section_statements(answer),
         "headings": [group.heading for group in answer.research.sections],
+        "lead": [s.text for s in answer.guidelines.lead], "statement_texts": [s.text + (f" [{s.grade}]." if s.grade else "") for s in statements],
+        "reference_docs": [r.doc_id for r in answer.references],
+        "cited_pages": {r.doc_id: r.pages for r in answer.references if r.pages},
         "text": " ".join(s.text for s in statements), "evidence": [e.doc_id for e in answer.evidence[:10]],
         "ms": timings,
     }

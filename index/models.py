@@ -7,12 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from ingest.hygiene import apply
 from ingest.models import Kind
 
 Mode = Literal["bm25", "dense", "hybrid"]
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 
 class IndexNotReady(Exception):
@@ -52,6 +53,13 @@ class Passage:
     locator: str
     path: str
     mesh: list[str] = field(default_factory=list)
+    # sentence ordinal → (start, end, edits) of the quotable ones, cleaned at ingest (ingest/hygiene.py)
+    statements: dict[int, tuple[int, int, tuple[tuple[int, int, str], ...]]] = field(default_factory=dict)
+
+    def statement_text(self, ordinal: int) -> str | None:
+        """The sentence as quoted: its span with citation markers and layout removed; None when not quotable."""
+        found = self.statements.get(ordinal)
+        return apply(self.text, *found) if found else None
 
     @property
     def citation_locator(self) -> str:

@@ -21,14 +21,14 @@ CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source_id TEXT NOT NULL, kind T
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
                      ordinal INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
                      section TEXT, page INTEGER, text TEXT NOT NULL, sentences TEXT NOT NULL,
-                     grades TEXT NOT NULL);
+                     grades TEXT NOT NULL, statements TEXT NOT NULL);
 CREATE INDEX chunks_doc ON chunks (doc_id);
 CREATE INDEX documents_source ON documents (source_id);
 """
 
 _PASSAGE_SQL = """
 SELECT c.row, c.chunk_id, c.doc_id, c.text, c.start, c."end", c.section, c.page, c.sentences, c.grades,
-       d.kind, d.title, d.source, d.year, d.url, d.locator, d.path, d.mesh
+       d.kind, d.title, d.source, d.year, d.url, d.locator, d.path, d.mesh, c.statements
 FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
 """
 
@@ -39,6 +39,7 @@ def _passage(row: sqlite3.Row) -> Passage:
         page=row[7], sentences=[tuple(s) for s in json.loads(row[8])],
         grades={ordinal: (grade, length) for ordinal, grade, length in json.loads(row[9])}, kind=row[10],
         title=row[11], source=row[12], year=row[13], url=row[14], locator=row[15], path=row[16], mesh=json.loads(row[17]),
+        statements={o: (a, b, tuple(tuple(e) for e in edits)) for o, a, b, edits in json.loads(row[18])},
     )
 
 
@@ -61,10 +62,10 @@ class StoreWriter:
              doc.path, json.dumps(list(doc.mesh)), doc.text, json.dumps(blocks)),
         )
         self._db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 (self.rows + i, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.page, c.text,
-                 json.dumps(c.sentences), json.dumps(c.grades))
+                 json.dumps(c.sentences), json.dumps(c.grades), json.dumps(c.statements))
                 for i, c in enumerate(chunks)
             ),
         )
@@ -90,11 +91,12 @@ class StoreWriter:
             self._db.execute(f"INSERT INTO documents SELECT * FROM old.documents WHERE {wanted}")
             doc_ids = [r[0] for r in self._db.execute(f"SELECT doc_id FROM old.documents WHERE {wanted}")]
             old_chunks = self._db.execute(
-                f"""SELECT chunk_id, doc_id, ordinal, start, "end", section, page, text, sentences, grades FROM old.chunks
+                f"""SELECT chunk_id, doc_id, ordinal, start, "end", section, page, text, sentences, grades, statements
+                    FROM old.chunks
                     WHERE doc_id IN (SELECT doc_id FROM old.documents WHERE {wanted}) ORDER BY row"""
             ).fetchall()
             self._db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 ((self.rows + i, *values) for i, values in enumerate(old_chunks)),
             )
             self.rows += len(old_chunks)

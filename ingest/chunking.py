@@ -14,6 +14,7 @@ from itertools import groupby
 import syntok.segmenter as segmenter
 
 from ingest.grades import find_grade
+from ingest.hygiene import list_items, statements
 from ingest.models import TITLE_SECTION, Block, Chunk, Document, chunk_id_for
 from medcite.settings import ChunkSettings
 
@@ -33,6 +34,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[Span]:
             if tokens:
                 spans.append((tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)))
     spans = [part for span in _reattach_citations(text, spans) for part in _split_after_parenthesis(text, span)]
+    spans = [item for a, b in spans for item in list_items(text, a, b)]
     return [(offset + a, offset + b) for a, b in spans]
 
 
@@ -127,6 +129,7 @@ def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
             seen.add(chunk_id)
             sentences = tuple((a - start, b - start) for a, b in packed)
             grades = _grades(chunk_text, sentences) if document.kind == "guideline" else ()
+            quotable = statements(chunk_text, sentences, section, {o: sentences[o][0] + length for o, _, length in grades})
             chunks.append(
                 Chunk(
                     chunk_id=chunk_id,
@@ -139,6 +142,7 @@ def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
                     page=page,
                     sentences=sentences,
                     grades=grades,
+                    statements=quotable,
                 )
             )
     return chunks

@@ -59,6 +59,8 @@ class Chunk:
     sentences: tuple[tuple[int, int], ...] = ()
     # (sentence ordinal, grade the guideline states, sentence length without the grade label)
     grades: tuple[tuple[int, str, int], ...] = ()
+    # The sentences that can be quoted, cleaned: (ordinal, start, end, edits) as ingest/hygiene.py makes them.
+    statements: tuple = ()
 
 
 def searchable_text(chunk_text: str, title: str | None) -> str:

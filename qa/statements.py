@@ -1,8 +1,8 @@
-"""Candidate statements: the retrieved passages' sentences, scored for the question, debris dropped.
+"""Candidate statements: the retrieved passages' quotable sentences, scored for the question.
 
-Sentences, their vectors and their grades were all computed at ingest; here each sentence is only
-looked up, filtered and scored: how on-topic its document is (qa/relevance.py), and how well the
-sentence itself answers: its dense similarity to the question and the question's terms it states.
+Sentences, their vectors, grades and which of them are statements (debris dropped, citation markers
+cleaned: ingest/hygiene.py) were all computed at ingest; here each statement is only looked up and
+scored: how on-topic its document is (qa/relevance.py), and how well the sentence itself answers: its dense similarity to the question and the question's terms it states.
 """
 
 from __future__ import annotations
@@ -15,16 +15,10 @@ import numpy as np
 
 from index.models import Hit
 from index.tokenize import tokenize
-from ingest.models import TITLE_SECTION
+from ingest.hygiene import apply
 from qa.relevance import QuestionTerms, Topicality
 
-_WORD = re.compile(r"[A-Za-z]{2,}")
-_CAPTION = re.compile(r"^\s*(fig(ure)?|table|box|panel|appendix|abbreviations?|source|note|keywords?)\b\.?\s*[\dA-Z:]", re.I)
-_CITATION = re.compile(r"\bet al\b\.?[^.]{0,40}\b(19|20)\d{2}\b|\bdoi:|https?://|www\.|\b\d+\(\d+\):\d+", re.I)
-_REFERENTIAL = re.compile(r"^(this|these|those|that|it|its|they|their|them|such|he|she|both|here|there)\b", re.I)
 _CONNECTIVE = re.compile(r"^(however|moreover|furthermore|additionally|in addition|also|thus|therefore|similarly|conversely)\b", re.I)
-_TERMINAL = re.compile(r"[.!][)\]”\"']?$")
-_BULLET = re.compile(r"^(?:[•\-–*·]|\d{1,2}\.(?=\s)|\(?[a-z\d]\)(?=\s))\s*")  # "•", "8. ", "a) "
 _DESIGN_SECTION = re.compile(
     r"^(abstract: )?(methods?|materials and methods|setting|design|study design|participants|patients|subjects|"
     r"interventions?|measurements|main outcome measures?|data sources|study selection|data extraction)$",
@@ -33,29 +27,9 @@ _DESIGN_SECTION = re.compile(
 
 
 @lru_cache(maxsize=1 << 16)
-def is_boilerplate(text: str) -> bool:
-    """Headers, captions, reference-list entries, table debris, fragments: not statements."""
-    words = _WORD.findall(text)
-    if len(text) < 40 or len(text) > 700 or len(words) < 6:
-        return True
-    if text[0].islower() or text[0] == "(" or text.endswith("?") or not _TERMINAL.search(text):
-        return True  # a fragment cut at a page or column break, or a question heading
-    if text.isupper() or _CAPTION.match(text) or _CITATION.search(text):
-        return True
-    letters = sum(map(str.isalpha, text))
-    digits = sum(map(str.isdigit, text))
-    return digits > 0.25 * letters or letters < 0.6 * len(text)  # tables flattened into text
-
-
-@lru_cache(maxsize=1 << 16)
 def _terms(sentence: str) -> frozenset[str]:
     """A sentence's search terms; the same passages come back for related questions, so kept for a while."""
     return frozenset(tokenize(sentence))
-
-
-def stands_alone(text: str) -> bool:
-    """A sentence that opens by pointing back ("This…", "They…") needs its neighbours to make sense."""
-    return not _REFERENTIAL.match(_BULLET.sub("", text))
 
 
 @dataclass(slots=True)
@@ -77,16 +51,6 @@ class Candidate:
         return self.hit.passage.kind
 
 
-def _usable(passage, start: int, end: int) -> str | None:
-    """The sentence as a statement (past any bullet), or None when it is debris or needs its neighbours."""
-    whole = _BULLET.sub("", passage.text[start:end])
-    if passage.section == TITLE_SECTION and len(_WORD.findall(whole)) >= 4:
-        return whole  # a title-only record's title: often no final stop, still the record's claim
-    if is_boilerplate(whole) or not stands_alone(whole):
-        return None
-    return whole
-
-
 def candidates(
     hits: list[Hit],
     question_vector: np.ndarray,
@@ -103,13 +67,9 @@ def candidates(
         topic = topics[passage.doc_id].score if passage.doc_id in topics else 0.0
         vectors = np.asarray(sentence_vectors(passage.row), dtype=np.float32)
         similarities = vectors @ question_vector if len(vectors) else vectors
-        for ordinal, (start, end) in enumerate(passage.sentences):
-            whole = _usable(passage, start, end)
-            if whole is None:
-                continue
-            grade, length = passage.grades.get(ordinal, (None, end - start))
-            start, end = end - len(whole), start + length  # past the bullet; before the grade label
-            text = passage.text[start:end]
+        for ordinal, (start, end, edits) in passage.statements.items():
+            text = apply(passage.text, start, end, edits)
+            grade = passage.grades.get(ordinal, (None, 0))[0]
             key = (passage.doc_id, text)
             vector = vectors[ordinal]
             similarity = float(similarities[ordinal])

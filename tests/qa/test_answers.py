@@ -12,7 +12,8 @@ from qa.conversations import ConversationStore, UnknownConversation
 from qa.models import Answer, Statement
 from qa.select import choose
 from qa.service import AnswerService
-from qa.statements import is_boilerplate
+from ingest.hygiene import apply
+from ingest.hygiene import is_debris as is_boilerplate
 
 QUESTIONS = [
     "What is the recommended approach to tapering opioids?",
@@ -45,12 +46,16 @@ def statements(answer: Answer) -> list[Statement]:
 
 
 def test_every_statement_is_the_text_at_its_span(answers, searcher) -> None:
+    """Quoted verbatim: the span's text with only the ingest edits (citation markers, layout) applied."""
     checked = 0
     for answer in answers:
         for statement in statements(answer):
             passage = searcher.store.passage(statement.chunk_id)
             start, end = statement.span
-            assert passage.text[start:end] == statement.text
+            ordinal, edits = next((o, e) for o, (a, b, e) in passage.statements.items() if (a, b) == (start, end))
+            assert apply(passage.text, start, end, edits) == statement.text
+            for a, b, replacement in edits:
+                assert start <= a <= b <= end and replacement in ("", "–", " — ") + tuple("fi fl ff ffi ffl".split())
             assert passage.doc_id == statement.doc_id
             checked += 1
     assert checked >= 30
@@ -186,7 +191,8 @@ def test_one_reference_per_document_listing_its_cited_pages(service, searcher, t
         assert passage.doc_id == OPIOID_PDF_DOC and passage.page == page.page
         assert 0 <= page.span[0] < page.span[1] <= len(passage.text)
     for statement in cited:  # statements still point at the exact passage
-        assert searcher.store.passage(statement.chunk_id).text[slice(*statement.span)] == statement.text
+        passage = searcher.store.passage(statement.chunk_id)
+        assert statement.text in {passage.statement_text(o) for o in passage.statements}
 
     from qa.render import to_html, to_markdown
 

@@ -1,0 +1,181 @@
+"""Statement hygiene, once at ingest: which sentences can be quoted as statements, and how they read.
+
+Every reader's text carries layout: PDF bullets and enumerators, checklists with "Not applicable"
+boxes, reference lists, numeric citation markers "( 37)", "(220,221)", "activities5,6,7", and
+"--" for dashes. A clinician should see none of it. The cleaned statement is described as edits to
+the chunk's own text (replace text[a:b] with r), so a quoted statement still maps exactly onto its
+source span, which the page highlights and an editor checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+Edit = tuple[int, int, str]  # replace chunk_text[start:end] with the string
+# (sentence ordinal, start, end, edits): the statement's span in the chunk text and how it is cleaned.
+Statement = tuple[int, int, int, tuple[Edit, ...]]
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_LEADER = re.compile(
+    r"(?:(?:[•▪◦●■□☐❑✓\-–—*·]+|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z]\)|[a-z]\.(?=\s)|[A-Z]\.(?=\s+[A-Z])|"
+    r"(?:i{1,3}|iv|v|vi{1,3})[.)](?=\s))\s+)+"
+)
+# "…in outpatient settings: 1." — the next item's number was read into the list's lead-in.
+_TRAILING_ENUMERATOR = re.compile(r":\s*(?:\d{1,2}|[a-zA-Z]|i{1,3}|iv)[.)]\s*$")
+# Numeric citations: "(37)", "( 220, 221)", "(23–25)", "[12]", "(179--182)"; a lone small number before a
+# word is an enumerator "(1) do this", kept.
+_NUMBERS = r"\d{1,3}(?:\s*(?:,|–|-|--|—)\s*\d{1,3})*"
+_PAREN_CITE = re.compile(rf"\s*(?:\(\s*{_NUMBERS}\s*\)|\[\s*{_NUMBERS}\s*\])")
+_EVIDENCE_TYPE = re.compile(r"\s*\(\s*evidence\s+type:?\s*\d\s*\)", re.I)
+_GLUED_CITE = re.compile(r"(?<=[a-z]{3})\d{1,3}(?:,\d{1,3})*(?=[.,;:]?(?:\s|$))")
+_CROSS_REF = re.compile(r"\s*\((?:see\s+)?(?:tables?|box(?:es)?|figures?|fig\.|appendix|appendices|supplement\w*)"
+                        r"\s*[A-Z\d][\w.–-]*(?:\s*(?:and|,)\s*[A-Z\d][\w.–-]*)*\)", re.I)
+_CHARACTERS = {"\u00ad": "", "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl"}
+_CHARACTER = re.compile("|".join(_CHARACTERS))
+_DOUBLE_DASH = re.compile(r"\s*--\s*")
+
+_CAPTION = re.compile(r"^\s*(fig(ure)?|table|box|panel|appendix|abbreviations?|source|note|keywords?)\b\.?\s*[\dA-Z:]", re.I)
+_CITATION = re.compile(
+    r"\bet al\b\.?[^.]{0,40}\b(19|20)\d{2}\b|\bdoi:|https?://|www\.|\b\d+\(\d+\):\d+|"
+    r"\b[\w-]+\.(?:org|gov|com|net|edu|int)\b|\bavailable (?:at|from)\b|\baccessed\b",
+    re.I,
+)
+_REFERENTIAL = re.compile(r"^(this|these|those|that|it|its|they|their|them|such|he|she|both|here|there)\b", re.I)
+_TERMINAL = re.compile(r"[.!][)\]”\"']?$")
+_FORM = re.compile(r"\bnot applicable\b|\byes\s*/?\s*no\b|[☐□✓]", re.I)  # ❑ is also a plain bullet
+# A reference-list entry: "Surname AB, Surname CD," authors, "et al.", "2019;12:345", a DOI or a URL.
+_REFERENCE_ENTRY = re.compile(
+    r"(?:\b[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)? [A-Z]{1,3}(?:,|\.)\s*){2,}|\bet al\.|\b(?:19|20)\d{2};\s*\d+|"
+    r"\b(?:19|20)\d{2}\s*\.\s*\d+\s*\(|\bdoi\b|https?://"
+)
+_AUTHORS = re.compile(r"^(?:[A-Z][\w'’ -]{0,30} [A-Z]{1,3}(?:,|\.)\s*){2,}")
+_REFERENCE_SECTION = re.compile(r"^\s*(references?|bibliography|literature cited|works cited|citations)\s*$", re.I)
+TITLE_SECTION = "Title"  # as ingest.models; repeated to keep this module free of imports
+
+
+# Where a list item starts inside what the sentence splitter read as one sentence: "…settings: 1. Use…",
+# "…hands. • Wear gloves…". The item becomes a sentence of its own.
+_ITEM_START = re.compile(
+    r"(?<=[.:;!?])\s+(?=(?:[•▪●■]|[-–—]{1,2}|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+[A-Z])|\s+(?=[•▪●■]\s)"
+)
+
+
+def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] split where list items begin inside it."""
+    parts, at = [], start
+    for match in _ITEM_START.finditer(text, start, end):
+        if match.start() > at:
+            parts.append((at, match.start()))
+        at = match.end()
+    if end > at:
+        parts.append((at, end))
+    return parts
+
+
+def apply(text: str, start: int, end: int, edits: Iterable[Edit]) -> str:
+    """The statement as shown: text[start:end] with its edits applied."""
+    out, at = [], start
+    for a, b, replacement in edits:
+        out.append(text[at:a])
+        out.append(replacement)
+        at = b
+    out.append(text[at:end])
+    return "".join(out)
+
+
+def _edits(text: str, start: int, end: int) -> list[Edit]:
+    """Citation markers, cross-references and layout characters inside text[start:end], as edits."""
+    found: list[Edit] = []
+    window = text[start:end]
+
+    def add(a: int, b: int, replacement: str) -> None:
+        a, b = a + start, b + start
+        if all(b <= x or a >= y for x, y, _ in found):
+            found.append((a, b, replacement))
+
+    for match in _PAREN_CITE.finditer(window):
+        after = window[match.end() : match.end() + 2].lstrip()
+        inner = re.sub(r"\D+", " ", match.group()).split()
+        lone_enumerator = len(inner) == 1 and int(inner[0]) <= 9 and after[:1].isalpha() and "[" not in match.group()
+        if not lone_enumerator:
+            add(match.start(), match.end(), "")
+    for pattern in (_EVIDENCE_TYPE, _CROSS_REF):
+        for match in pattern.finditer(window):
+            add(match.start(), match.end(), "")
+    for match in _GLUED_CITE.finditer(window):
+        add(match.start(), match.end(), "")
+    for match in _DOUBLE_DASH.finditer(window):
+        before, after = window[match.start() - 1 : match.start()], window[match.end() : match.end() + 1]
+        between_digits = (before.isdigit() or before == "%") and after.isdigit()  # "0.5%--1.5%", "1990--2004"
+        add(match.start(), match.end(), "–" if between_digits else " — ")
+    for match in _CHARACTER.finditer(window):
+        add(match.start(), match.end(), _CHARACTERS[match.group()])
+    return sorted(found)
+
+
+def is_debris(text: str) -> bool:
+    """Headers, captions, reference-list entries, table rows, list stubs and fragments: not statements."""
+    words = _WORD.findall(text)
+    if len(text) < 40 or len(text) > 700 or len(words) < 6:
+        return True
+    if text[0].islower() or text[0] in "([" or text.endswith("?") or not _TERMINAL.search(text):
+        return True  # a fragment cut at a page or column break, a question heading, a list's lead-in
+    if text.isupper() or _CAPTION.match(text) or _CITATION.search(text) or _FORM.search(text) or _AUTHORS.match(text):
+        return True
+    letters = sum(map(str.isalpha, text))
+    digits = sum(map(str.isdigit, text))
+    return digits > 0.25 * letters or letters < 0.6 * len(text)
+
+
+def stands_alone(text: str) -> bool:
+    """A sentence that opens by pointing back ("This…", "They…") needs its neighbours to make sense."""
+    return not _REFERENTIAL.match(text)
+
+
+def statement(text: str, ordinal: int, start: int, end: int, section: str | None = None) -> Statement | None:
+    """The sentence text[start:end] as a clean statement, or None when it is debris."""
+    leader = _LEADER.match(text, start, end)
+    if leader:
+        start = leader.end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    stub = _TRAILING_ENUMERATOR.search(text, start, end)
+    if stub:
+        end = stub.start() + 1  # keep the colon: a list's lead-in is not a statement, and reads as one
+    edits = _edits(text, start, end)
+    shown = apply(text, start, end, edits)
+    if section == TITLE_SECTION:  # a title-only record's title: often no final stop, still the record's claim
+        return (ordinal, start, end, tuple(edits)) if len(_WORD.findall(shown)) >= 4 else None
+    if is_debris(shown) or not stands_alone(shown):
+        return None
+    return ordinal, start, end, tuple(edits)
+
+
+def is_reference_list(sentences: list[str], section: str | None) -> bool:
+    """A chunk of a bibliography: its section says so, or most of its sentences look like entries."""
+    if section and _REFERENCE_SECTION.match(section):
+        return True
+    entries = sum(bool(_REFERENCE_ENTRY.search(s)) for s in sentences)
+    return entries >= 2 and entries >= 0.3 * len(sentences)
+
+
+def statements(text: str, spans: Iterable[tuple[int, int]], section: str | None, ends: dict[int, int]) -> tuple[Statement, ...]:
+    """Every quotable statement of a chunk; `ends` overrides a sentence's end (a trimmed grade label)."""
+    spans = list(spans)
+    raw = [text[a:b] for a, b in spans]
+    if is_reference_list(raw, section):
+        return ()
+    # A form's lettered items ("C. Facility routinely audits…") are checklist entries, not recommendations.
+    form = _FORM.search(text) is not None
+    found = []
+    for ordinal, (a, b) in enumerate(spans):
+        if form and re.match(r"[A-Z]\.\s", raw[ordinal]):
+            continue
+        made = statement(text, ordinal, a, b, section)
+        if made is not None and ordinal in ends:  # judged whole; quoted without its grade label
+            _, start, end, edits = made
+            made = (ordinal, start, min(end, ends[ordinal]), tuple(e for e in edits if e[1] <= ends[ordinal]))
+        if made is not None:
+            found.append(made)
+    return tuple(found)

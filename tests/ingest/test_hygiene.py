@@ -1,0 +1,116 @@
+"""Statement hygiene at ingest, on sentences as the shipped guidelines' PDF and HTML readers produce them."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.chunking import sentence_spans
+from ingest.hygiene import apply, is_debris, is_reference_list, statement, statements
+
+
+def _quoted(sentence: str, section: str | None = None) -> str | None:
+    made = statement(sentence, 0, 0, len(sentence), section)
+    return apply(sentence, *made[1:]) if made else None
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (
+            "Multimodal therapies are not always available or reimbursed, and disparities in access exist ( 6).",
+            "Multimodal therapies are not always available or reimbursed, and disparities in access exist.",
+        ),
+        (
+            "Observational studies indicated an association between coprescription of gabapentinoids (23–25) or "
+            "benzodiazepines (26–28) and increased risk for overdose.",
+            "Observational studies indicated an association between coprescription of gabapentinoids or "
+            "benzodiazepines and increased risk for overdose.",
+        ),
+        (
+            "No evidence of a causal association between these conditions and hepatitis B vaccine has been "
+            "demonstrated (159,169,170,179--182).",
+            "No evidence of a causal association between these conditions and hepatitis B vaccine has been demonstrated.",
+        ),
+        (
+            "The fatality rate among persons with reported acute hepatitis B is 0.5%--1.5%, with highest rates in "
+            "adults aged >60 years (21).",
+            "The fatality rate among persons with reported acute hepatitis B is 0.5%–1.5%, with highest rates in "
+            "adults aged >60 years.",
+        ),
+        (
+            "Outpatient settings have traditionally lacked infrastructure to support infection prevention activities5,6,7.",
+            "Outpatient settings have traditionally lacked infrastructure to support infection prevention activities.",
+        ),
+        (
+            "• When patients have been taking opioids for longer durations, tapers of 10% per month or slower are "
+            "likely to be better tolerated than more rapid tapers.",
+            "When patients have been taking opioids for longer durations, tapers of 10% per month or slower are "
+            "likely to be better tolerated than more rapid tapers.",
+        ),
+        (
+            "-- Infants who are HBsAg positive should receive appropriate follow-up (Appendix A).",
+            "Infants who are HBsAg positive should receive appropriate follow-up.",
+        ),
+        (  # an enumerator inside the sentence is part of its meaning, kept
+            "Clinicians should (1) assess risk and (2) offer naloxone to patients at increased risk of overdose.",
+            "Clinicians should (1) assess risk and (2) offer naloxone to patients at increased risk of overdose.",
+        ),
+    ],
+)
+def test_citation_markers_and_layout_are_cleaned_but_map_back(raw: str, shown: str) -> None:
+    assert _quoted(raw) == shown
+
+
+@pytest.mark.parametrize(
+    "debris",
+    [
+        "Not applicable (Facility does not use multi-dose vials or discards them after single patient use) H. "
+        "Multi-dose vials to be used for more than one patient are kept in a centralized medication area.",
+        "For more information please visit OneandOnlyCampaign.org Key recommendations for safe injection practices "
+        "in outpatient settings: 1.",
+        "B. Personnel who clean and disinfect patient care areas receive training on cleaning procedures: i.",
+        "V arisco T, Shen C, Thornton D. Chronic prescription opioid use predicts stabilization on buprenorphine.",
+        "Table 2. Characteristics of the 40 included studies, 2010-2020.",
+        "Smith J, Jones K, et al. Opioid tapering. JAMA 2019;321(4):123-130.",
+        "MORBIDITY AND MORTALITY WEEKLY REPORT RECOMMENDATIONS",
+        "12.3 45.6 78.9 10.1 11.2 13.4 15.6 17.8 19.0 21.2 23.4 25.6",
+        "and therefore the opioid dosage should be reduced slowly over weeks",
+        "What is (are) adult acute lymphoblastic leukemia?",
+        "These findings were consistent across the included trials and settings.",
+    ],
+)
+def test_debris_is_never_a_statement(debris: str) -> None:
+    assert _quoted(debris) is None
+
+
+def test_a_real_statement_passes() -> None:
+    sentence = "Clinicians should offer naloxone when prescribing opioids to patients at increased risk."
+    assert not is_debris(sentence) and _quoted(sentence) == sentence
+
+
+def test_a_list_inside_one_sentence_becomes_its_items() -> None:
+    text = ("Key recommendations for safe injection practices in outpatient settings: 1. Use aseptic technique to "
+            "avoid contamination of sterile injection equipment. 2. Do not administer medications from a syringe to "
+            "multiple patients, even if the needle is changed.")
+    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), None, {})]
+    assert shown == [
+        "Use aseptic technique to avoid contamination of sterile injection equipment.",
+        "Do not administer medications from a syringe to multiple patients, even if the needle is changed.",
+    ]
+
+
+def test_reference_lists_are_dropped_whole() -> None:
+    entries = [
+        "Sullivan MD, Turner JA, DiLodovico C, et al. Prescription opioid taper support for outpatients with chronic pain.",
+        "The conundrum of opioid tapering in long-term opioid therapy for chronic pain: a commentary.",
+        "Agnoli A, Xing G, Tancredi DJ, et al. Association of dose tapering with overdose. JAMA 2021;326:411-9.",
+    ]
+    assert is_reference_list(entries, None)
+    assert is_reference_list(["A perfectly ordinary sentence about tapering opioids slowly."], "References")
+    assert not is_reference_list(["Tapers of 10% per month or slower are likely to be better tolerated."] * 3, None)
+
+
+def test_a_checklist_item_in_a_form_is_not_a_recommendation() -> None:
+    text = ("C. Facility routinely audits adherence to hand hygiene recommendations among personnel. Yes No "
+            "Not applicable. D. Facility provides feedback from audits to personnel regarding their hand hygiene.")
+    assert statements(text, sentence_spans(text), "Elements to be assessed", {}) == ()
