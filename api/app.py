@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,21 @@ from qa.conversations import ConversationStore
 from qa.reviews import ReviewStore
 
 log = logging.getLogger("medcite.api")
+PURGE_EVERY_S = 3600
+
+
+async def _apply_retention(services: Services) -> None:
+    """The retention purge at start, then hourly: storage stays bounded however many questions arrive."""
+    from medcite.services import purge
+
+    while True:
+        try:
+            answers, conversations = await asyncio.to_thread(purge, services.settings, services.reviews, services.conversations)
+            if answers or conversations:
+                log.info("retention: deleted %d unreviewed answers and %d idle conversations", answers, conversations)
+        except Exception:  # noqa: BLE001 - a failed purge is retried next hour; serving goes on
+            log.exception("retention purge failed")
+        await asyncio.sleep(PURGE_EVERY_S)
 
 
 def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
@@ -42,9 +58,13 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         app.state.services = services
         app.state.tokens = TokenStore(settings.state_dir / "tokens.json")
         app.state.open_access = settings.api.open_access
-        yield
-        conversations.close()
-        reviews.close()
+        retention = asyncio.create_task(_apply_retention(services))
+        try:
+            yield
+        finally:
+            retention.cancel()
+            conversations.close()
+            reviews.close()
 
     app = FastAPI(
         title="medcite",

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from index.models import Hit, Passage
 from ingest.models import Kind
-from qa.models import Answer, Audience
+from qa.models import Answer, Audience, ReviewStatus
 
 CONVERSATION_ID = r"^c_[0-9a-f]{12}$"
 
@@ -88,12 +88,33 @@ class Turn(BaseModel):
     question: str
     understood_as: str
     created_at: str
-    answer: Answer
+    answer_id: str | None = Field(None, description="The stored answer this turn showed.")
+    answer: Answer | None = Field(description="The answer shown; null once retention removed it (or it was never stored).")
 
 
 class ConversationOut(BaseModel):
     conversation_id: str
     turns: list[Turn]
+
+
+class QueueItem(BaseModel):
+    """A stored answer as the review queue lists it (GET /answers/{answer_id} has the whole answer)."""
+
+    answer_id: str
+    question: str
+    understood_as: str
+    status: ReviewStatus
+    audience: Audience
+    created_at: str
+    updated_at: str
+    claimed_by: str | None = Field(description="The editor holding the claim while it is under review.")
+    statements: int
+    version: int
+
+
+class QueuePage(BaseModel):
+    items: list[QueueItem]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
 
 class Health(BaseModel):

@@ -83,6 +83,13 @@ class APISettings(BaseModel):
     )
 
 
+class ReviewSettings(BaseModel):
+    retention_days: int = Field(
+        30, ge=1, le=36500,
+        description="Answers no editor touched are deleted after this many days (approved ones and the audit trail stay).",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCITE_", env_nested_delimiter="__", extra="ignore")
 
@@ -100,6 +107,7 @@ class Settings(BaseSettings):
     fusion: FusionSettings = FusionSettings()
     qa: QASettings = QASettings()
     api: APISettings = APISettings()
+    review: ReviewSettings = ReviewSettings()
     state_dir: Path = Field(PROJECT_ROOT / "var" / "state", description="Conversations and review data (not in index versions).")
     max_query_chars: int = Field(2000, ge=10, description="Longer questions are refused, not truncated.")
     max_k: int = Field(200, ge=1, description="Largest number of hits a search may ask for.")

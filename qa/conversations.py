@@ -1,7 +1,13 @@
-"""Conversation turns in SQLite, so that a follow-up can be resolved against what the earlier questions meant."""
+"""Conversation turns in SQLite, so that a follow-up can be resolved against what the earlier questions meant.
+
+A turn keeps what follow-ups need, not the answer: the question, what it was understood as, the
+stored answer's id in the review store (the one copy of the answer) and the statements it showed,
+as (chunk_id, start, end). That record is the turn's `answer_json` column, a few hundred bytes.
+"""
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 import threading
@@ -10,7 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from qa.models import Answer
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -39,8 +48,31 @@ class Turn:
     number: int
     question: str
     understood_as: str
-    answer_json: str
+    answer_json: str  # the turn's record: {"answer_id": …, "shown": [[chunk_id, start, end], …]}
     created_at: str  # ISO-8601, UTC
+
+    @property
+    def record(self) -> dict:
+        try:
+            data = json.loads(self.answer_json)
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def answer_id(self) -> str | None:
+        value = self.record.get("answer_id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def shown(self) -> list[tuple[str, int, int]]:
+        return [(c, int(a), int(b)) for c, a, b in self.record.get("shown") or []]
+
+
+def turn_record(answer: "Answer") -> str:
+    """What a turn keeps of its answer: the stored answer's id and the statements shown."""
+    shown = [[s.chunk_id, s.span[0], s.span[1]] for s in answer.statements()]
+    return json.dumps({"answer_id": answer.answer_id, "shown": shown}, separators=(",", ":"))
 
 
 def _now() -> str:
@@ -68,6 +100,7 @@ class ConversationStore:
                 for statement in filter(str.strip, SCHEMA.split(";")):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self._compact(conn)
         except BaseException:
             self._conn.close()  # a refused file is not left open
             raise
@@ -93,8 +126,22 @@ class ConversationStore:
                     conn.execute("INSERT INTO conversations (id, created_at) VALUES (?, ?)", (conversation_id, _now()))
                     return conversation_id
 
-    def add_turn(self, conversation_id: str, question: str, understood_as: str, answer_json: str) -> int:
-        """Append a turn and return its number, counted from 1 within the conversation."""
+    @staticmethod
+    def _compact(conn: sqlite3.Connection) -> None:
+        """Turns written before answers were stored once held the whole answer: keep only their record."""
+        from qa.models import Answer
+
+        rows = conn.execute(
+            "SELECT rowid, answer_json FROM turns WHERE json_valid(answer_json) AND json_type(answer_json, '$.guidelines') IS NOT NULL"
+        ).fetchall()
+        for rowid, whole in rows:
+            conn.execute("UPDATE turns SET answer_json = ? WHERE rowid = ?", (turn_record(Answer.model_validate_json(whole)), rowid))
+
+    def add_turn(self, conversation_id: str, question: str, understood_as: str, answer: "Answer | str") -> int:
+        """Append a turn and return its number, counted from 1 within the conversation.
+
+        `answer`: the answer shown (its record is kept, see `turn_record`), or a record already made."""
+        answer_json = answer if isinstance(answer, str) or answer is None else turn_record(answer)
         with self._write() as conn:
             if not self._exists(conn, conversation_id):
                 raise UnknownConversation(f"unknown conversation {conversation_id!r}; start a new one")
@@ -122,6 +169,34 @@ class ConversationStore:
     def history(self, conversation_id: str) -> list[str]:
         """The understood-as questions, oldest first: what follow-up resolution needs."""
         return [turn.understood_as for turn in self.turns(conversation_id)]
+
+    def shown(self, conversation_id: str) -> set[tuple[str, int, int]]:
+        """Every statement (chunk_id, start, end) the conversation's turns so far have shown."""
+        return {statement for turn in self.turns(conversation_id) for statement in turn.shown}
+
+    def link_answer(self, conversation_id: str, understood_as: str, answer_id: str) -> bool:
+        """Name the stored answer of the latest turn that asked this and has none yet (the answer is
+        stored for review after the turn is recorded); False when no such turn exists."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT MAX(number) FROM turns WHERE conversation_id = ? AND understood_as = ?"
+                " AND json_valid(answer_json) AND json_extract(answer_json, '$.answer_id') IS NULL",
+                (conversation_id, understood_as),
+            ).fetchone()
+            if row[0] is None:
+                return False
+            conn.execute(
+                "UPDATE turns SET answer_json = json_set(answer_json, '$.answer_id', ?) WHERE conversation_id = ? AND number = ?",
+                (answer_id, conversation_id, row[0]),
+            )
+            return True
+
+    def purge(self, before: str) -> int:
+        """Delete conversations with no turn since `before` (ISO-8601 UTC); returns how many went."""
+        with self._write() as conn:
+            old = "SELECT id FROM conversations c WHERE COALESCE((SELECT MAX(created_at) FROM turns t WHERE t.conversation_id = c.id), c.created_at) < ?"
+            conn.execute(f"DELETE FROM turns WHERE conversation_id IN ({old})", (before,))
+            return conn.execute(f"DELETE FROM conversations WHERE id IN ({old})", (before,)).rowcount
 
     def exists(self, conversation_id: str) -> bool:
         with self._lock:

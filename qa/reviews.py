@@ -3,6 +3,10 @@
 Every change is one SQLite transaction that checks the answer's version first (optimistic
 concurrency: a stale edit is refused, never merged), applies the change, bumps the version and
 appends an audit event with the state before and after. A crash mid-way leaves nothing applied.
+
+Storage stays bounded: the queue is read as summaries (question, status, audience, statement
+count are columns of their own), and `purge` deletes answers nobody ever touched once they are
+older than the retention period. Approved answers and every editor's audit events are kept.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ CREATE TABLE IF NOT EXISTS events (
     action TEXT NOT NULL, version INTEGER NOT NULL, before TEXT, after TEXT);
 CREATE INDEX IF NOT EXISTS events_answer ON events (answer_id, event_id);
 """
+# Summary columns added after the first release; filled from the stored answer on open.
+SUMMARY_COLUMNS = {"question": "TEXT", "audience": "TEXT", "statements": "INTEGER"}
 
 
 class UnknownAnswer(KeyError):
@@ -65,6 +71,22 @@ class InvalidEdit(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """One queue entry: enough to choose an answer, not the answer."""
+
+    answer_id: str
+    question: str
+    understood_as: str
+    status: str
+    audience: str
+    created_at: str
+    updated_at: str
+    claimed_by: str | None
+    statements: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     event_id: int
     answer_id: str
@@ -81,6 +103,10 @@ def question_key(question: str, scope: str = "") -> str:
     return re.sub(r"\s+", " ", question.lower()).strip(" ?.!") + (f" |{scope}" if scope else "")
 
 
+def _summary_fields(answer: Answer) -> tuple[str, str, int]:
+    return answer.question, answer.audience, len(answer.statements())
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -92,6 +118,19 @@ class ReviewStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
+        self._add_summary_columns()
+
+    def _add_summary_columns(self) -> None:
+        with self._transaction() as db:
+            present = {row[1] for row in db.execute("PRAGMA table_info(answers)")}
+            for name, kind in SUMMARY_COLUMNS.items():
+                if name not in present:
+                    db.execute(f"ALTER TABLE answers ADD COLUMN {name} {kind}")
+            for answer_id, stored in db.execute("SELECT answer_id, answer FROM answers WHERE statements IS NULL").fetchall():
+                db.execute(
+                    "UPDATE answers SET question = ?, audience = ?, statements = ? WHERE answer_id = ?",
+                    (*_summary_fields(Answer.model_validate_json(stored)), answer_id),
+                )
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -116,9 +155,10 @@ class ReviewStore:
         now = answer.review.updated_at
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO answers (answer_id, question_key, status, version, reviewer, answer, settings, created_at,"
+                " updated_at, question, audience, statements) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (answer.answer_id, question_key(answer.understood_as, scope), "submitted", 1, None,
-                 answer.model_dump_json(), json.dumps(settings), now, now),
+                 answer.model_dump_json(), json.dumps(settings), now, now, *_summary_fields(answer)),
             )
             self._event(db, answer.answer_id, "system", "submitted", 1, None, {"status": "submitted"})
         return answer
@@ -129,12 +169,49 @@ class ReviewStore:
             raise UnknownAnswer(f"no answer {answer_id}")
         return Answer.model_validate_json(row[0])
 
-    def list(self, status: ReviewStatus | None = None, limit: int = 100) -> list[Answer]:
-        sql, args = "SELECT answer FROM answers", []
+    def find(self, answer_id: str) -> Answer | None:
+        """The stored answer, or None when it was never stored or retention removed it."""
+        try:
+            return self.get(answer_id)
+        except UnknownAnswer:
+            return None
+
+    def summaries(
+        self, status: ReviewStatus | None = None, limit: int = 50, after: tuple[str, str] | None = None
+    ) -> list[Summary]:
+        """The queue, newest first, one page: `after` is the (created_at, answer_id) the previous page ended on.
+
+        Ordered by creation (never changes), so paging neither skips nor repeats an answer edited meanwhile."""
+        sql = (
+            "SELECT answer_id, question, json_extract(answer, '$.understood_as'), status, audience, created_at, updated_at,"
+            " CASE WHEN status = 'under_review' THEN reviewer END, statements, version FROM answers WHERE 1 = 1"
+        )
+        args: list = []
         if status:
-            sql, args = sql + " WHERE status = ?", [status]
-        rows = self._db.execute(sql + " ORDER BY updated_at DESC LIMIT ?", [*args, limit]).fetchall()
-        return [Answer.model_validate_json(r[0]) for r in rows]
+            sql, args = sql + " AND status = ?", [status]
+        if after is not None:
+            sql, args = sql + " AND (created_at, answer_id) < (?, ?)", [*args, *after]
+        rows = self._db.execute(sql + " ORDER BY created_at DESC, answer_id DESC LIMIT ?", [*args, limit]).fetchall()
+        return [Summary(*row) for row in rows]
+
+    def purge(self, before: str) -> int:
+        """Delete answers submitted before `before` (ISO-8601 UTC) that no editor ever touched; returns how many.
+
+        Untouched: still `submitted` and no event but the submission (a claimed then released answer has
+        an editor's audit trail and stays). Their lone submission event goes with them."""
+        untouched = (
+            "SELECT a.answer_id FROM answers a WHERE a.status = 'submitted' AND a.created_at < ?"
+            " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.answer_id = a.answer_id AND e.action != 'submitted')"
+            " AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.answer_id = a.answer_id)"
+        )
+        with self._transaction() as db:
+            ids = [row[0] for row in db.execute(untouched, (before,)).fetchall()]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                db.execute(f"DELETE FROM events WHERE answer_id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM answers WHERE answer_id IN ({marks})", chunk)
+        return len(ids)
 
     def approved_for(self, question: str, scope: str = "") -> Answer | None:
         row = self._db.execute(
@@ -179,9 +256,10 @@ class ReviewStore:
                 after = {**after, "status": to}
             Answer.model_validate(answer.model_dump())  # an edit must leave a valid answer
             db.execute(
-                "UPDATE answers SET answer = ?, version = ?, status = ?, reviewer = ?, updated_at = ? WHERE answer_id = ?",
+                "UPDATE answers SET answer = ?, version = ?, status = ?, reviewer = ?, updated_at = ?, statements = ?"
+                " WHERE answer_id = ?",
                 (answer.model_dump_json(), current + 1, answer.review.status, answer.review.reviewer,
-                 answer.review.updated_at, answer_id),
+                 answer.review.updated_at, len(answer.statements()), answer_id),
             )
             self._event(db, answer_id, actor, action, current + 1, before, after)
             return answer

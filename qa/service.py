@@ -103,5 +103,5 @@ class AnswerService:
     def _remember(self, answer: Answer, question: str, understood: str) -> Answer:
         if self.conversations is not None:
             answer.conversation_id = answer.conversation_id or self.conversations.new()
-            self.conversations.add_turn(answer.conversation_id, question, understood, answer.model_dump_json())
+            self.conversations.add_turn(answer.conversation_id, question, understood, answer)
         return answer

@@ -32,7 +32,10 @@ def answer(services: ServicesDep, body: AskRequest) -> Answer:
     if result.answer_id is not None:  # an approved answer, already stored
         return result
     settings = services.settings.model_dump(mode="json", include={"qa", "fusion", "bm25", "chunk", "model_name"})
-    return services.reviews.submit(result, settings, scope)
+    stored = services.reviews.submit(result, settings, scope)
+    if stored.conversation_id:  # the turn was recorded before the answer had an id: it now names its one stored copy
+        services.conversations.link_answer(stored.conversation_id, stored.understood_as, stored.answer_id or "")
+    return stored
 
 
 @router.post("/ask", response_model=Answer, summary="Answer a question from the index, with references")
@@ -46,9 +49,11 @@ def conversation(conversation_id: str, services: ServicesDep, who: Clinician) ->
 
     if not re.fullmatch(CONVERSATION_ID, conversation_id) or not services.conversations.exists(conversation_id):
         raise HTTPException(404, f"no conversation {conversation_id}")
-    turns = [
-        Turn(number=t.number, question=t.question, understood_as=t.understood_as, created_at=t.created_at,
-             answer=Answer.model_validate_json(t.answer_json))
-        for t in services.conversations.turns(conversation_id)
-    ]
+    turns = []
+    for t in services.conversations.turns(conversation_id):
+        shown = services.reviews.find(t.answer_id) if t.answer_id else None
+        if shown is not None:  # an approved answer reused here was first asked elsewhere, maybe in other words
+            shown.question, shown.conversation_id = t.question, conversation_id
+        turns.append(Turn(number=t.number, question=t.question, understood_as=t.understood_as, created_at=t.created_at,
+                          answer_id=t.answer_id, answer=shown))
     return ConversationOut(conversation_id=conversation_id, turns=turns)

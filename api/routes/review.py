@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
@@ -11,6 +14,7 @@ from pydantic import BaseModel, Field
 from api.auth import Clinician, Editor
 from api.deps import ServicesDep
 from api.errors import responses
+from api.schemas import QueueItem, QueuePage
 from qa import review_actions as actions
 from qa.models import Answer, ReviewStatus
 from qa.reviews import Event, Label
@@ -47,10 +51,33 @@ class PinIn(Versioned):
     chunk_id: str = Field(min_length=1, max_length=64)
 
 
-@router.get("/answers", response_model=list[Answer], summary="The review queue (editor)")
-def queue(services: ServicesDep, who: Editor, status: ReviewStatus | None = None,
-          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[Answer]:
-    return services.reviews.list(status, limit)
+@router.get("/answers", response_model=QueuePage, summary="The review queue, newest first, a page of summaries (editor)")
+def queue(
+    services: ServicesDep, who: Editor, status: ReviewStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")] = None,
+) -> QueuePage:
+    found = services.reviews.summaries(status, limit + 1, _decode(cursor) if cursor else None)
+    page = found[:limit]
+    more = len(found) > limit
+    return QueuePage(
+        items=[QueueItem(**asdict(s)) for s in page],
+        next_cursor=_encode(page[-1].created_at, page[-1].answer_id) if more else None,
+    )
+
+
+def _encode(created_at: str, answer_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([created_at, answer_id]).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[str, str]:
+    try:
+        created_at, answer_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(created_at, str) and isinstance(answer_id, str):
+            return created_at, answer_id
+    except (ValueError, TypeError):
+        pass
+    raise HTTPException(422, "cursor: not a cursor this server gave (use next_cursor of the previous page)")
 
 
 @router.get("/answers/{answer_id}", response_model=Answer, summary="One stored answer (approved ones: anyone)")
@@ -101,7 +128,11 @@ def history(answer_id: str, services: ServicesDep, who: Editor) -> list[Event]:
     return services.reviews.history(answer_id)
 
 
-@router.get("/judgments/export", summary="Editor judgments as TREC qrels or as a JSONL question set")
+@router.get(
+    "/judgments/export", summary="Editor judgments as TREC qrels or as a JSONL question set", response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}},
+                     "description": "TREC qrels (format=trec) or one JSON question per line (format=jsonl)"}},
+)
 def export(services: ServicesDep, who: Editor, format: Literal["trec", "jsonl"] = "trec") -> PlainTextResponse:
     from qa.qrels import to_jsonl, to_trec
 

@@ -29,24 +29,41 @@ async function call(method, url, body) {
   return data;
 }
 
-async function loadQueue() {
+async function loadQueue(cursor) {
+  // The queue comes a page of summaries at a time; "More" fetches the next page.
   const status = document.getElementById("status-filter").value;
+  const query = new URLSearchParams();
+  if (status) query.set("status", status);
+  if (cursor) query.set("cursor", cursor);
   try {
-    const answers = await call("GET", `/answers${status ? `?status=${status}` : ""}`);
+    const page = await call("GET", `/answers?${query}`);
     const list = document.getElementById("queue");
-    list.replaceChildren();
-    for (const answer of answers) {
+    if (!cursor) list.replaceChildren();
+    list.querySelectorAll("li.more").forEach((li) => li.remove());
+    for (const answer of page.items) {
       const item = document.createElement("li");
       item.dataset.id = answer.answer_id;
       item.textContent = answer.understood_as;
       const when = document.createElement("span");
       when.className = "when";
-      when.textContent = `${answer.review.status.replace("_", " ")} · ${answer.review.updated_at}`;
+      const who = answer.claimed_by ? ` (${answer.claimed_by})` : "";
+      when.textContent = `${answer.status.replace("_", " ")}${who} · ${answer.statements} statement(s) · ${answer.updated_at}`;
       item.appendChild(when);
       item.addEventListener("click", () => open(answer.answer_id));
       list.appendChild(item);
     }
-    say(answers.length ? `${answers.length} answer(s)` : "Nothing in this queue.", false);
+    if (page.next_cursor) {
+      const more = document.createElement("li");
+      more.className = "more";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "More";
+      button.addEventListener("click", () => loadQueue(page.next_cursor));
+      more.appendChild(button);
+      list.appendChild(more);
+    }
+    const shown = list.querySelectorAll("li[data-id]").length;
+    say(shown ? `${shown} answer(s)${page.next_cursor ? ", more below" : ""}` : "Nothing in this queue.", false);
   } catch (error) { say(error.message, true); }
 }
 
@@ -122,7 +139,7 @@ async function change(url, body) {
   } catch (error) { say(error.message, true); }
 }
 
-document.getElementById("queue-form").addEventListener("submit", (event) => { event.preventDefault(); loadQueue(); });
+document.getElementById("queue-form").addEventListener("submit", (event) => { event.preventDefault(); loadQueue(null); });
 document.getElementById("claim").addEventListener("click", () => change(`/answers/${current.answer_id}/claim`, {}));
 for (const decision of ["approve", "reject"]) {
   document.getElementById(decision).addEventListener("click", () =>

@@ -40,6 +40,24 @@ app.command("eval-compare")(evaluate.eval_compare)
 
 
 @app.command()
+def purge() -> None:
+    """Delete answers no editor touched, and idle conversations, older than review.retention_days."""
+    from medcite.services import purge as apply_retention
+    from qa.conversations import ConversationStore
+    from qa.reviews import ReviewStore
+
+    settings = State.settings()
+    reviews = ReviewStore(settings.state_dir / "reviews.sqlite")
+    conversations = ConversationStore(settings.state_dir / "conversations.sqlite")
+    try:
+        answers, idle = apply_retention(settings, reviews, conversations)
+    finally:
+        reviews.close()
+        conversations.close()
+    typer.echo(f"deleted {answers} unreviewed answers and {idle} idle conversations older than {settings.review.retention_days} days")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,

@@ -21,7 +21,7 @@ def test_an_answer_walks_from_submitted_to_approved(review) -> None:
     answer_id = answer["answer_id"]
     assert answer["review"]["status"] == "submitted" and answer["review"]["version"] == 1
     assert client.get(f"/answers/{answer_id}", headers=clinician).status_code == 403  # not approved yet
-    assert [a["answer_id"] for a in client.get("/answers?status=submitted", headers=editor).json()] == [answer_id]
+    assert [a["answer_id"] for a in client.get("/answers?status=submitted", headers=editor).json()["items"]] == [answer_id]
     assert client.get("/answers", headers=clinician).status_code == 403
 
     early = client.post(f"/answers/{answer_id}/approve", headers=editor, json={"version": 1})
