@@ -44,7 +44,8 @@ def _statement_docs(answer: Answer) -> list[list[str]]:
 def _section_statements(answer: Answer) -> dict[str, int]:
     """Statements per answer section, so an evaluator sees where the citations come from."""
     return {
-        "guideline": len(answer.guidelines.lead) + len(answer.guidelines.points),
+        "guideline": len(answer.guidelines.lead) + len(answer.guidelines.points)
+        + sum(len(group.points) for group in answer.guidelines.sections),
         "research": sum(len(group.points) for group in answer.research.sections),
         "reference": sum(len(group.points) for group in answer.reference_pages.sections),
     }

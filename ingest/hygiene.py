@@ -18,11 +18,12 @@ Statement = tuple[int, int, int, tuple[Edit, ...]]
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _LEADER = re.compile(
-    r"(?:(?:[•▪◦●■□☐❑✓\-–—*·]+|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z]\)|[a-z]\.(?=\s)|[A-Z]\.(?=\s+[A-Z])|"
+    r"(?:(?:Not applicable\s*(?:\([^)]{0,200}\))?|[•▪◦●■□☐❑✓\-–—*·]+|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z]\)|[a-z]\.(?=\s)|[A-Z]\.(?=\s+[A-Z])|"
     r"(?:i{1,3}|iv|v|vi{1,3})[.)](?=\s))\s+)+"
 )
 # "…in outpatient settings: 1." — the next item's number was read into the list's lead-in.
 _TRAILING_ENUMERATOR = re.compile(r":\s*(?:\d{1,2}|[a-zA-Z]|i{1,3}|iv)[.)]\s*$")
+_TRAILING_ITEM = re.compile(r"(?<=[.;])\s+(?:\d{1,2}|[a-z]|i{1,3}|iv)[.)]\s*$")  # "…is anticipated. a."
 # Numeric citations: "(37)", "( 220, 221)", "(23–25)", "[12]", "(179--182)"; a lone small number before a
 # word is an enumerator "(1) do this", kept.
 _NUMBERS = r"\d{1,3}(?:\s*(?:,|–|-|--|—)\s*\d{1,3})*"
@@ -31,6 +32,8 @@ _EVIDENCE_TYPE = re.compile(r"\s*\(\s*evidence\s+type:?\s*\d\s*\)", re.I)
 _GLUED_CITE = re.compile(r"(?<=[a-z]{3})\d{1,3}(?:,\d{1,3})*(?=[.,;:]?(?:\s|$))")
 _CROSS_REF = re.compile(r"\s*\((?:see\s+)?(?:tables?|box(?:es)?|figures?|fig\.|appendix|appendices|supplement\w*)"
                         r"\s*[A-Z\d][\w.–-]*(?:\s*(?:and|,)\s*[A-Z\d][\w.–-]*)*\)", re.I)
+# A PDF heading read into its first sentence: "Injection Safety Injection safety includes…".
+_ECHOED_HEADING = re.compile(r"((?:[A-Z][\w-]*\s){1,5})(?=\1)", re.I)
 _CHARACTERS = {"\u00ad": "", "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl"}
 _CHARACTER = re.compile("|".join(_CHARACTERS))
 _DOUBLE_DASH = re.compile(r"\s*--\s*")
@@ -138,8 +141,14 @@ def statement(text: str, ordinal: int, start: int, end: int, section: str | None
     leader = _LEADER.match(text, start, end)
     if leader:
         start = leader.end()
+    echoed = _ECHOED_HEADING.match(text, start, end)
+    if echoed:
+        start = echoed.end()
     while end > start and text[end - 1].isspace():
         end -= 1
+    item = _TRAILING_ITEM.search(text, start, end)
+    if item:
+        end = item.start()
     stub = _TRAILING_ENUMERATOR.search(text, start, end)
     if stub:
         end = stub.start() + 1  # keep the colon: a list's lead-in is not a statement, and reads as one
@@ -157,7 +166,7 @@ def is_reference_list(sentences: list[str], section: str | None) -> bool:
     if section and _REFERENCE_SECTION.match(section):
         return True
     entries = sum(bool(_REFERENCE_ENTRY.search(s)) for s in sentences)
-    return entries >= 2 and entries >= 0.3 * len(sentences)
+    return entries >= 3 and entries >= 0.4 * len(sentences)
 
 
 def statements(text: str, spans: Iterable[tuple[int, int]], section: str | None, ends: dict[int, int]) -> tuple[Statement, ...]:
@@ -166,12 +175,8 @@ def statements(text: str, spans: Iterable[tuple[int, int]], section: str | None,
     raw = [text[a:b] for a, b in spans]
     if is_reference_list(raw, section):
         return ()
-    # A form's lettered items ("C. Facility routinely audits…") are checklist entries, not recommendations.
-    form = _FORM.search(text) is not None
     found = []
     for ordinal, (a, b) in enumerate(spans):
-        if form and re.match(r"[A-Z]\.\s", raw[ordinal]):
-            continue
         made = statement(text, ordinal, a, b, section)
         if made is not None and ordinal in ends:  # judged whole; quoted without its grade label
             _, start, end, edits = made

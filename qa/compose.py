@@ -20,7 +20,9 @@ from qa.models import (
     Review,
     Statement,
 )
+from qa.lead import rank_for_lead
 from qa.phrases import pretty
+from qa.sections import group_points
 from qa.select import Chosen, choose
 from qa.statements import Candidate
 from qa.topics import group_statements
@@ -99,25 +101,28 @@ def compose(
     index_version: str,
     audience: Audience = "clinician",
     conversation_id: str | None = None,
+    scope: list[Candidate] = (),
 ) -> Answer:
+    """`scope`: the guidelines' statements that they do not cover what was asked (qa/scope.py); one leads."""
     # `candidates` are already on-topic (qa/statements.on_topic): choosing is about coverage and duplicates.
     pick = lambda pool, limit: choose(pool, limit, 0.0, settings.mmr_lambda, settings.duplicate_similarity)  # noqa: E731
     patient = audience == "patient"
-    guideline_pool = _pool(candidates, "guideline")
-    # A relevant graded recommendation is the guideline's own bottom line: it leads, ahead of
-    # supporting text that happens to score higher.
-    graded = [c for c in guideline_pool if c.grade]
-    if graded:
-        guideline_pool.remove(graded[0])
-        guideline_pool.insert(0, graded[0])
-    guideline = pick(guideline_pool, settings.lead + settings.guideline_points)
-    guideline.sort(key=lambda c: c.main.grade is None)
+    # Ranked as answers (qa/lead.py), then chosen in one pass: the lead is the best answer, and no point
+    # below it repeats it.
+    limits = [Chosen(c) for c in scope[:1]]
+    stated = {(c.main.hit.passage.chunk_id, c.main.span) for c in limits}
+    guideline_pool = [c for c in _pool(candidates, "guideline") if (c.hit.passage.chunk_id, c.span) not in stated]
+    guideline = pick(rank_for_lead(guideline_pool, understood_as), settings.lead + settings.guideline_points)
     research = pick(_pool(candidates, "research"), settings.research_points // 2 if patient else settings.research_points)
     reference = pick(_pool(candidates, "reference"), settings.reference_points * (2 if patient else 1))
 
     references = _References()
-    lead = [_statement(c, references) for c in guideline[: settings.lead]]
-    points = [_statement(c, references) for c in guideline[settings.lead :]]
+    lead = [_statement(c, references) for c in limits + guideline[: settings.lead]]
+    loose, grouped = group_points(guideline[settings.lead :])
+    points = [_statement(c, references) for c in loose]
+    guideline_groups = [
+        ResearchGroup(heading=heading, points=[_statement(c, references) for c in group]) for heading, group in grouped
+    ]
     research_groups = [
         ResearchGroup(heading=heading, points=[_statement(c, references) for c in group])
         for heading, group in group_statements(research, settings.research_groups, understood_as)
@@ -127,7 +132,7 @@ def compose(
         for heading, group in _reference_groups(reference)
     ]
     cited = {s.chunk_id for s in lead + points} | {
-        s.chunk_id for g in research_groups + reference_groups for s in g.points
+        s.chunk_id for g in guideline_groups + research_groups + reference_groups for s in g.points
     }
     cited |= {d.hit.passage.chunk_id for c in guideline + research + reference for d in c.duplicates}
     abstained = not (lead or research_groups or reference_groups)
@@ -137,7 +142,9 @@ def compose(
         conversation_id=conversation_id,
         audience=audience,
         abstained=abstained,
-        guidelines=GuidelineSection(lead=lead, points=points, note=None if lead else NO_GUIDELINE),
+        guidelines=GuidelineSection(
+            lead=lead, points=points, sections=guideline_groups, note=None if lead else NO_GUIDELINE
+        ),
         research=ResearchSection(sections=research_groups, note=None if research_groups else NO_RESEARCH),
         reference_pages=ResearchSection(sections=reference_groups),
         references=sorted(references.items.values(), key=lambda r: r.number),

@@ -23,6 +23,9 @@ class Statement(BaseModel):
 class GuidelineSection(BaseModel):
     lead: list[Statement] = []
     points: list[Statement] = []
+    sections: list["ResearchGroup"] = Field(
+        [], description="The points under the guideline's own section headings, when they fall under several."
+    )
     note: str | None = Field(None, description="Shown instead of statements when no guideline answers.")
 
 
@@ -129,7 +132,7 @@ class Answer(BaseModel):
     def statements(self) -> list[Statement]:
         """Every statement in reading order."""
         found = self.guidelines.lead + self.guidelines.points
-        for group in self.research.sections + self.reference_pages.sections:
+        for group in self.guidelines.sections + self.research.sections + self.reference_pages.sections:
             found += group.points
         return found
 

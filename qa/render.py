@@ -59,7 +59,7 @@ def _excerpt(text: str) -> str:
 
 
 def _has_statements(answer: Answer) -> bool:
-    return bool(answer.guidelines.lead or answer.guidelines.points)
+    return bool(answer.guidelines.lead or answer.guidelines.points or answer.guidelines.sections)
 
 
 # ---------------------------------------------------------------- Markdown (terminal)
@@ -97,7 +97,10 @@ def _md_guidelines(answer: Answer) -> list[str]:
     if not _has_statements(answer):
         return [_one_line(g.note or _NO_GUIDELINE), ""]
     lines = [" ".join(_md_statement(s) for s in g.lead), ""] if g.lead else []
-    return lines + ([*_md_bullets(g.points), ""] if g.points else [])
+    lines += [*_md_bullets(g.points), ""] if g.points else []
+    for group in g.sections:
+        lines += [f"#### {_one_line(group.heading)}", *_md_bullets(group.points), ""]
+    return lines
 
 
 def _md_abstained(answer: Answer) -> list[str]:
@@ -176,7 +179,8 @@ def _html_guidelines(answer: Answer, known: set[int]) -> str:
     if not _has_statements(answer):
         return f'<p class="note">{_e(g.note or _NO_GUIDELINE)}</p>'
     lead = " ".join(_html_statement(s, known) for s in g.lead)
-    return (f'<p class="lead">{lead}</p>' if lead else "") + _html_list(g.points, known)
+    grouped = "".join(f"<h4>{_e(group.heading)}</h4>{_html_list(group.points, known)}" for group in g.sections)
+    return (f'<p class="lead">{lead}</p>' if lead else "") + _html_list(g.points, known) + grouped
 
 
 def _html_abstained(answer: Answer) -> str:

@@ -78,7 +78,7 @@ def _require_claimed(answer: Answer) -> None:
 
 def _remove(answer: Answer, chunk_id: str, span: tuple[int, int]) -> Statement:
     lists = [answer.guidelines.lead, answer.guidelines.points]
-    lists += [g.points for g in answer.research.sections + answer.reference_pages.sections]
+    lists += [g.points for g in answer.guidelines.sections + answer.research.sections + answer.reference_pages.sections]
     for statements in lists:
         for i, s in enumerate(statements):
             if s.chunk_id == chunk_id and tuple(s.span) == span:
@@ -88,6 +88,7 @@ def _remove(answer: Answer, chunk_id: str, span: tuple[int, int]) -> Statement:
 
 def _renumber(answer: Answer) -> None:
     """References renumbered by first use after a statement goes; unused ones are dropped."""
+    answer.guidelines.sections = [g for g in answer.guidelines.sections if g.points]
     answer.research.sections = [g for g in answer.research.sections if g.points]
     answer.reference_pages.sections = [g for g in answer.reference_pages.sections if g.points]
     old = {r.number: r for r in answer.references}

@@ -25,7 +25,8 @@ def _same(a: Candidate, b: Candidate, threshold: float) -> bool:
     if float(a.vector @ b.vector) >= threshold:
         return True
     ta, tb = _tokens(a.text), _tokens(b.text)
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.8
+    # Either says most of what the other says ("Tapers of 10% per month…" inside a longer sentence).
+    return min(len(ta), len(tb)) >= 5 and len(ta & tb) >= 0.8 * min(len(ta), len(tb))
 
 
 def choose(pool: list[Candidate], limit: int, min_score: float, mmr_lambda: float, duplicate: float) -> list[Chosen]:

@@ -16,6 +16,7 @@ from qa.conversations import ConversationStore
 from qa.followup import resolve
 from qa.models import Answer, Audience
 from qa.relevance import QuestionTerms, topicality, weak
+from qa.scope import asked_terms, exclusions, scope_query
 from qa.statements import Candidate, candidates, on_topic
 
 _WORD = re.compile(r"\w")
@@ -76,13 +77,25 @@ class AnswerService:
         hits = self._retrieve(understood, vector, filters)
         retrieved = time.perf_counter()
         pool = self.statements(understood, vector, hits, audience)
+        scope = self._scope(understood, vector, filters) if pool else []
         answer = compose(
-            question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience, conversation_id
+            question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience,
+            conversation_id, scope,
         )
         if timings is not None:
             timings["retrieve"] = (retrieved - started) * 1000
             timings["compose"] = (time.perf_counter() - retrieved) * 1000
         return self._remember(answer, question, understood)
+
+    def _scope(self, question: str, vector, filters: Filters) -> list[Candidate]:
+        """Guideline statements excluding who or what the question narrows to (qa/scope.py)."""
+        if "guideline" not in (filters.kinds or KINDS) or not asked_terms(question, None):
+            return []
+        hits = self.searcher.search(
+            scope_query(question), k=20, mode="bm25", filters=replace(filters, kinds=("guideline",)), vector=vector
+        )
+        terms = QuestionTerms.of(question, self.searcher.idf)
+        return exclusions(question, candidates(hits, vector, self.searcher.sentence_vectors_of, terms, {}))
 
     def statements(self, question: str, vector, hits: list[Hit], audience: Audience = "clinician") -> list[Candidate]:
         """The sentences worth stating: from on-topic documents, close to the best answer found, none when

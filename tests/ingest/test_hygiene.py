@@ -64,8 +64,7 @@ def test_citation_markers_and_layout_are_cleaned_but_map_back(raw: str, shown: s
 @pytest.mark.parametrize(
     "debris",
     [
-        "Not applicable (Facility does not use multi-dose vials or discards them after single patient use) H. "
-        "Multi-dose vials to be used for more than one patient are kept in a centralized medication area.",
+        "Facility does not use multi-dose vials: Not applicable H. Vials are kept in a centralized medication area.",
         "For more information please visit OneandOnlyCampaign.org Key recommendations for safe injection practices "
         "in outpatient settings: 1.",
         "B. Personnel who clean and disinfect patient care areas receive training on cleaning procedures: i.",
@@ -102,6 +101,7 @@ def test_a_list_inside_one_sentence_becomes_its_items() -> None:
 def test_reference_lists_are_dropped_whole() -> None:
     entries = [
         "Sullivan MD, Turner JA, DiLodovico C, et al. Prescription opioid taper support for outpatients with chronic pain.",
+        "Dowell D, Haegerich TM, Chou R. CDC guideline for prescribing opioids for chronic pain. JAMA 2016;315:1624-45.",
         "The conundrum of opioid tapering in long-term opioid therapy for chronic pain: a commentary.",
         "Agnoli A, Xing G, Tancredi DJ, et al. Association of dose tapering with overdose. JAMA 2021;326:411-9.",
     ]
@@ -110,7 +110,17 @@ def test_reference_lists_are_dropped_whole() -> None:
     assert not is_reference_list(["Tapers of 10% per month or slower are likely to be better tolerated."] * 3, None)
 
 
-def test_a_checklist_item_in_a_form_is_not_a_recommendation() -> None:
-    text = ("C. Facility routinely audits adherence to hand hygiene recommendations among personnel. Yes No "
-            "Not applicable. D. Facility provides feedback from audits to personnel regarding their hand hygiene.")
-    assert statements(text, sentence_spans(text), "Elements to be assessed", {}) == ()
+def test_a_checklist_item_keeps_its_statement_without_the_form() -> None:
+    """The outpatient guide states some expectations only in its checklist: the item is kept, its boxes are not."""
+    text = ("Not applicable (Facility does not use tubing or connectors) G. Multi-dose vials are dated by HCP when "
+            "they are first opened and discarded within 28 days unless the manufacturer specifies a different date.")
+    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), "Elements to be assessed", {})]
+    assert shown == ["Multi-dose vials are dated by HCP when they are first opened and discarded within 28 days unless "
+                     "the manufacturer specifies a different date."]
+
+
+def test_a_heading_read_into_its_first_sentence_is_dropped() -> None:
+    assert _quoted("Injection Safety Injection safety includes practices intended to prevent transmission of "
+                   "infectious diseases between one patient and another.") == (
+        "Injection safety includes practices intended to prevent transmission of infectious diseases between one "
+        "patient and another.")

@@ -1,0 +1,58 @@
+"""What the guideline says it does not cover, when the question is about exactly that.
+
+Asked about tapering opioids in children, the opioid guideline's answer is first of all that its
+recommendations "do not address … children or adolescents aged <18 years". Such scope statements
+rarely rank for the question itself, so they are looked for on their own: guideline sentences that
+state an exclusion and name something the question asks about beyond the guideline's own subject
+(its title's words), such as a population, an age or a condition.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.tokenize import tokenize
+from qa.statements import Candidate
+
+_EXCLUSION = re.compile(
+    r"\b(?:do(?:es)? not (?:address|apply|cover|include|pertain|focus)|(?:is|are) not (?:intended|applicable|addressed|"
+    r"covered|included)|(?:outside|beyond) the scope|(?:is|are) excluded|exclud(?:es|ing)|not within the scope|"
+    r"will be (?:published|addressed) separately)\b",
+    re.I,
+)
+# "a 15-year-old", "13-month-old": an age the scope statements write as "aged <18 years", "children".
+_MINOR_AGE = re.compile(r"\b(?:(?:1[0-7]|[1-9])[- ]year[- ]old|\d+[- ](?:month|week|day)[- ]old)\b", re.I)
+MINORS = "children adolescents pediatric"
+POPULATION_TERMS = frozenset(tokenize(
+    "children child kids infants newborns neonates adolescents teenagers teens pediatric paediatric minors youth "
+    "pregnant pregnancy breastfeeding lactating elderly older geriatric students"
+))
+_CONDITION = re.compile(r"\b(?:with|who (?:have|has)|having|receiving|in (?:hospice|palliative))\s+((?:[\w-]+\s?){1,4})", re.I)
+SCOPE_QUERY = "recommendations do not address not intended outside scope excluded"
+
+
+def scope_query(question: str) -> str:
+    """The search for scope statements about what this question names."""
+    extra = MINORS if _MINOR_AGE.search(question) else ""
+    return f"{question} {extra} {SCOPE_QUERY}"
+
+
+def asked_terms(question: str, title: str | None) -> set[str]:
+    """Who or what the question narrows to — a population, an age, a condition after "with" or "who have" —
+    and that is not the guideline's own subject (its title's words): what a scope may exclude."""
+    narrowed = " ".join(m.group(1) for m in _CONDITION.finditer(question))
+    terms = set(tokenize(narrowed)) | (set(tokenize(question)) & POPULATION_TERMS)
+    if _MINOR_AGE.search(question):
+        terms |= set(tokenize(MINORS))
+    return terms - set(tokenize(title or ""))
+
+
+def exclusions(question: str, pool: list[Candidate]) -> list[Candidate]:
+    """Scope statements of the guidelines in `pool` that exclude something the question asks about."""
+    found = []
+    for candidate in pool:
+        if candidate.kind != "guideline" or not _EXCLUSION.search(candidate.text):
+            continue
+        if asked_terms(question, candidate.hit.passage.title) & set(tokenize(candidate.text)):
+            found.append(candidate)
+    return sorted(found, key=lambda c: -c.score)

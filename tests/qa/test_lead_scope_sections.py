@@ -1,0 +1,35 @@
+"""The lead's ranking rules, scope exclusions and guideline sub-headings, on sentences from real guidelines."""
+
+from __future__ import annotations
+
+from qa.lead import asks_quantity
+from qa.scope import _EXCLUSION, asked_terms
+from qa.sections import heading_of
+
+OPIOID_TITLE = "CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022"
+
+
+def test_questions_asking_for_a_number() -> None:
+    assert asks_quantity("How fast should the taper go?")
+    assert asks_quantity("What daily dose should make me stop and rethink?")
+    assert asks_quantity("When should I check serologies after the series?")
+    assert not asks_quantity("Should I prescribe naloxone with opioids?")
+
+
+def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
+    assert asked_terms("How should I taper long-term opioids in children?", OPIOID_TITLE) == {"children"}
+    assert {"children", "adolesc"} <= asked_terms("Same cutoff for a 15-year-old?", OPIOID_TITLE)
+    assert {"sickl", "cell"} <= asked_terms("Opioids for a patient with sickle cell disease?", OPIOID_TITLE)
+    assert asked_terms("How should I taper long-term opioids?", OPIOID_TITLE) == set()
+    assert _EXCLUSION.search("The recommendations do not address the use of opioid pain medication in children.")
+    assert not _EXCLUSION.search("Clinicians should offer naloxone to patients at increased risk of overdose.")
+
+
+def test_guideline_sections_as_sub_headings() -> None:
+    assert heading_of("Tapering Rate") == "Tapering Rate"
+    assert heading_of("Assessing Risk and Addressing Potential Harms of Opioid Use (Recommendations 8, 9, 10)") == (
+        "Assessing Risk and Addressing Potential Harms of Opioid Use")
+    assert heading_of("HAND HYGIENE") == "Hand hygiene"
+    for structural in ["Supporting Rationale", "Implementation Considerations", "Introduction", None, "",
+                       "Elements to be assessed Assessment Notes/Areas for Improvement"]:
+        assert heading_of(structural) is None, structural
