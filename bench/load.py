@@ -1,0 +1,196 @@
+"""Load on a real server over loopback: N client threads for S seconds; requests/s, p50/p95 per route,
+errors, and the server's RSS after warm-up and at the end.
+
+    .venv/bin/python bench/load.py [--clients 16] [--seconds 60]      # builds a small index, starts `medcite serve`
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --token mc_… [--pid PID]
+
+Without --url it cuts the small test corpus from the shared data (tests/utils/corpus.py), ingests it
+into a temporary index (embeddings cached in var/cache, so only the first run embeds), and serves it
+with its own state dir. Bounded: loopback only, at most --max-requests requests, each with a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUESTIONS = [
+    "What is the recommended approach to tapering opioids?",
+    "When should clinicians offer naloxone?",
+    "Does helicopter transport impair intubation by flight nurses?",
+    "What is adult acute lymphoblastic leukemia?",
+    "Is there a relationship between rheumatoid arthritis and periodontal disease?",
+    "Why was the Hib vaccine recalled?",
+]
+SEARCHES = ["opioid dosage threshold for chronic pain", "naloxone overdose", "periodontal disease", "leukemia treatment"]
+# One request in 8 asks (composing an answer costs far more than the rest); the others read.
+MIX = ["ask", "search", "health", "search", "review", "health", "search", "review"]
+
+
+def _rss_mb(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(work: Path) -> tuple[subprocess.Popen, str, str]:
+    """A small index in `work`, then `python -m medcite serve` on it; returns (process, url, editor token)."""
+    from api.auth import TokenStore
+    from medcite.settings import Settings
+    from tests.utils.corpus import make_mini_corpus
+
+    data = make_mini_corpus(Settings().data_dir, work / "data")
+    env = {
+        **os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+        "MEDCITE_DATA_DIR": str(data), "MEDCITE_MANIFEST": str(data / "manifest.jsonl"),
+        "MEDCITE_INDEX_DIR": str(work / "index"), "MEDCITE_STATE_DIR": str(work / "state"),
+    }
+    print("building the small index …", flush=True)
+    subprocess.run([sys.executable, "-m", "medcite", "ingest", "-q"], cwd=ROOT, env=env, check=True)
+    token = TokenStore(work / "state" / "tokens.json").create("bench", "editor")
+    port = _free_port()
+    log = (work / "server.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "medcite", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"the server exited ({server.returncode}); see {work / 'server.log'}")
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return server, url, token
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("the server did not start within 180 s")
+
+
+def _request(client: httpx.Client, route: str, n: int, auth: dict[str, str]) -> httpx.Response:
+    if route == "ask":
+        return client.post("/ask", json={"question": QUESTIONS[n % len(QUESTIONS)]})
+    if route == "search":
+        return client.get("/search", params={"q": SEARCHES[n % len(SEARCHES)], "k": 10})
+    if route == "review":
+        return client.get("/answers", params={"limit": 50}, headers=auth)
+    return client.get("/health")
+
+
+def run(url: str, token: str | None, clients: int, seconds: float, max_requests: int) -> tuple[dict, int, float]:
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    counter = itertools.count()
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client_loop(index: int) -> None:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            for step in itertools.count(index):
+                n = next(counter)
+                if n >= max_requests or time.monotonic() >= stop:
+                    return
+                route = MIX[step % len(MIX)]
+                started = time.perf_counter()
+                try:
+                    ok = _request(client, route, n, auth).status_code < 400
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies[route].append(elapsed)
+                    if not ok:
+                        errors[route] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"latencies": latencies, "errors": errors}, sum(len(v) for v in latencies.values()), time.monotonic() - started
+
+
+def _warm_up(url: str, token: str | None, clients: int, seconds: float) -> None:
+    """Every question once, then the full load for a while: the server's thread pool, caches and
+    allocator arenas reach their working size before the first RSS reading."""
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    with httpx.Client(base_url=url, timeout=120) as client:
+        for n in range(len(QUESTIONS)):
+            for route in ("ask", "search", "health", "review"):
+                _request(client, route, n, auth)
+    run(url, token, clients, seconds, 10_000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="A running server (loopback only); default: start one on a small index.")
+    parser.add_argument("--token", help="An editor token for the review queue (with --url).")
+    parser.add_argument("--pid", type=int, help="The server's process id, for its RSS (with --url).")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--warm-up", type=float, default=15, help="Seconds of full load before the first RSS reading.")
+    args = parser.parse_args()
+    if not 1 <= args.clients <= 256 or not 1 <= args.seconds <= 3600:
+        parser.error("--clients 1..256 and --seconds 1..3600")
+
+    server, pid, token, url = None, args.pid, args.token, args.url
+    work = tempfile.TemporaryDirectory(prefix="medcite-load-")
+    if url is None:
+        server, url, token = _start_server(Path(work.name))
+        pid = server.pid
+    elif urlparse(url).hostname not in {"127.0.0.1", "localhost", "::1"}:
+        parser.error("--url must be a loopback address")
+    try:
+        _warm_up(url, token, args.clients, args.warm_up)
+        rss_start = _rss_mb(pid)
+        result, total, elapsed = run(url, token, args.clients, args.seconds, args.max_requests)
+        rss_end = _rss_mb(pid)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        work.cleanup()
+
+    print(f"\n{args.clients} clients, {elapsed:.1f} s, {total} requests: {total / elapsed:.1f} requests/s")
+    print(f"{'route':<8} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+    for route in ("ask", "search", "health", "review"):
+        times = sorted(result["latencies"].get(route, []))
+        if not times:
+            continue
+        p50 = statistics.median(times) * 1000
+        p95 = times[min(len(times) - 1, int(0.95 * len(times)))] * 1000
+        print(f"{route:<8} {len(times):>6} {p50:>8.1f} {p95:>8.1f} {result['errors'].get(route, 0):>7}")
+    print(f"errors: {sum(result['errors'].values())}")
+    if rss_start is not None and rss_end is not None:
+        print(f"server RSS: {rss_start:.0f} MB after warm-up, {rss_end:.0f} MB at the end ({(rss_end / rss_start - 1) * 100:+.1f}%)")
+
+
+if __name__ == "__main__":
+    main()
