@@ -31,7 +31,8 @@ _PAREN_CITE = re.compile(rf"\s*(?:\(\s*{_NUMBERS}\s*\)|\[\s*{_NUMBERS}\s*\])")
 _EVIDENCE_TYPE = re.compile(r"\s*\(\s*evidence\s+type:?\s*\d\s*\)", re.I)
 _GLUED_CITE = re.compile(r"(?<=[a-z]{3})\d{1,3}(?:,\d{1,3})*(?=[.,;:]?(?:\s|$))")
 _CROSS_REF = re.compile(r"\s*\((?:see\s+)?(?:tables?|box(?:es)?|figures?|fig\.|appendix|appendices|supplement\w*)"
-                        r"\s*[A-Z\d][\w.–-]*(?:\s*(?:and|,)\s*[A-Z\d][\w.–-]*)*\)", re.I)
+                        r"\s*[A-Z\d][\w.–-]*(?:\s*(?:and|,)\s*(?:(?:tables?|box(?:es)?|figures?|appendix)\s*)?"
+                        r"[A-Z\d][\w.–-]*)*\)", re.I)
 # A PDF heading read into its first sentence: "Injection Safety Injection safety includes…".
 _ECHOED_HEADING = re.compile(r"((?:[A-Z][\w-]*\s){1,5})(?=\1)", re.I)
 _CHARACTERS = {"\u00ad": "", "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl"}

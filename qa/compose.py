@@ -28,6 +28,10 @@ from qa.statements import Candidate
 from qa.topics import group_statements
 
 NO_GUIDELINE = "No guideline in the index addresses this question."
+PATIENT_DISCLAIMER = (
+    "Quoted from health reference pages, clinical guidelines and research written mostly for health professionals. "
+    "It is general information, not medical advice: talk to your doctor, nurse or pharmacist about your own care."
+)
 NO_RESEARCH = "No research in the index addresses this question."
 
 
@@ -92,6 +96,10 @@ def _reference_groups(chosen: list[Chosen]) -> list[tuple[str, list[Chosen]]]:
     return list(groups.items())
 
 
+def _groups(grouped: list[tuple[str, list[Chosen]]], references: _References) -> list[ResearchGroup]:
+    return [ResearchGroup(heading=h, points=[_statement(c, references) for c in group]) for h, group in grouped]
+
+
 def compose(
     question: str,
     understood_as: str,
@@ -117,6 +125,8 @@ def compose(
     reference = pick(_pool(candidates, "reference"), settings.reference_points * (2 if patient else 1))
 
     references = _References()
+    # Numbered in reading order: a patient's answer opens with the reference pages.
+    reference_groups = _groups(_reference_groups(reference), references) if patient else []
     lead = [_statement(c, references) for c in limits + guideline[: settings.lead]]
     loose, grouped = group_points(guideline[settings.lead :])
     points = [_statement(c, references) for c in loose]
@@ -127,10 +137,7 @@ def compose(
         ResearchGroup(heading=heading, points=[_statement(c, references) for c in group])
         for heading, group in group_statements(research, settings.research_groups, understood_as)
     ]
-    reference_groups = [
-        ResearchGroup(heading=heading, points=[_statement(c, references) for c in group])
-        for heading, group in _reference_groups(reference)
-    ]
+    reference_groups = reference_groups if patient else _groups(_reference_groups(reference), references)
     cited = {s.chunk_id for s in lead + points} | {
         s.chunk_id for g in guideline_groups + research_groups + reference_groups for s in g.points
     }
@@ -155,6 +162,7 @@ def compose(
         ],
         review=Review(updated_at=datetime.now(UTC).isoformat(timespec="seconds")),
         index_version=index_version,
+        **({"disclaimer": PATIENT_DISCLAIMER} if patient else {}),
     )
 
 

@@ -122,10 +122,12 @@ def to_markdown(answer: Answer) -> str:
     if answer.abstained:
         lines += _md_abstained(answer)
     else:
+        pages = ["### From Reference Pages", "", *_md_groups(answer.reference_pages, "")] if answer.reference_pages.sections else []
+        patient = answer.audience == "patient"  # plain-language reference pages come first for patients
+        lines += pages if patient else []
         lines += ["### From the Guidelines", "", *_md_guidelines(answer)]
         lines += ["### From the Research", "", *_md_groups(answer.research, _NO_RESEARCH)]
-        if answer.reference_pages.sections:
-            lines += ["### From Reference Pages", "", *_md_groups(answer.reference_pages, "")]
+        lines += [] if patient else pages
     if answer.references:
         lines += ["### References", ""]
         live = _live_statements(answer)
@@ -217,7 +219,7 @@ def _html_footer(answer: Answer) -> str:
 
 def to_html(answer: Answer) -> str:
     known = {r.number for r in answer.references}
-    parts = ['<article class="answer">', f"<h2>{_e(answer.question)}</h2>"]
+    parts = [f'<article class="answer {_e(answer.audience)}">', f"<h2>{_e(answer.question)}</h2>"]
     if answer.understood_as.strip() != answer.question.strip():
         parts.append(f'<p class="understood-as"><em>Understood as: {_e(answer.understood_as)}</em></p>')
     if answer.abstained:
@@ -225,10 +227,14 @@ def to_html(answer: Answer) -> str:
     else:
         guidelines = _html_guidelines(answer, known)
         research = _html_groups(answer.research, known, _NO_RESEARCH)
+        pages = []
+        if answer.reference_pages.sections:
+            grouped = _html_groups(answer.reference_pages, known, "")
+            pages = [f'<section class="reference-pages"><h3>From Reference Pages</h3>{grouped}</section>']
+        patient = answer.audience == "patient"  # plain-language reference pages come first for patients
+        parts += pages if patient else []
         parts.append(f'<section class="guidelines"><h3>From the Guidelines</h3>{guidelines}</section>')
         parts.append(f'<section class="research"><h3>From the Research</h3>{research}</section>')
-        if answer.reference_pages.sections:
-            pages = _html_groups(answer.reference_pages, known, "")
-            parts.append(f'<section class="reference-pages"><h3>From Reference Pages</h3>{pages}</section>')
+        parts += [] if patient else pages
     parts += [_html_references(answer), _html_footer(answer), "</article>"]
     return "\n".join(p for p in parts if p)

@@ -31,8 +31,10 @@ def _e(text: str) -> str:
 
 
 def _reference_groups(answer: Answer) -> list[tuple[str, list[Reference]]]:
-    """Guideline, Research, Reference, in that order, skipping empty kinds; numbers kept as given."""
-    groups = [(label, [r for r in answer.references if r.kind == kind]) for kind, label in _KIND_LABELS]
+    """Guideline, Research, Reference, in that order (reference pages first for patients, as their answer
+    shows them), skipping empty kinds; numbers kept as given."""
+    order = _KIND_LABELS[-1:] + _KIND_LABELS[:-1] if answer.audience == "patient" else _KIND_LABELS
+    groups = [(label, [r for r in answer.references if r.kind == kind]) for kind, label in order]
     return [(label, refs) for label, refs in groups if refs]
 
 

@@ -17,7 +17,7 @@ from qa.followup import resolve
 from qa.models import Answer, Audience
 from qa.relevance import QuestionTerms, topicality, weak
 from qa.scope import asked_terms, exclusions, scope_query
-from qa.statements import Candidate, candidates, on_topic
+from qa.statements import Candidate, candidates, on_topic, prefer_new
 
 _WORD = re.compile(r"\w")
 
@@ -77,6 +77,8 @@ class AnswerService:
         hits = self._retrieve(understood, vector, filters)
         retrieved = time.perf_counter()
         pool = self.statements(understood, vector, hits, audience)
+        if conversation_id and self.conversations:
+            pool = prefer_new(pool, self.conversations.shown(conversation_id))
         scope = self._scope(understood, vector, filters) if pool else []
         answer = compose(
             question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience,

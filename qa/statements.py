@@ -19,6 +19,11 @@ from ingest.hygiene import apply
 from qa.relevance import QuestionTerms, Topicality
 
 _CONNECTIVE = re.compile(r"^(however|moreover|furthermore|additionally|in addition|also|thus|therefore|similarly|conversely)\b", re.I)
+_CLINICIAN_DIRECTED = re.compile(
+    r"\b(?:clinicians?|physicians?|providers?|prescribers?|practitioners?|HCP|health[- ]care (?:providers?|personnel)|"
+    r"nurses|staff|facilit(?:y|ies))\s+(?:should|must|may|can|need|are (?:advised|encouraged)|(?:also|generally) should)\b",
+    re.I,
+)
 _DESIGN_SECTION = re.compile(
     r"^(abstract: )?(methods?|materials and methods|setting|design|study design|participants|patients|subjects|"
     r"interventions?|measurements|main outcome measures?|data sources|study selection|data extraction)$",
@@ -84,6 +89,7 @@ def candidates(
                 score -= 0.1  # how a study was run is not what it found
             if plain_language:
                 score -= 0.1 * max(0, len(text) - 180) / 180 + 0.05 * (sum(len(w) > 12 for w in text.split()) > 2)
+                score -= 0.1 * bool(_CLINICIAN_DIRECTED.search(text))  # "Clinicians should…" speaks past a patient
             if key not in found or found[key].score < score:
                 found[key] = Candidate(hit, ordinal, (start, end), text, vector, similarity, words, relevance, topic, score, grade)
     return sorted(found.values(), key=lambda c: -c.score)
@@ -100,3 +106,16 @@ def on_topic(pool: list[Candidate], min_topic: float, relative_relevance: float)
     kept = [c for c in pool if c.topic >= min_topic * most]
     bar = relative_relevance * max(c.relevance for c in kept)
     return [c for c in kept if c.relevance >= bar]
+
+
+ALREADY_SHOWN = 0.1  # a follow-up's answer leads with what the conversation has not yet shown
+
+
+def prefer_new(pool: list[Candidate], shown: set[tuple[str, int, int]]) -> list[Candidate]:
+    """The pool with statements earlier turns showed ranked lower (kept: they may still be the answer)."""
+    if not shown:
+        return pool
+    for candidate in pool:
+        if (candidate.hit.passage.chunk_id, *candidate.span) in shown:
+            candidate.score -= ALREADY_SHOWN
+    return sorted(pool, key=lambda c: -c.score)
