@@ -23,6 +23,14 @@ _LEADER = re.compile(
 )
 # "…in outpatient settings: 1." — the next item's number was read into the list's lead-in.
 _TRAILING_ENUMERATOR = re.compile(r":\s*(?:\d{1,2}|[a-zA-Z]|i{1,3}|iv)[.)]\s*$")
+# "…whether or not to initiate opioids for pain 2.": the next item's number after a list entry. A number a
+# word takes ("at age 2.", "in 2 doses", "Recommendation 5.") is part of the sentence.
+_COUNTED = ("age aged day days week weeks month months year years hour hours minute minutes dose doses step steps "
+            "phase type grade level stage category group table figure box appendix and or to of at than from by per "
+            "every within over under about approximately least most visit trimester dosage version part page pp p "
+            "recommendation recommendations number no chapter section item items class cohort arm times").split()
+_COUNTED = frozenset(_COUNTED)
+_NEXT_NUMBER = re.compile(r"\b([a-z]+)(\s+\d{1,2}\.\s*)$")
 _TRAILING_ITEM = re.compile(r"(?<=[.;])\s+(?:\d{1,2}|[a-z]|i{1,3}|iv)[.)]\s*$")  # "…is anticipated. a."
 # Numeric citations: "(37)", "( 220, 221)", "(23–25)", "[12]", "(179--182)"; a lone small number before a
 # word is an enumerator "(1) do this", kept.
@@ -150,6 +158,9 @@ def statement(text: str, ordinal: int, start: int, end: int, section: str | None
     item = _TRAILING_ITEM.search(text, start, end)
     if item:
         end = item.start()
+    number = _NEXT_NUMBER.search(text, start, end)
+    if number and number.group(1) not in _COUNTED:
+        end = number.start(2)  # what is left has no full stop: a list entry, never a statement
     stub = _TRAILING_ENUMERATOR.search(text, start, end)
     if stub:
         end = stub.start() + 1  # keep the colon: a list's lead-in is not a statement, and reads as one

@@ -219,7 +219,8 @@ def _html_footer(answer: Answer) -> str:
 
 def to_html(answer: Answer) -> str:
     known = {r.number for r in answer.references}
-    parts = [f'<article class="answer {_e(answer.audience)}">', f"<h2>{_e(answer.question)}</h2>"]
+    audience = " patient" if answer.audience == "patient" else ""
+    parts = [f'<article class="answer{audience}">', f"<h2>{_e(answer.question)}</h2>"]
     if answer.understood_as.strip() != answer.question.strip():
         parts.append(f'<p class="understood-as"><em>Understood as: {_e(answer.understood_as)}</em></p>')
     if answer.abstained:

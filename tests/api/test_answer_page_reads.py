@@ -7,6 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from evaluation.answer_checks import duplicates, is_debris
+from qa.scope import _EXCLUSION
 
 
 # Each statement as read: a graded one ends after its grade label ("… with patients [Category A, …].").
@@ -34,15 +35,15 @@ def test_question_follow_up_and_patient_answer(page, server) -> None:
     expect(first.locator("p.lead .statement").first).to_be_visible()
     _check_reads_clean(first)
 
-    page.fill("#followup", "and in children?")
+    page.fill("#followup", "what about patients with sickle cell disease?")
     page.click("#followup-form button[type=submit]")
     expect(page.locator("article.answer")).to_have_count(2, timeout=60_000)
     second = page.locator("article.answer").nth(1)
     understood = second.locator(".understood-as").inner_text()
-    assert "children?" in understood and understood.count("?") == 1, understood
-    # The guideline says it does not cover patients under 18: the follow-up's lead says so first.
-    expect(second.locator("p.lead .statement").first).to_contain_text("do not address")
-    expect(second.locator("p.lead .statement").first).to_contain_text("children")
+    assert "opioids" in understood and "sickle cell disease?" in understood and understood.count("?") == 1, understood
+    # The guideline excludes pain related to sickle cell disease: the follow-up's lead says so first.
+    scope = second.locator("p.lead .statement").first.inner_text()
+    assert _EXCLUSION.search(scope) and "sickle cell disease" in scope, scope
     _check_reads_clean(second)
 
     page.select_option("#audience", "patient")

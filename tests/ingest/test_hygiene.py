@@ -76,6 +76,7 @@ def test_citation_markers_and_layout_are_cleaned_but_map_back(raw: str, shown: s
         "and therefore the opioid dosage should be reduced slowly over weeks",
         "What is (are) adult acute lymphoblastic leukemia?",
         "These findings were consistent across the included trials and settings.",
+        "Determining whether or not to initiate opioids for pain 2.",
     ],
 )
 def test_debris_is_never_a_statement(debris: str) -> None:
