@@ -12,24 +12,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ingest.models import TITLE_SECTION
+
 Edit = tuple[int, int, str]  # replace chunk_text[start:end] with the string
 # (sentence ordinal, start, end, edits): the statement's span in the chunk text and how it is cleaned.
 Statement = tuple[int, int, int, tuple[Edit, ...]]
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _LEADER = re.compile(
-    r"(?:(?:Not applicable\s*(?:\([^)]{0,200}\))?|[•▪◦●■□☐❑✓\-–—*·]+|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z]\)|[a-z]\.(?=\s)|[A-Z]\.(?=\s+[A-Z])|"
-    r"(?:i{1,3}|iv|v|vi{1,3})[.)](?=\s))\s+)+"
+    r"(?:(?:Not applicable\s*(?:\([^)]{0,200}\))?|[•▪◦●■□☐❑✓\-–—*·]+|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z]\)|"
+    r"[a-z]\.(?=\s)|[A-Z]\.(?=\s+[A-Z])|(?:i{1,3}|iv|v|vi{1,3})[.)](?=\s))\s+)+"
 )
 # "…in outpatient settings: 1." — the next item's number was read into the list's lead-in.
 _TRAILING_ENUMERATOR = re.compile(r":\s*(?:\d{1,2}|[a-zA-Z]|i{1,3}|iv)[.)]\s*$")
 # "…whether or not to initiate opioids for pain 2.": the next item's number after a list entry. A number a
 # word takes ("at age 2.", "in 2 doses", "Recommendation 5.") is part of the sentence.
-_COUNTED = ("age aged day days week weeks month months year years hour hours minute minutes dose doses step steps "
-            "phase type grade level stage category group table figure box appendix and or to of at than from by per "
-            "every within over under about approximately least most visit trimester dosage version part page pp p "
-            "recommendation recommendations number no chapter section item items class cohort arm times").split()
-_COUNTED = frozenset(_COUNTED)
+_COUNTED = frozenset(
+    "age aged day days week weeks month months year years hour hours minute minutes dose doses step steps phase type "
+    "grade level stage category group table figure box appendix and or to of at than from by per every within over "
+    "under about approximately least most visit trimester dosage version part page pp p recommendation "
+    "recommendations number no chapter section item items class cohort arm times".split()
+)
 _NEXT_NUMBER = re.compile(r"\b([a-z]+)(\s+\d{1,2}\.\s*)$")
 _TRAILING_ITEM = re.compile(r"(?<=[.;])\s+(?:\d{1,2}|[a-z]|i{1,3}|iv)[.)]\s*$")  # "…is anticipated. a."
 # Numeric citations: "(37)", "( 220, 221)", "(23–25)", "[12]", "(179--182)"; a lone small number before a
@@ -63,7 +66,6 @@ _REFERENCE_ENTRY = re.compile(
 )
 _AUTHORS = re.compile(r"^(?:[A-Z][\w'’ -]{0,30} [A-Z]{1,3}(?:,|\.)\s*){2,}")
 _REFERENCE_SECTION = re.compile(r"^\s*(references?|bibliography|literature cited|works cited|citations)\s*$", re.I)
-TITLE_SECTION = "Title"  # as ingest.models; repeated to keep this module free of imports
 
 
 # Where a list item starts inside what the sentence splitter read as one sentence: "…settings: 1. Use…",
