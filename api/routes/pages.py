@@ -25,6 +25,18 @@ def home(request: Request, services: ServicesDep) -> HTMLResponse:
     return templates.TemplateResponse(request, "index.html", {"manifest": manifest})
 
 
+@router.get("/policy", response_class=HTMLResponse)
+def policy(request: Request) -> HTMLResponse:
+    """The editorial policy: how answers are produced and how editors review them (static)."""
+    return templates.TemplateResponse(request, "policy.html", {})
+
+
+@router.get("/ui/whoami")
+def whoami(who: Clinician) -> dict:
+    """Who the page's token stands for (anonymous under open access), so a page shows the right controls."""
+    return {"name": who.name, "role": who.role}
+
+
 @router.get("/review", response_class=HTMLResponse)
 def review_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "review.html", {})
