@@ -7,8 +7,10 @@ import re
 from itertools import takewhile
 from typing import NamedTuple
 
+from qa.question_context import context_of, name_pronouns, replace_person, standalone, substitute, unbound
 from qa.question_frame import SLOT as _SLOT
 from qa.question_frame import SUBJECTS, Frame, gerund, is_base_verb, kind, parse
+from qa.readable import fallback, reads_well, topic_phrase
 
 MAX_CHARS = 2000
 _W = str.split  # word lists below are written as one string each
@@ -61,7 +63,7 @@ _PRED = re.compile(r"\b(?:" + "|".join(sorted(PREDICATE)) + r")\b", re.I)
 _PROPERTY = re.compile(r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximum|starting|serious)\s+)*((?:side|"
                        rf"adverse)[\s-])?({'|'.join(PROPERTY | {'dose', 'doses', 'dosage', 'dosing'})})\s+(?:of|for|"
                        r"with|from)\s+(.+)$", re.I)
-_REGARDING = re.compile(r"\(regarding (.+)\)\s*$", re.I)
+_REGARDING = re.compile(r"\((?:regarding|about:) (.+)\)\s*$", re.I)
 
 
 class Topic(NamedTuple):
@@ -211,6 +213,9 @@ def _reframe(rest: str, words: list[str], connected: bool, prev: str) -> Frame |
     if not phrase:
         return None
     frame, found = parse(prev), kind(phrase)
+    if found == "population" and not frame.agent and not any(q.kind == "population" for q in frame.qualifiers) \
+            and (swapped := replace_person(prev, phrase)):  # "apply to a 13-month-old …" -> "… to close contacts"
+        return Frame("", swapped.rstrip("?"))
     if found == "population" and prep.lower() not in ("at", "about", "regarding", "on"):
         return frame.with_population(phrase, prep.lower())
     if found == "setting" and prep.lower() not in ("for", "about", "regarding", "during", "among", "amongst"):
@@ -231,12 +236,30 @@ def _fit(template: str, topic: str) -> str:
 
 
 def resolve(question: str, history: list[str]) -> str:
-    """The question as understood: a follow-up rewritten to carry the previous topic, anything else just stripped."""
+    """The question as understood: a follow-up rewritten to carry the previous topic, anything else just stripped.
+    The frame is the previous question's question sentence, its context naming what pronouns stand for; a rewrite
+    that does not read as a question gives way to the follow-up with the previous topic beside it."""
     if not re.search(r"\w", stripped := question.strip()):
         raise ValueError("the question is empty")
-    prev = next((_clean(h) for h in reversed(history) if re.search(r"\w", h)), "")
-    if not prev or not is_followup(stripped):
+    at = next((i for i in range(len(history) - 1, -1, -1) if re.search(r"\w", history[i])), None)
+    if at is None:
         return stripped
+    sentence, context = standalone(history[at])
+    out = _resolve(stripped, [*history[:at], sentence]) if is_followup(stripped) else stripped
+    asked = _fit(_CONNECTIVE.sub("", _clean(stripped)), "")
+    if out.lower() in (stripped.lower(), asked.lower()) or "(regarding " in out and unbound(stripped):  # left as asked: its pronouns may still need the subject
+        if not unbound(stripped):
+            return out
+        out = name_pronouns(asked, context, sentence) or asked
+        if unbound(out):
+            return fallback(stripped, topic_phrase(topic_of(sentence).full, sentence))
+    elif context:  # the follow-up's own pronouns: "if she'd only been on them" -> "if my patient had … on oxycodone"
+        out = substitute(out, context_of(context))
+    return out if reads_well(out) else fallback(stripped, topic_phrase(topic_of(sentence).full, sentence))
+
+
+def _resolve(stripped: str, history: list[str]) -> str:
+    prev = _clean(history[-1])
     conn = _CONNECTIVE.match(text := _clean(stripped))
     rest, conn = (text[conn.end():], conn.group(1).lower()) if conn else (text, "")
     rest = _EXAMPLE.sub("", rest)  # "and, e.g., insulin?" names insulin

@@ -1,0 +1,92 @@
+"""The readability guard on a rewritten follow-up, and the fallback that always reads well. The page shows the
+rewrite as "Understood as: …", so a garbled splice ("Is Once a multi-dose vial has , how long …") is worse than the
+follow-up as asked with the previous question's topic beside it."""
+
+from __future__ import annotations
+
+import re
+
+import lemminflect
+
+_W = str.split
+WH = frozenset(_W("what which how when why who whom whose where what's how's"))
+AUX = frozenset(_W("is are was were do does did should can could would will must might may shall has have had am"))
+OPENERS = WH | AUX | frozenset(_W("any tell explain describe list please compare"))
+_MODALS = frozenset(_W("should can could would will must might may shall do does did"))
+_SUBJECTS = frozenset(_W("i we you they he she it"))
+_PREPS = frozenset(_W("of in for at on with to from by about into"))
+# Words after which a clause may start again with an inverted modal: "how often, and can I …", "if so, should we …"
+_CLAUSE = WH | frozenset(_W("and or but if whether that so then when while because"))
+_NOT_TOPIC = WH | AUX | frozenset(_W(
+    "it it's that this they them she he i we you of in for at on to with by from about up if after during once "
+    "fast often long much many soon kind level type just still also only the being our my your"))
+
+
+def _words(text: str) -> list[str]:
+    return [re.sub(r"^[^\w']+|[^\w']+$", "", w.lower().replace("’", "'")) for w in text.split()]
+
+
+def reads_well(text: str) -> bool:
+    """A single question that reads as one: an opener, one '?' at the end, no orphaned punctuation, no repeated or
+    stacked prepositions, no 'of which', no second inverted clause spliced into the first."""
+    body = text.strip()
+    if not body.endswith("?") or body.count("?") != 1 or re.search(r"[.!;]\s+[A-Z]", body):
+        return False
+    if re.search(r"\s[,.;:)]|\(\s|,\s*,|\(\s*\)", body) or re.search(r"\bof which\b", body, re.I):
+        return False
+    words = [w for w in _words(body) if w]
+    if not words or words[0] not in OPENERS and not body.lower().startswith("what about "):
+        return False
+    for i in range(1, len(words)):
+        a, b = words[i - 1], words[i]
+        if a == b and a not in ("that", "had"):  # "in in", "the the"
+            return False
+        if a in _PREPS and b in _PREPS - {"to"}:  # "of in", "for at": a dangling preposition
+            return False
+        if a == "being" and b.endswith("ing"):  # "should being handing out"
+            return False
+    # A modal followed by a subject pronoun mid-sentence starts a second question ("Does kind of disinfectant should
+    # we use …") unless a wh-word, conjunction or comma opened a new clause just before.
+    tokens, open_ = body.split(), False
+    for i, word in enumerate(words):
+        if word in _MODALS and i + 1 < len(words) and words[i + 1] in _SUBJECTS and i and not open_:
+            return False
+        if word in AUX:
+            open_ = False
+        if word in _CLAUSE or tokens[i].endswith(","):
+            open_ = True
+    return True
+
+
+def topic_phrase(topic: str, question: str) -> str:
+    """The topic when it reads as a noun phrase ("tapering opioids"), else the question sentence itself."""
+    words = _words(topic)
+    verb = words[1] in lemminflect.getAllLemmas(words[1]).get("VERB", ()) if len(words) > 1 else False
+    if words and not (words[0].endswith("ing") and verb) \
+            and words[0] not in _NOT_TOPIC and not set(words) & (WH | AUX) and not re.search(r"[,;:?]", topic):
+        return topic
+    question = " ".join(question.split()).rstrip("?.!,;: ")
+    first = question.split(" ", 1)[0]
+    return question[:1].lower() + question[1:] if first[1:].islower() or len(first) == 1 else question
+
+
+def fallback(follow_up: str, topic: str, max_chars: int = 2000) -> str:
+    """The follow-up as a question on its own, with the previous topic beside it: 'What about IV tubing (about:
+    reusing the rest for the next patient)?'. Never a splice of the two."""
+    text = " ".join(follow_up.split()).strip(" ?.!,;:")
+    text = re.sub(r"^(?:and|but|also|plus|or|so)(?:[\s,]+|$)", "", text, flags=re.I).strip(" ,")
+    words = _words(text)
+    trailing = re.search(r",\s*(how|when|why|where|what)$", text, re.I)  # "if we stop it, how?" -> "How, if …"
+    if trailing:
+        text, words = f"{trailing.group(1)}, {text[:trailing.start()]}", [trailing.group(1).lower()]
+    if words and words[0] == "if":
+        text = f"What {text}"
+    elif words and words[0] not in OPENERS and not text.lower().startswith("what about"):
+        text = f"What about {text[:1].lower() + text[1:] if text.split(' ', 1)[0][1:].islower() else text}"
+    text = text[:1].upper() + text[1:]
+    if len(text) + 2 > max_chars:  # the follow-up's own words first; the topic is cut, or left out, to fit
+        return text[: max_chars - 2] + "…?"
+    room = max_chars - len(text) - len(" (about: )?")
+    if topic and len(topic) > room:
+        topic = topic[: room - 1].rstrip() + "…" if room > 20 else ""
+    return f"{text} (about: {topic})?" if topic else f"{text}?"
