@@ -9,18 +9,12 @@ from index.search import Searcher
 from medcite.settings import Settings
 from qa.conversations import ConversationStore
 from qa.reviews import ReviewStore
-from qa.service import AnswerService
 
 
 def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(
         settings.resolved_model_path(), settings.model_name, batch_size=settings.embed_batch_size, device=settings.device
     )
-
-
-def answer_service(settings: Settings) -> AnswerService:
-    searcher = open_searcher(settings)
-    return AnswerService(searcher, ConversationStore(settings.state_dir / "conversations.sqlite"), settings)
 
 
 def open_searcher(settings: Settings, embedder: SentenceTransformerEmbedder | None = None) -> Searcher:

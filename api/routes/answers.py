@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, HTTPException
 
 from api.auth import Clinician
+from app import asking
 from api.deps import ServicesDep
 from api.errors import responses
 from api.schemas import CONVERSATION_ID, AskRequest, ConversationOut, Turn
@@ -19,23 +18,7 @@ router = APIRouter(tags=["answers"], responses=responses(401, 403, 404, 413, 422
 def answer(services: ServicesDep, body: AskRequest) -> Answer:
     """The answer editors approved for this question (same filters and audience), else a new one stored for review."""
     filters = Filters(kinds=tuple(dict.fromkeys(body.kinds)), year_from=body.year_from, year_to=body.year_to)
-    scope = json.dumps({"kinds": sorted(filters.kinds), "from": filters.year_from, "to": filters.year_to, "audience": body.audience})
-    version = services.searcher().manifest.version
-
-    def approved(understood: str) -> Answer | None:
-        found = services.reviews.approved_for(understood, scope)
-        if found is not None:
-            found.newer_evidence_available = found.index_version != version
-        return found
-
-    result = services.answers().ask(body.question, body.conversation_id, filters, body.audience, reuse=approved)
-    if result.answer_id is not None:  # an approved answer, already stored
-        return result
-    settings = services.settings.model_dump(mode="json", include={"qa", "fusion", "bm25", "chunk", "model_name"})
-    stored = services.reviews.submit(result, settings, scope)
-    if stored.conversation_id:  # the turn was recorded before the answer had an id: it now names its one stored copy
-        services.conversations.link_answer(stored.conversation_id, stored.understood_as, stored.answer_id or "")
-    return stored
+    return asking.ask(services, body.question, body.conversation_id, filters, body.audience)
 
 
 @router.post("/ask", response_model=Answer, summary="Answer a question from the index, with references")

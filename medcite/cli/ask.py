@@ -13,12 +13,13 @@ Kinds = Annotated[Optional[list[str]], typer.Option("--kind", help="Only this ki
 AudienceOption = Annotated[str, typer.Option(help="clinician (default) or patient: plainer statements, reference pages first.")]
 
 
-def _service():
+def _services():
+    """The same services the API runs on: answers are stored for review and approved ones reused."""
+    from app.services import open_services
     from index.models import IndexNotReady
-    from medcite.services import answer_service
 
     try:
-        return answer_service(State.settings())
+        return open_services(State.settings())
     except (IndexNotReady, FileNotFoundError) as exc:
         fail(str(exc))
 
@@ -45,17 +46,20 @@ def ask(
     conversation: Annotated[Optional[str], typer.Option(help="Continue this conversation id (a follow-up).")] = None,
 ) -> None:
     """Answer a question from the index: guidelines first, then research, every sentence cited."""
+    from app import asking
     from index.models import QueryError
     from qa.conversations import UnknownConversation
     from qa.render import to_markdown
 
     _check_audience(audience)
     filters = _filters(kind)
-    service = _service()
+    services = _services()
     try:
-        answer = service.ask(question, conversation_id=conversation, filters=filters, audience=audience)  # type: ignore[arg-type]
+        answer = asking.ask(services, question, conversation, filters, audience)  # type: ignore[arg-type]
     except (QueryError, UnknownConversation) as exc:
         fail(str(exc))
+    finally:
+        services.close()
     typer.echo(answer.model_dump_json(indent=2) if json_output else to_markdown(answer))
     if not json_output:
         typer.secho(f"conversation {answer.conversation_id} · follow up with --conversation {answer.conversation_id}", dim=True)
@@ -63,12 +67,20 @@ def ask(
 
 def chat(kind: Kinds = None, audience: AudienceOption = "clinician") -> None:
     """An interactive conversation: each question may follow up on the last. Empty line or Ctrl-D ends it."""
+    _check_audience(audience)
+    filters = _filters(kind)
+    services = _services()
+    try:
+        _converse(services, filters, audience)
+    finally:
+        services.close()
+
+
+def _converse(services, filters, audience: str) -> None:  # noqa: ANN001 - app.services.Services, index Filters
+    from app import asking
     from index.models import QueryError
     from qa.render import to_markdown
 
-    _check_audience(audience)
-    filters = _filters(kind)
-    service = _service()
     conversation: str | None = None
     while True:
         try:
@@ -78,7 +90,7 @@ def chat(kind: Kinds = None, audience: AudienceOption = "clinician") -> None:
         if not question:
             break
         try:
-            answer = service.ask(question, conversation_id=conversation, filters=filters, audience=audience)  # type: ignore[arg-type]
+            answer = asking.ask(services, question, conversation, filters, audience)  # type: ignore[arg-type]
         except QueryError as exc:
             typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
             continue

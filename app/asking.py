@@ -1,0 +1,47 @@
+"""Asking: the one way a question becomes an answer, for the API, the pages and the CLI alike.
+
+An answer editors approved for the same understood question (same filters and audience) is given
+again, marked when the index has changed since; otherwise a new answer is composed and stored for
+review, and the conversation's turn is linked to its one stored copy.
+"""
+
+from __future__ import annotations
+
+import json
+
+from app.services import Services
+from index.models import Filters
+from qa.models import Answer, Audience
+
+REVIEWED_SETTINGS = {"qa", "fusion", "bm25", "chunk", "model_name"}  # stored with each answer, for editors
+
+
+def review_scope(filters: Filters, audience: Audience) -> str:
+    """What an approved answer is valid for besides its question."""
+    return json.dumps({"kinds": sorted(filters.kinds), "from": filters.year_from, "to": filters.year_to, "audience": audience})
+
+
+def ask(
+    services: Services,
+    question: str,
+    conversation_id: str | None = None,
+    filters: Filters = Filters(),
+    audience: Audience = "clinician",
+) -> Answer:
+    scope = review_scope(filters, audience)
+    version = services.searcher().manifest.version
+
+    def approved(understood: str) -> Answer | None:
+        found = services.reviews.approved_for(understood, scope)
+        if found is not None:
+            found.newer_evidence_available = found.index_version != version
+        return found
+
+    result = services.answers().ask(question, conversation_id, filters, audience, reuse=approved)
+    if result.answer_id is not None:  # an approved answer, already stored
+        return result
+    settings = services.settings.model_dump(mode="json", include=REVIEWED_SETTINGS)
+    stored = services.reviews.submit(result, settings, scope)
+    if stored.conversation_id:  # the turn was recorded before the answer had an id: it now names its one stored copy
+        services.conversations.link_answer(stored.conversation_id, stored.understood_as, stored.answer_id or "")
+    return stored

@@ -1,0 +1,63 @@
+"""The long-lived services every use case needs, built once from settings for the CLI and the API.
+
+The searcher follows the published index: when `medcite ingest` (or an upload) switches the
+CURRENT version, the next request opens the new one; requests in flight keep the old one.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from index.embedding import Embedder
+from index.layout import IndexLayout
+from index.search import Searcher
+from medcite.settings import Settings
+from qa.conversations import ConversationStore
+from qa.reviews import ReviewStore
+from qa.service import AnswerService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    embedder: Embedder
+    conversations: ConversationStore
+    reviews: ReviewStore
+    _searcher: Searcher | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def searcher(self) -> Searcher:
+        current = IndexLayout(self.settings.index_dir).current_dir()
+        searcher = self._searcher
+        if searcher is None or current != searcher.directory:
+            with self._lock:
+                if self._searcher is None or current != self._searcher.directory:
+                    self._searcher = Searcher.open(self.settings, self.embedder)
+                searcher = self._searcher
+        return searcher
+
+    def answers(self) -> AnswerService:
+        return AnswerService(self.searcher(), self.conversations, self.settings)
+
+    def close(self) -> None:
+        self.conversations.close()
+        self.reviews.close()
+
+
+def open_services(settings: Settings, embedder: Embedder | None = None) -> Services:
+    """Stores opened and the index checked: a missing index fails here, not on the first question."""
+    from medcite.services import load_embedder
+
+    services = Services(
+        settings,
+        embedder or load_embedder(settings),
+        ConversationStore(settings.state_dir / "conversations.sqlite"),
+        ReviewStore(settings.state_dir / "reviews.sqlite"),
+    )
+    try:
+        services.searcher()
+    except BaseException:
+        services.close()
+        raise
+    return services
