@@ -16,6 +16,7 @@ import re
 import secrets
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,7 +100,17 @@ class Event:
 
 
 def question_key(question: str, scope: str = "") -> str:
-    """Questions that differ only in case, spacing or final punctuation are the same question."""
+    """Questions that differ only in case, spacing or punctuation are the same question: NFKC, case-folded,
+    hyphens and apostrophes dropped ("non-opioid" = "nonopioid", "patient's" = "patients"), every other
+    punctuation mark read as a space, spaces collapsed. The scope (filters, audience) stays exact."""
+    text = unicodedata.normalize("NFKC", question).casefold()
+    text = re.sub(r"['\u2019\u2018`\u00ad-]|(?<=\w)[\u2010-\u2015](?=\w)", "", text)
+    text = " ".join(re.sub(r"[^\w]+|_", " ", text).split())
+    return text + (f" |{scope}" if scope else "")
+
+
+def _legacy_question_key(question: str, scope: str = "") -> str:
+    """The key answers stored before the normalised key were filed under (case, spacing, final ?.! only)."""
     return re.sub(r"\s+", " ", question.lower()).strip(" ?.!") + (f" |{scope}" if scope else "")
 
 
@@ -214,9 +225,13 @@ class ReviewStore:
         return len(ids)
 
     def approved_for(self, question: str, scope: str = "") -> Answer | None:
+        """The latest approved answer to the same question (normalised: case, punctuation, spacing) in the
+        same scope; answers stored under the older, exact key are still found by that key."""
+        keys = list(dict.fromkeys((question_key(question, scope), _legacy_question_key(question, scope))))
+        marks = ",".join("?" * len(keys))
         row = self._db.execute(
-            "SELECT answer FROM answers WHERE question_key = ? AND status = 'approved' ORDER BY updated_at DESC LIMIT 1",
-            (question_key(question, scope),),
+            f"SELECT answer FROM answers WHERE question_key IN ({marks}) AND status = 'approved' ORDER BY updated_at DESC LIMIT 1",
+            keys,
         ).fetchone()
         return Answer.model_validate_json(row[0]) if row else None
 

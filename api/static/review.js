@@ -1,24 +1,31 @@
 // The editor's review page. All document text is set with textContent or arrives escaped
-// from the server's renderer; every change sends the version it was made against.
+// from the server's renderer; every change sends the version it was made against, and after
+// every change the answer and the queue are read again from the server.
 "use strict";
 
 const LABELS = [["relevant", "Relevant"], ["partly", "Partly"], ["not_relevant", "Not relevant"]];
 const statusLine = document.getElementById("status");
-const tokenInput = document.getElementById("token");
-let current = null;  // the answer being reviewed (JSON)
-
-tokenInput.value = sessionStorage.getItem("medcite-token") || "";
+const queueList = document.getElementById("queue");
+const moreButton = document.getElementById("queue-more");
+const sidePanel = document.getElementById("review-passage");
+let current = null;      // the answer being reviewed (JSON)
+let loaded = new Map();  // answer_id → queue summary, in queue order: one entry per stored answer
+let nextCursor = null;
+let pagesLoaded = 0;
+let queueRequest = 0;    // a newer load supersedes an older one still in flight
+let passageOpener = null;
 
 function say(text, isError) {
   statusLine.textContent = text;
   statusLine.className = isError ? "error" : "";
 }
 
+function me() { return medciteAuth.principal ? medciteAuth.principal.name : null; }
+
 async function call(method, url, body) {
-  sessionStorage.setItem("medcite-token", tokenInput.value.trim());
   const response = await fetch(url, {
     method: method,
-    headers: {"Authorization": `Bearer ${tokenInput.value.trim()}`, "Content-Type": "application/json"},
+    headers: medciteAuth.headers({"Content-Type": "application/json"}),
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await response.json().catch(() => ({}));
@@ -29,119 +36,309 @@ async function call(method, url, body) {
   return data;
 }
 
-async function loadQueue(cursor) {
-  // The queue comes a page of summaries at a time; "More" fetches the next page.
+// ---------------------------------------------------------------- sign-in
+
+medciteAuth.onChange((who) => {
+  const editor = Boolean(who && who.role === "editor");
+  document.getElementById("editor-area").hidden = !editor;
+  document.getElementById("signed-out-note").hidden = editor;
+  if (who && !editor) say(`Your token '${who.name}' has the ${who.role} role; the review queue needs an editor token.`, true);
+  if (editor) { say("", false); loadQueue(1); }
+  else { queueList.replaceChildren(); loaded = new Map(); current = null; document.getElementById("detail").hidden = true; closePassage(false); }
+});
+
+// ---------------------------------------------------------------- the queue
+
+function statusLabel(status) { return status.replace("_", " "); }
+
+async function loadQueue(pages) {
+  // Read the queue again from its first page, as many pages as were shown (`pages`), so an entry
+  // always shows its stored state; a page's entries are keyed by answer id, never listed twice.
+  const ticket = ++queueRequest;
   const status = document.getElementById("status-filter").value;
-  const query = new URLSearchParams();
+  const fresh = new Map();
+  let cursor = null;
+  let count = 0;
+  try {
+    do {
+      const query = new URLSearchParams({limit: "50"});
+      if (status) query.set("status", status);
+      if (cursor) query.set("cursor", cursor);
+      const page = await call("GET", `/answers?${query}`);
+      if (ticket !== queueRequest) return;
+      for (const item of page.items) if (!fresh.has(item.answer_id)) fresh.set(item.answer_id, item);
+      cursor = page.next_cursor;
+      count += 1;
+    } while (cursor && count < pages);
+  } catch (error) { if (ticket === queueRequest) say(error.message, true); return; }
+  loaded = fresh;
+  nextCursor = cursor;
+  pagesLoaded = count;
+  renderQueue();
+}
+
+async function loadMore() {
+  if (!nextCursor) return;
+  const ticket = ++queueRequest;
+  const status = document.getElementById("status-filter").value;
+  const query = new URLSearchParams({limit: "50", cursor: nextCursor});
   if (status) query.set("status", status);
-  if (cursor) query.set("cursor", cursor);
   try {
     const page = await call("GET", `/answers?${query}`);
-    const list = document.getElementById("queue");
-    if (!cursor) list.replaceChildren();
-    list.querySelectorAll("li.more").forEach((li) => li.remove());
-    for (const answer of page.items) {
-      const item = document.createElement("li");
-      item.dataset.id = answer.answer_id;
-      item.textContent = answer.understood_as;
-      const when = document.createElement("span");
-      when.className = "when";
-      const who = answer.claimed_by ? ` (${answer.claimed_by})` : "";
-      when.textContent = `${answer.status.replace("_", " ")}${who} · ${answer.statements} statement(s) · ${answer.updated_at}`;
-      item.appendChild(when);
-      item.addEventListener("click", () => open(answer.answer_id));
-      list.appendChild(item);
-    }
-    if (page.next_cursor) {
-      const more = document.createElement("li");
-      more.className = "more";
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = "More";
-      button.addEventListener("click", () => loadQueue(page.next_cursor));
-      more.appendChild(button);
-      list.appendChild(more);
-    }
-    const shown = list.querySelectorAll("li[data-id]").length;
-    say(shown ? `${shown} answer(s)${page.next_cursor ? ", more below" : ""}` : "Nothing in this queue.", false);
+    if (ticket !== queueRequest) return;
+    for (const item of page.items) if (!loaded.has(item.answer_id)) loaded.set(item.answer_id, item);
+    nextCursor = page.next_cursor;
+    pagesLoaded += 1;
+    renderQueue();
   } catch (error) { say(error.message, true); }
 }
+
+function matches(item) {
+  const words = document.getElementById("queue-search").value.trim().toLowerCase();
+  const audience = document.getElementById("audience-filter").value;
+  if (audience && item.audience !== audience) return false;
+  return !words || `${item.question} ${item.understood_as}`.toLowerCase().includes(words);
+}
+
+function queueEntry(item) {
+  const li = document.createElement("li");
+  li.dataset.id = item.answer_id;
+  li.dataset.status = item.status;
+  li.dataset.audience = item.audience;
+  if (current && current.answer_id === item.answer_id) li.classList.add("selected");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "queue-item";
+  const question = document.createElement("span");
+  question.className = "question";
+  question.textContent = item.understood_as;
+  const meta = document.createElement("span");
+  meta.className = "when";
+  const badge = document.createElement("span");
+  badge.className = `badge status-${item.status}`;
+  badge.textContent = statusLabel(item.status) + (item.claimed_by ? ` (${item.claimed_by})` : "");
+  meta.appendChild(badge);
+  if (item.audience === "patient") {
+    const patient = document.createElement("span");
+    patient.className = "badge patient";
+    patient.textContent = "patient";
+    meta.appendChild(patient);
+  }
+  meta.append(` ${item.statements} statement(s) · ${item.created_at.slice(0, 16).replace("T", " ")} · ${item.answer_id}`);
+  button.append(question, meta);
+  button.addEventListener("click", () => open(item.answer_id));
+  li.appendChild(button);
+  return li;
+}
+
+function renderQueue() {
+  const shown = [...loaded.values()].filter(matches);
+  queueList.replaceChildren(...shown.map(queueEntry));
+  moreButton.hidden = !nextCursor;
+  const more = nextCursor ? "; more to load" : "";
+  document.getElementById("queue-count").textContent =
+    loaded.size ? `${shown.length} shown of ${loaded.size} loaded${more}` : "Nothing in this queue.";
+}
+
+// ---------------------------------------------------------------- one answer
 
 async function open(answerId) {
   try {
     const data = await call("GET", `/ui/answers/${encodeURIComponent(answerId)}`);
     show(data.answer, data.html);
-    document.querySelectorAll("#queue li").forEach((li) => li.classList.toggle("selected", li.dataset.id === answerId));
+    queueList.querySelectorAll("li").forEach((li) => li.classList.toggle("selected", li.dataset.id === answerId));
   } catch (error) { say(error.message, true); }
+}
+
+function editable(answer) {
+  return answer.review.status === "under_review" && answer.review.reviewer === me();
 }
 
 function show(answer, html) {
   current = answer;
+  const review = answer.review;
+  const mine = editable(answer);
+  const other = review.status === "under_review" && review.reviewer !== me();
   document.getElementById("detail").hidden = false;
   document.getElementById("answer").innerHTML = html;  // rendered and escaped by the server
-  const review = answer.review;
   const who = review.reviewer ? ` (${review.reviewer})` : "";
-  document.getElementById("state").textContent = `${review.status.replace("_", " ")}${who} · v${review.version}`;
+  const state = document.getElementById("state");
+  state.textContent = `${statusLabel(review.status)}${who} · v${review.version}${answer.audience === "patient" ? " · patient answer" : ""}`;
+  state.className = `state status-${review.status}`;
+  const claim = document.getElementById("claim");
+  claim.hidden = mine;
+  claim.textContent = other ? `Take over from ${review.reviewer}` : review.status === "submitted" ? "Claim for review" : "Reopen for review";
+  for (const id of ["release", "approve", "reject", "comment"]) document.getElementById(id).hidden = !mine;
+  document.getElementById("pin").hidden = !mine;
+  document.getElementById("edit-hint").textContent = mine ? "" :
+    other ? `Claimed by ${review.reviewer}: only they may change it.` : "Claim the answer to judge evidence, remove statements or pin passages.";
+  if (mine) addRemoveButtons();
   const body = document.querySelector("#evidence tbody");
-  body.replaceChildren();
-  for (const ev of answer.evidence) body.appendChild(evidenceRow(ev));
+  body.replaceChildren(...answer.evidence.map((ev) => evidenceRow(ev, mine)));
+  document.getElementById("pin-results").replaceChildren();
 }
 
-function cell(text) {
+function addRemoveButtons() {
+  // One "Remove" control after each statement (after its reference numbers).
+  document.querySelectorAll("#answer .statement").forEach((statement, i) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "remove-statement";
+    button.textContent = "Remove";
+    const words = statement.textContent.trim();
+    button.setAttribute("aria-label", `Remove statement ${i + 1}: ${words.length > 60 ? words.slice(0, 60) + "…" : words}`);
+    const [a, b] = statement.dataset.span.split(",").map(Number);
+    button.addEventListener("click", () =>
+      change(`/answers/${current.answer_id}/statements/remove`, {chunk_id: statement.dataset.chunkId, span: [a, b]}, "Statement removed"));
+    let after = statement;
+    let next = statement.nextElementSibling;
+    while (next && !next.classList.contains("statement") && next.tagName !== "BUTTON") { after = next; next = next.nextElementSibling; }
+    after.after(" ", button);
+  });
+}
+
+function cell(...parts) {
   const td = document.createElement("td");
-  td.textContent = text === null || text === undefined ? "" : String(text);
+  for (const part of parts) {
+    if (part === null || part === undefined || part === "") continue;
+    td.append(typeof part === "string" || typeof part === "number" ? String(part) : part);
+  }
   return td;
 }
 
-function evidenceRow(ev) {
+function line(className, text) {
+  const span = document.createElement("span");
+  span.className = className;
+  span.textContent = text;
+  return span;
+}
+
+function evidenceRow(ev, mine) {
   const row = document.createElement("tr");
   row.dataset.chunkId = ev.chunk_id;
   if (ev.judgment) row.className = `judged-${ev.judgment}`;
-  row.append(cell(ev.rank), cell(ev.kind), cell(ev.title || ev.doc_id), cell(ev.year), cell(ev.locator),
-             cell(ev.scores.fused.toFixed(4)), cell(ev.scores.bm25.toFixed(2)), cell(ev.scores.dense.toFixed(3)),
-             cell(ev.pinned ? "pinned" : ev.cited ? "yes" : ""));
+  if (ev.pinned) row.classList.add("pinned");
+  const title = line("title", ev.title || ev.doc_id);
+  const meta = line("meta", [ev.kind, ev.source, ev.year].filter(Boolean).join(" · "));
+  const locator = line("locator", ev.locator);
+  const s = ev.scores;
+  const scores = ev.pinned && !s.fused && !s.bm25 && !s.dense
+    ? line("scores", "— (pinned, not retrieved)")
+    : line("scores", `${s.fused.toFixed(3)} · ${s.bm25.toFixed(2)} · ${s.dense.toFixed(3)}`);
+  row.append(cell(ev.rank), cell(title, meta, locator), cell(scores), cell(ev.pinned ? "pinned" : ev.cited ? "yes" : ""));
   const actions = document.createElement("td");
-  for (const [label, text] of LABELS) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = text;
-    button.dataset.label = label;
-    if (ev.judgment === label) button.classList.add("chosen");
-    button.addEventListener("click", () => change(`/answers/${current.answer_id}/judgments`, {chunk_id: ev.chunk_id, label: label}));
-    actions.appendChild(button);
+  actions.className = "judge";
+  if (mine) {
+    for (const [label, text] of LABELS) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = text;
+      button.dataset.label = label;
+      button.setAttribute("aria-pressed", String(ev.judgment === label));
+      if (ev.judgment === label) button.classList.add("chosen");
+      button.addEventListener("click", () => change(`/answers/${current.answer_id}/judgments`, {chunk_id: ev.chunk_id, label: label}, "Judgment saved"));
+      actions.appendChild(button);
+    }
+  } else if (ev.judgment) {
+    actions.append(ev.judgment.replace("_", " "));
   }
   const view = document.createElement("button");
   view.type = "button";
+  view.className = "view-passage";
   view.textContent = "Passage";
-  view.addEventListener("click", () => showPassage(ev));
+  view.setAttribute("aria-label", `Passage ${ev.rank}`);
+  view.addEventListener("click", () => showPassage(ev, view));
   actions.appendChild(view);
   row.appendChild(actions);
   return row;
 }
 
-function showPassage(ev) {
-  // The cited span is the first statement quoting this passage, if any.
+function showPassage(ev, opener) {
+  // The passage opens in a side panel beside the table; the cited span is the first statement quoting it.
   const statement = document.querySelector(`#answer .statement[data-chunk-id="${CSS.escape(ev.chunk_id)}"]`);
   const [a, b] = statement ? statement.dataset.span.split(",").map(Number) : [0, 0];
   const mark = document.createElement("mark");
   mark.textContent = ev.text.slice(a, b);
-  const quote = document.getElementById("passage-text");
-  quote.replaceChildren(ev.text.slice(0, a), mark, ev.text.slice(b));
-  quote.hidden = false;
+  document.getElementById("review-passage-title").textContent = `#${ev.rank} ${ev.title || ev.doc_id}`;
+  document.getElementById("review-passage-meta").textContent = [ev.kind, ev.source, ev.year, ev.locator].filter(Boolean).join(" · ");
+  document.getElementById("passage-text").replaceChildren(ev.text.slice(0, a), mark, ev.text.slice(b));
+  document.querySelectorAll("#evidence tr.viewing").forEach((tr) => tr.classList.remove("viewing"));
+  const row = opener.closest("tr");
+  if (row) row.classList.add("viewing");
+  passageOpener = opener;
+  sidePanel.hidden = false;
+  if (b > a) mark.scrollIntoView({block: "nearest"});
+  sidePanel.focus({preventScroll: true});
 }
 
-async function change(url, body) {
+function closePassage(restoreFocus) {
+  if (sidePanel.hidden) return;
+  sidePanel.hidden = true;
+  document.querySelectorAll("#evidence tr.viewing").forEach((tr) => tr.classList.remove("viewing"));
+  if (restoreFocus && passageOpener && passageOpener.isConnected) passageOpener.focus();
+}
+
+async function change(url, body, done) {
   try {
     const answer = await call("POST", url, {...body, version: current.review.version});
     const data = await call("GET", `/ui/answers/${encodeURIComponent(answer.answer_id)}`);
+    closePassage(false);
     show(data.answer, data.html);
-    say(`Saved (v${answer.review.version}).`, false);
+    say(`${done || "Saved"} (v${answer.review.version}).`, false);
+  } catch (error) { say(error.message, true); }
+  await loadQueue(Math.max(pagesLoaded, 1));  // the queue shows every entry's stored state after any action
+}
+
+// ---------------------------------------------------------------- pinning a passage
+
+async function searchToPin(query) {
+  const results = document.getElementById("pin-results");
+  try {
+    const hits = await call("GET", `/search?${new URLSearchParams({q: query, k: "8"})}`);
+    const inAnswer = new Set(current.evidence.map((e) => e.chunk_id));
+    results.replaceChildren(...hits.map((hit) => {
+      const li = document.createElement("li");
+      li.append(line("title", hit.title || hit.doc_id),
+                line("meta", [hit.kind, hit.source, hit.year, hit.locator].filter(Boolean).join(" · ")),
+                line("snippet", hit.text.length > 240 ? hit.text.slice(0, 240) + "…" : hit.text));
+      const pin = document.createElement("button");
+      pin.type = "button";
+      pin.className = "pin-passage";
+      pin.dataset.chunkId = hit.chunk_id;
+      pin.textContent = inAnswer.has(hit.chunk_id) ? "In the evidence" : "Pin";
+      pin.disabled = inAnswer.has(hit.chunk_id);
+      pin.setAttribute("aria-label", `Pin: ${hit.title || hit.doc_id}`);
+      pin.addEventListener("click", () => change(`/answers/${current.answer_id}/evidence`, {chunk_id: hit.chunk_id}, "Passage pinned"));
+      li.appendChild(pin);
+      return li;
+    }));
+    if (!hits.length) say("No passage found.", false);
   } catch (error) { say(error.message, true); }
 }
 
-document.getElementById("queue-form").addEventListener("submit", (event) => { event.preventDefault(); loadQueue(null); });
-document.getElementById("claim").addEventListener("click", () => change(`/answers/${current.answer_id}/claim`, {}));
+// ---------------------------------------------------------------- wiring
+
+document.getElementById("queue-form").addEventListener("submit", (event) => { event.preventDefault(); loadQueue(1); });
+document.getElementById("status-filter").addEventListener("change", () => loadQueue(1));
+document.getElementById("audience-filter").addEventListener("change", renderQueue);
+document.getElementById("queue-search").addEventListener("input", renderQueue);
+moreButton.addEventListener("click", loadMore);
+document.getElementById("pin-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const query = document.getElementById("pin-query").value.trim();
+  if (query) searchToPin(query);
+});
+document.getElementById("claim").addEventListener("click", () => {
+  const other = current.review.status === "under_review" && current.review.reviewer !== me();
+  change(`/answers/${current.answer_id}/claim`, other ? {take_over: true} : {}, "Claimed");
+});
+document.getElementById("release").addEventListener("click", () => change(`/answers/${current.answer_id}/release`, {}, "Released"));
 for (const decision of ["approve", "reject"]) {
   document.getElementById(decision).addEventListener("click", () =>
-    change(`/answers/${current.answer_id}/${decision}`, {comment: document.getElementById("comment").value || null}));
+    change(`/answers/${current.answer_id}/${decision}`, {comment: document.getElementById("comment").value || null},
+           decision === "approve" ? "Approved" : "Rejected"));
 }
+document.getElementById("review-passage-close").addEventListener("click", () => closePassage(true));
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && !sidePanel.hidden) { event.preventDefault(); closePassage(true); }
+});
