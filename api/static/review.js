@@ -267,6 +267,7 @@ function showPassage(ev, opener) {
   if (row) row.classList.add("viewing");
   passageOpener = opener;
   sidePanel.hidden = false;
+  document.body.classList.add("side-open");
   if (b > a) mark.scrollIntoView({block: "nearest"});
   sidePanel.focus({preventScroll: true});
 }
@@ -274,6 +275,7 @@ function showPassage(ev, opener) {
 function closePassage(restoreFocus) {
   if (sidePanel.hidden) return;
   sidePanel.hidden = true;
+  document.body.classList.remove("side-open");
   document.querySelectorAll("#evidence tr.viewing").forEach((tr) => tr.classList.remove("viewing"));
   if (restoreFocus && passageOpener && passageOpener.isConnected) passageOpener.focus();
 }
