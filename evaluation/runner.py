@@ -16,6 +16,7 @@ from tqdm import tqdm
 from evaluation.questions import Question
 from index.search import Searcher
 from medcite.settings import Settings
+from qa.conversations import ConversationStore
 from qa.models import Answer
 from qa.service import AnswerService
 
@@ -51,6 +52,32 @@ def _section_statements(answer: Answer) -> dict[str, int]:
     }
 
 
+def _read(answer: Answer) -> list[str]:
+    """Each statement as the page shows it (a graded one ends after its grade label)."""
+    return [s.text + (f" [{s.grade}]." if s.grade else "") for s in answer.statements()]
+
+
+def _follow_up(service: AnswerService, searcher: Searcher, q: Question, first: Answer) -> dict | None:
+    """The set's follow-up asked in the first answer's conversation: what it was understood as (and how close
+    in meaning to the standalone question the set gives), its lead, and how much of it the first answer
+    had already shown."""
+    follow_up = q.extra.get("follow_up")
+    if not follow_up or not first.conversation_id:
+        return None
+    answer = service.ask(str(follow_up), conversation_id=first.conversation_id)
+    shown = {(s.chunk_id, *s.span) for s in first.statements()}
+    statements = answer.statements()
+    record = {
+        "understood_as": answer.understood_as, "lead": [s.text for s in answer.guidelines.lead],
+        "statement_texts": _read(answer),
+        "repeated": sum((s.chunk_id, *s.span) in shown for s in statements), "statements": len(statements),
+    }
+    if q.extra.get("follow_up_standalone"):
+        vectors = [searcher.embed_query(t) for t in (answer.understood_as, str(q.extra["follow_up_standalone"]))]
+        record["standalone_cosine"] = float(vectors[0] @ vectors[1])
+    return record
+
+
 def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> dict:
     timings: dict[str, float] = {}
     answer = service.ask(q.question, timings=timings)
@@ -66,11 +93,11 @@ def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> d
         "grounded": grounded, "cited_docs": sorted({r.doc_id for r in answer.references}),
         "statement_docs": _statement_docs(answer), "section_statements": _section_statements(answer),
         "headings": [group.heading for group in answer.research.sections],
-        "lead": [s.text for s in answer.guidelines.lead], "statement_texts": [s.text + (f" [{s.grade}]." if s.grade else "") for s in statements],
+        "lead": [s.text for s in answer.guidelines.lead], "statement_texts": _read(answer),
         "reference_docs": [r.doc_id for r in answer.references],
         "cited_pages": {r.doc_id: r.pages for r in answer.references if r.pages},
         "text": " ".join(s.text for s in statements), "evidence": [e.doc_id for e in answer.evidence[:10]],
-        "ms": timings,
+        "ms": timings, "follow_up": _follow_up(service, searcher, q, answer),
     }
 
 
@@ -115,7 +142,8 @@ def run(
     if runs.is_file() and runs.stat().st_size and not runs.read_bytes().endswith(b"\n"):
         with runs.open("a", encoding="utf-8") as handle:
             handle.write("\n")  # end the line a kill cut short; it is skipped when read
-    service = AnswerService(searcher, None, settings)
+    # Conversations of the run's own, so a set's follow-ups are asked as a clinician would ask them.
+    service = AnswerService(searcher, ConversationStore(out / "conversations.sqlite"), settings)
     todo = [(kind, mode, q) for q in questions for kind, mode in [*(("retrieval", m) for m in modes), ("answer", "")]
             if (kind, mode, q.id) not in done]
     with runs.open("a", encoding="utf-8") as handle, tqdm(total=len(todo), desc="evaluating", disable=not progress) as bar:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.statements import Candidate
+from qa.statements import Candidate, terms_of
 
 
 @dataclass(slots=True)
@@ -17,8 +17,9 @@ class Chosen:
     duplicates: list[Candidate] = field(default_factory=list)
 
 
-def _tokens(text: str) -> set[str]:
-    return {w for w in text.lower().split() if len(w) > 2}
+def _tokens(text: str) -> frozenset[str]:
+    """Content words as search sees them (stemmed, no stop words): "offering naloxone," is "offer naloxon"."""
+    return terms_of(text)
 
 
 def _same(a: Candidate, b: Candidate, threshold: float) -> bool:

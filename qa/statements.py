@@ -32,7 +32,7 @@ _DESIGN_SECTION = re.compile(
 
 
 @lru_cache(maxsize=1 << 16)
-def _terms(sentence: str) -> frozenset[str]:
+def terms_of(sentence: str) -> frozenset[str]:
     """A sentence's search terms; the same passages come back for related questions, so kept for a while."""
     return frozenset(tokenize(sentence))
 
@@ -78,7 +78,7 @@ def candidates(
             key = (passage.doc_id, text)
             vector = vectors[ordinal]
             similarity = float(similarities[ordinal])
-            words = terms.match(_terms(text))
+            words = terms.match(terms_of(text))
             relevance = similarity_weight * similarity + (1 - similarity_weight) * words
             score = 0.5 * topic + 0.5 * relevance
             if _CONNECTIVE.match(text):

@@ -217,3 +217,27 @@ def test_a_run_directory_refuses_other_settings(question_set, searcher, mini_set
     other = mini_settings.model_copy(update={"fusion": mini_settings.fusion.model_copy(update={"method": "rrf"})})
     with pytest.raises(RunDirError, match="other settings \\(fusion\\)"):
         evaluate(questions, "mini", searcher, other, ["bm25"], tmp_path / "run", progress=False)
+
+
+def test_a_guideline_set_reports_what_a_clinician_sees(searcher, mini_settings, tmp_path) -> None:
+    """Lead, gold page, debris, duplicates and the follow-up, on a question about the mini corpus's PDF."""
+    record = {
+        "id": "nal", "question": "When should clinicians offer naloxone?",
+        "relevant": ["guidelines/opioids-first-pages.pdf"],
+        "reference_answer": "strategies to mitigate risk, including offering naloxone",
+        "gold_quote": "strategies to mitigate risk, including offering naloxone",
+        "gold_pages": [1, 2, 3, 4, 5, 6, 7, 8, 13, 14], "key_numbers": [],
+        "follow_up": "what about patients with sickle cell disease?",
+        "follow_up_standalone": "When should clinicians offer naloxone to patients with sickle cell disease?",
+        "follow_up_out_of_scope": "The recommendations do not apply to pain related to sickle cell disease",
+    }
+    path = tmp_path / "guideline-mini.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    results = evaluate(read_questions(path), "guideline-mini", searcher, mini_settings, ["hybrid"], tmp_path / "run", progress=False)
+    answers = results["answers"]
+    assert answers["lead_holds_gold"] == 1.0 and answers["gold_page_cited"] == 1.0
+    record = next(json.loads(line) for line in (tmp_path / "run" / "runs.jsonl").open() if '"answer"' in line)
+    assert answers["debris_rate"] == 0.0 and answers["duplicate_rate"] == 0.0, record["statement_texts"]
+    assert answers["one_reference_per_document"] == 1.0
+    assert answers["follow_up_states_scope"] == 1.0 and answers["follow_up_standalone_cosine"] > 0.8
+    assert 0.0 <= answers["follow_up_repeated_share"] < 1.0
