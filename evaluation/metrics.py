@@ -150,12 +150,12 @@ def clinician_checks(questions: list[Question], answers: dict[str, dict]) -> dic
     follow_ups = [(q, answers[q.id]["follow_up"]) for q in questions if (answers.get(q.id) or {}).get("follow_up")]
     scoped = [checks.holds(f["lead"], q.extra["follow_up_out_of_scope"]) for q, f in follow_ups
               if q.extra.get("follow_up_out_of_scope")]
-    repeated = sum(f["repeated"] for _, f in follow_ups)
+    again = sum(f["repeated"] for _, f in follow_ups)
     shown = sum(f["statements"] for _, f in follow_ups)
     return {
         "lead_holds_gold": _mean(lead), "gold_page_cited": _mean(page),
         "follow_up_standalone_cosine": _mean([f["standalone_cosine"] for _, f in follow_ups if "standalone_cosine" in f]),
-        "follow_up_repeated_share": repeated / shown if shown else None,
+        "follow_up_repeated_share": again / shown if shown else None,
         "follow_up_states_scope": _mean(scoped),
         "debris_rate": debris / statements if statements else None,
         "duplicate_rate": repeated / statements if statements else None,

@@ -25,9 +25,18 @@ _MINOR_AGE = re.compile(r"\b(?:(?:1[0-7]|[1-9])[- ]year[- ]old|\d+[- ](?:month|w
 MINORS = "children adolescents pediatric"
 POPULATION_TERMS = frozenset(tokenize(
     "children child kids infants newborns neonates adolescents teenagers teens pediatric paediatric minors youth "
-    "pregnant pregnancy breastfeeding lactating elderly older geriatric students"
+    "pregnant pregnancy breastfeeding lactating elderly older geriatric students adults adult women men"
 ))
-_CONDITION = re.compile(r"\b(?:with|who (?:have|has)|having|receiving|in (?:hospice|palliative))\s+((?:[\w-]+\s?){1,4})", re.I)
+# A lookahead, so "for a patient with sickle cell disease" yields both phrases.
+_CONDITION = re.compile(r"(?=\b(?:with|who (?:have|has)|having|receiving|in|among)\s+((?:[\w-]+\s?){1,2}))", re.I)
+# A scope statement speaks about the document ("The recommendations do not address…", "This guideline…").
+_ABOUT_ITSELF = re.compile(r"\b(?:recommendations?|guidelines?|guidance|guide|document|statement|report|this)\b", re.I)
+# Words every clinical question uses: naming them narrows nothing.
+_GENERIC = frozenset(tokenize(
+    "patient patients people person care treatment therapy use management clinic clinics setting settings health "
+    "medical chronic acute condition conditions disease diseases disorder history risk long term long-term example "
+    "someone them her him it this that these those one ones same place order addition general case practice result"
+))
 SCOPE_QUERY = "recommendations do not address not intended outside scope excluded"
 
 
@@ -44,14 +53,17 @@ def asked_terms(question: str, title: str | None) -> set[str]:
     terms = set(tokenize(narrowed)) | (set(tokenize(question)) & POPULATION_TERMS)
     if _MINOR_AGE.search(question):
         terms |= set(tokenize(MINORS))
-    return terms - set(tokenize(title or ""))
+    return terms - set(tokenize(title or "")) - _GENERIC
 
 
-def exclusions(question: str, pool: list[Candidate]) -> list[Candidate]:
-    """Scope statements of the guidelines in `pool` that exclude something the question asks about."""
+def exclusions(question: str, pool: list[Candidate], documents: set[str]) -> list[Candidate]:
+    """Scope statements, of the guideline `documents` the answer draws on, that exclude something the
+    question asks about."""
     found = []
     for candidate in pool:
-        if candidate.kind != "guideline" or not _EXCLUSION.search(candidate.text):
+        if candidate.kind != "guideline" or candidate.hit.passage.doc_id not in documents:
+            continue
+        if not (_EXCLUSION.search(candidate.text) and _ABOUT_ITSELF.search(candidate.text)):
             continue
         if asked_terms(question, candidate.hit.passage.title) & set(tokenize(candidate.text)):
             found.append(candidate)

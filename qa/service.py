@@ -20,6 +20,7 @@ from qa.scope import asked_terms, exclusions, scope_query
 from qa.statements import Candidate, candidates, on_topic, prefer_new
 
 _WORD = re.compile(r"\w")
+SCOPE_FROM = 3  # a scope statement comes from a guideline among the best three statements' sources
 
 
 class AnswerService:
@@ -79,7 +80,7 @@ class AnswerService:
         pool = self.statements(understood, vector, hits, audience)
         if conversation_id and self.conversations:
             pool = prefer_new(pool, self.conversations.shown(conversation_id))
-        scope = self._scope(understood, vector, filters) if pool else []
+        scope = self._scope(understood, vector, filters, pool) if pool else []
         answer = compose(
             question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience,
             conversation_id, scope,
@@ -89,15 +90,17 @@ class AnswerService:
             timings["compose"] = (time.perf_counter() - retrieved) * 1000
         return self._remember(answer, question, understood)
 
-    def _scope(self, question: str, vector, filters: Filters) -> list[Candidate]:
-        """Guideline statements excluding who or what the question narrows to (qa/scope.py)."""
-        if "guideline" not in (filters.kinds or KINDS) or not asked_terms(question, None):
+    def _scope(self, question: str, vector, filters: Filters, pool: list[Candidate]) -> list[Candidate]:
+        """Statements of the guidelines answering (those of the best few statements) that exclude who or
+        what the question narrows to (qa/scope.py)."""
+        answering = {c.hit.passage.doc_id for c in [c for c in pool if c.kind == "guideline"][:SCOPE_FROM]}
+        if not answering or not asked_terms(question, None):
             return []
         hits = self.searcher.search(
             scope_query(question), k=20, mode="bm25", filters=replace(filters, kinds=("guideline",)), vector=vector
         )
         terms = QuestionTerms.of(question, self.searcher.idf)
-        return exclusions(question, candidates(hits, vector, self.searcher.sentence_vectors_of, terms, {}))
+        return exclusions(question, candidates(hits, vector, self.searcher.sentence_vectors_of, terms, {}), answering)
 
     def statements(self, question: str, vector, hits: list[Hit], audience: Audience = "clinician") -> list[Candidate]:
         """The sentences worth stating: from on-topic documents, close to the best answer found, none when
