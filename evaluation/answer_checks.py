@@ -51,11 +51,13 @@ def holds(statements: Sequence[str], quote: str, numbers: Sequence[str] = (), sh
     return False
 
 
-def is_debris(statement: str) -> bool:
-    """A statement no clinician should be shown: layout residue, a fragment, a reference entry."""
+def is_debris(statement: str, title: bool = False) -> bool:
+    """A statement no clinician should be shown: layout residue, a fragment, a reference entry. A
+    title-only record's `title` is its claim and needs no full stop."""
     text = statement.strip()
     words = re.findall(r"[A-Za-z]{2,}", text)
-    if len(words) < 5 or not text[:1].isupper() and not text[:1].isdigit() or not re.search(r"[.!)\]”]$", text):
+    ended = title or re.search(r"[.!)\]”]$", text)
+    if len(words) < (3 if title else 5) or not text[:1].isupper() and not text[:1].isdigit() or not ended:
         return True
     return any(pattern.search(text) for pattern in _DEBRIS)
 

@@ -138,7 +138,8 @@ def clinician_checks(questions: list[Question], answers: dict[str, dict]) -> dic
             continue
         texts = record["statement_texts"]
         statements += len(texts)
-        debris += sum(map(checks.is_debris, texts))
+        titles = record.get("statement_titles") or [False] * len(texts)
+        debris += sum(checks.is_debris(text, title) for text, title in zip(texts, titles))
         repeated += checks.duplicates(texts)
         one_per_doc.append(len(set(record["reference_docs"])) == len(record["reference_docs"]))
         quote = q.extra.get("gold_quote") or q.reference_answer

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from evaluation.questions import Question
 from index.search import Searcher
+from ingest.models import TITLE_SECTION
 from medcite.settings import Settings
 from qa.conversations import ConversationStore
 from qa.models import Answer
@@ -57,6 +58,11 @@ def _read(answer: Answer) -> list[str]:
     return [s.text + (f" [{s.grade}]." if s.grade else "") for s in answer.statements()]
 
 
+def _is_title(searcher: Searcher, chunk_id: str) -> bool:
+    passage = searcher.store.passage(chunk_id)
+    return passage is not None and passage.section == TITLE_SECTION
+
+
 def _follow_up(service: AnswerService, searcher: Searcher, q: Question, first: Answer) -> dict | None:
     """The set's follow-up asked in the first answer's conversation: what it was understood as (and how close
     in meaning to the standalone question the set gives), its lead, and how much of it the first answer
@@ -94,6 +100,7 @@ def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> d
         "statement_docs": _statement_docs(answer), "section_statements": _section_statements(answer),
         "headings": [group.heading for group in answer.research.sections],
         "lead": [s.text for s in answer.guidelines.lead], "statement_texts": _read(answer),
+        "statement_titles": [_is_title(searcher, s.chunk_id) for s in statements],
         "reference_docs": [r.doc_id for r in answer.references],
         "cited_pages": {r.doc_id: r.pages for r in answer.references if r.pages},
         "text": " ".join(s.text for s in statements), "evidence": [e.doc_id for e in answer.evidence[:10]],

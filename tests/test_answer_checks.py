@@ -42,3 +42,9 @@ def test_duplicates_count_statements_repeating_an_earlier_one() -> None:
         "Clinicians should offer naloxone when prescribing opioids to patients at increased risk.",
     ]
     assert duplicates(texts) == 1 and duplicates(texts[1:]) == 0
+
+
+def test_a_title_only_record_states_its_title() -> None:
+    title = "Pre-flight intubation of patients likely to need it during air medical transport in a helicopter"
+    assert is_debris(title) and not is_debris(title, title=True)
+    assert is_debris("Sullivan MD, Turner JA, DiLodovico C, et al. Prescription opioid taper support", title=True)
