@@ -130,13 +130,8 @@ def compose(
     lead = [_statement(c, references) for c in limits + guideline[: settings.lead]]
     loose, grouped = group_points(guideline[settings.lead :])
     points = [_statement(c, references) for c in loose]
-    guideline_groups = [
-        ResearchGroup(heading=heading, points=[_statement(c, references) for c in group]) for heading, group in grouped
-    ]
-    research_groups = [
-        ResearchGroup(heading=heading, points=[_statement(c, references) for c in group])
-        for heading, group in group_statements(research, settings.research_groups, understood_as)
-    ]
+    guideline_groups = _groups(grouped, references)
+    research_groups = _groups(group_statements(research, settings.research_groups, understood_as), references)
     reference_groups = reference_groups if patient else _groups(_reference_groups(reference), references)
     cited = {s.chunk_id for s in lead + points} | {
         s.chunk_id for g in guideline_groups + research_groups + reference_groups for s in g.points
