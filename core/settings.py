@@ -100,7 +100,10 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(None, description="Local sentence-transformers model; defaults to the packaged all-MiniLM-L6-v2.")
     model_name: str = Field("all-MiniLM-L6-v2", description="Recorded in the index manifest; a change forces re-embedding.")
     embed_batch_size: int = Field(32, ge=1, le=512)
-    device: str = Field("cpu", description="torch device for embedding.")
+    device: str = Field("auto", description="torch device for embedding: auto (a GPU when torch sees one), cpu, cuda.")
+    embedding_backend: Literal["torch", "onnx-int8"] = Field(
+        "torch", description="torch fp32, or onnx-int8 (CPU, ~2x faster, exported once into the cache dir); part of the index."
+    )
     chunk: ChunkSettings = ChunkSettings()
     bm25: BM25Settings = BM25Settings()
     dense: DenseSettings = DenseSettings()
