@@ -17,10 +17,11 @@ from api.deps import Services, ServicesDep
 from api.limits import BodyLimit
 from api.routes import answers, editor, pages, passages, review
 from api.schemas import Health
+from app.documents import recover_uploads
+from app.retention import purge
+from app.services import open_services
+from core.settings import Settings
 from index.embedding import Embedder
-from medcite.settings import Settings
-from qa.conversations import ConversationStore
-from qa.reviews import ReviewStore
 
 log = logging.getLogger("medcite.api")
 PURGE_EVERY_S = 3600
@@ -28,8 +29,6 @@ PURGE_EVERY_S = 3600
 
 async def _apply_retention(services: Services) -> None:
     """The retention purge at start, then hourly: storage stays bounded however many questions arrive."""
-    from medcite.services import purge
-
     while True:
         try:
             answers, conversations = await asyncio.to_thread(purge, services.settings, services.reviews, services.conversations)
@@ -45,16 +44,10 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from index.maintenance import recover_uploads
-        from medcite.services import load_embedder
-
         recovered = recover_uploads(settings, wait=False)  # uploads a killed server left unacknowledged
         if recovered and any(recovered):
             log.warning("uploads settled at start: listed %s, removed %s", *recovered)
-        conversations = ConversationStore(settings.state_dir / "conversations.sqlite")
-        reviews = ReviewStore(settings.state_dir / "reviews.sqlite")
-        services = Services(settings, embedder or load_embedder(settings), conversations, reviews)
-        services.searcher()  # fail at startup, not on the first question, when there is no index
+        services = open_services(settings, embedder)  # fails at startup, not on the first question, when there is no index
         app.state.services = services
         app.state.tokens = TokenStore(settings.state_dir / "tokens.json")
         app.state.open_access = settings.api.open_access
@@ -63,8 +56,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             yield
         finally:
             retention.cancel()
-            conversations.close()
-            reviews.close()
+            services.close()
 
     app = FastAPI(
         title="medcite",

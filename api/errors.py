@@ -10,20 +10,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from index.build import BuildError
-from index.maintenance import DuplicateUpload, UnknownDocument
-from index.models import IndexNotReady, QueryError
-from qa.conversations import UnknownConversation
-from qa.reviews import Conflict, InvalidEdit, UnknownAnswer
+from core.errors import Conflict, Invalid, NotFound, Unavailable
 
 log = logging.getLogger("medcite.api")
 
 
-# Domain error → HTTP status; the message is the reason given to the client.
-STATUS: dict[type[Exception], int] = {
-    QueryError: 422, InvalidEdit: 422, UnknownConversation: 404, UnknownAnswer: 404, UnknownDocument: 404,
-    BuildError: 409, Conflict: 409, DuplicateUpload: 409, IndexNotReady: 503,
-}
+# Domain error kind → HTTP status; the message is the reason given to the client. Every layer's
+# errors subclass one of these kinds (core.errors), so no route catches and translates its own.
+STATUS: dict[type[Exception], int] = {NotFound: 404, Invalid: 422, Conflict: 409, Unavailable: 503}
 
 
 class ErrorOut(BaseModel):

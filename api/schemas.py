@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from index.models import Hit, Passage
+from index.models import Filters, Hit, Passage
 from ingest.models import Kind
 from qa.models import Answer, Audience, ReviewStatus
 
@@ -18,6 +18,9 @@ class AskRequest(BaseModel):
     year_from: int | None = Field(None, ge=1800, le=2100)
     year_to: int | None = Field(None, ge=1800, le=2100)
     audience: Audience = "clinician"
+
+    def filters(self) -> Filters:
+        return Filters(kinds=tuple(dict.fromkeys(self.kinds)), year_from=self.year_from, year_to=self.year_to)
 
 
 class Scores(BaseModel):

@@ -8,9 +8,11 @@ review, and the conversation's turn is linked to its one stored copy.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from app.services import Services
 from index.models import Filters
+from qa.conversations import Turn, UnknownConversation
 from qa.models import Answer, Audience
 
 REVIEWED_SETTINGS = {"qa", "fusion", "bm25", "chunk", "model_name"}  # stored with each answer, for editors
@@ -45,3 +47,22 @@ def ask(
     if stored.conversation_id:  # the turn was recorded before the answer had an id: it now names its one stored copy
         services.conversations.link_answer(stored.conversation_id, stored.understood_as, stored.answer_id or "")
     return stored
+
+
+@dataclass(frozen=True)
+class ShownTurn:
+    turn: Turn
+    answer: Answer | None  # the stored answer as this conversation showed it; None once retention removed it
+
+
+def conversation(services: Services, conversation_id: str) -> list[ShownTurn]:
+    """A conversation's turns, oldest first, each with the one stored copy of its answer."""
+    if not services.conversations.exists(conversation_id):
+        raise UnknownConversation(f"no conversation {conversation_id}")
+    shown = []
+    for turn in services.conversations.turns(conversation_id):
+        stored = services.reviews.find(turn.answer_id) if turn.answer_id else None
+        if stored is not None:  # an approved answer reused here was first asked elsewhere, maybe in other words
+            stored.question, stored.conversation_id = turn.question, conversation_id
+        shown.append(ShownTurn(turn, stored))
+    return shown

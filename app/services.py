@@ -9,13 +9,23 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from index.embedding import Embedder
+from core.settings import Settings
+from index.embedding import Embedder, SentenceTransformerEmbedder
 from index.layout import IndexLayout
 from index.search import Searcher
-from medcite.settings import Settings
 from qa.conversations import ConversationStore
-from qa.reviews import ReviewStore
 from qa.service import AnswerService
+from review.store import ReviewStore
+
+
+def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(
+        settings.resolved_model_path(), settings.model_name, batch_size=settings.embed_batch_size, device=settings.device
+    )
+
+
+def open_searcher(settings: Settings, embedder: Embedder | None = None) -> Searcher:
+    return Searcher.open(settings, embedder or load_embedder(settings))
 
 
 @dataclass
@@ -45,16 +55,18 @@ class Services:
         self.reviews.close()
 
 
+def open_stores(settings: Settings) -> tuple[ConversationStore, ReviewStore]:
+    conversations = ConversationStore(settings.state_dir / "conversations.sqlite")
+    try:
+        return conversations, ReviewStore(settings.state_dir / "reviews.sqlite")
+    except BaseException:
+        conversations.close()
+        raise
+
+
 def open_services(settings: Settings, embedder: Embedder | None = None) -> Services:
     """Stores opened and the index checked: a missing index fails here, not on the first question."""
-    from medcite.services import load_embedder
-
-    services = Services(
-        settings,
-        embedder or load_embedder(settings),
-        ConversationStore(settings.state_dir / "conversations.sqlite"),
-        ReviewStore(settings.state_dir / "reviews.sqlite"),
-    )
+    services = Services(settings, embedder or load_embedder(settings), *open_stores(settings))
     try:
         services.searcher()
     except BaseException:

@@ -25,8 +25,8 @@ import numpy as np  # noqa: E402
 from ir_measures import R, nDCG  # noqa: E402
 from rank_bm25 import BM25Okapi  # noqa: E402
 
-from medcite.services import open_searcher  # noqa: E402
-from medcite.settings import Settings  # noqa: E402
+from app.services import open_searcher  # noqa: E402
+from core.settings import Settings  # noqa: E402
 
 MEASURES = [nDCG @ 10, R @ 10]
 DEPTH = 100

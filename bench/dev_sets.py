@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.manifest import read_manifest  # noqa: E402
 from ingest.readers.medquad import read_medquad  # noqa: E402
-from medcite.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 
 
 def _abstract_variants(data: Path, out: Path) -> None:

@@ -60,8 +60,8 @@ def _free_port() -> int:
 
 def _start_server(work: Path) -> tuple[subprocess.Popen, str, str]:
     """A small index in `work`, then `python -m medcite serve` on it; returns (process, url, editor token)."""
-    from api.auth import TokenStore
-    from medcite.settings import Settings
+    from app.tokens import TokenStore
+    from core.settings import Settings
     from tests.utils.corpus import make_mini_corpus
 
     data = make_mini_corpus(Settings().data_dir, work / "data")

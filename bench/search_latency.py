@@ -27,8 +27,8 @@ from index.bm25 import BM25Index  # noqa: E402
 from index.dense import build_dense  # noqa: E402
 from index.search import _bm25_scores  # noqa: E402
 from ingest.models import KINDS  # noqa: E402
-from medcite.services import open_searcher  # noqa: E402
-from medcite.settings import Settings  # noqa: E402
+from app.services import open_searcher  # noqa: E402
+from core.settings import Settings  # noqa: E402
 
 
 class _WrappingStore:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from core.settings import Settings
 from evaluation.metrics import answer_summary, latency_summary, retrieval_summary
 from evaluation.questions import Question
 from evaluation.report import write_report
 from evaluation.runner import read_runs, run
 from index.search import Searcher
-from medcite.settings import Settings
 
 
 def gold_as_documents(questions: list[Question], searcher: Searcher) -> None:

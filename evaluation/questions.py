@@ -8,8 +8,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.errors import Invalid
 
-class QuestionSetError(ValueError):
+class QuestionSetError(Invalid, ValueError):
     """A question set that cannot be read; the message names the file and line."""
 
 

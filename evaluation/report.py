@@ -7,15 +7,22 @@ import io
 from html import escape
 from pathlib import Path
 
-import matplotlib
+from evaluation.metrics import MEASURES
 
-matplotlib.use("Agg")  # no screen; figures are written, never shown
-import matplotlib.pyplot as plt  # noqa: E402
 
-from evaluation.metrics import MEASURES  # noqa: E402
+def _figure(size: tuple[float, float]):  # noqa: ANN202 - (matplotlib figure, axes)
+    """A new figure on the file-only backend, chosen here when plotting, not when this module is imported."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen; figures are written, never shown
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=size)
 
 
 def _png(figure) -> str:  # noqa: ANN001
+    import matplotlib.pyplot as plt
+
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     plt.close(figure)
@@ -25,7 +32,7 @@ def _png(figure) -> str:  # noqa: ANN001
 def metric_bars(results: dict) -> str:
     modes = list(results["retrieval"]["modes"])
     names = list(MEASURES)
-    figure, axis = plt.subplots(figsize=(9, 3.6))
+    figure, axis = _figure((9, 3.6))
     width = 0.8 / max(1, len(modes))
     for i, mode in enumerate(modes):
         stats = results["retrieval"]["modes"][mode]
@@ -40,7 +47,7 @@ def metric_bars(results: dict) -> str:
 
 
 def recall_curves(results: dict) -> str:
-    figure, axis = plt.subplots(figsize=(5, 3.6))
+    figure, axis = _figure((5, 3.6))
     ks = [1, 5, 10, 50]
     for mode, stats in results["retrieval"]["modes"].items():
         axis.plot(ks, [stats[f"R@{k}"]["mean"] for k in ks], marker="o", label=mode)
@@ -53,7 +60,7 @@ def recall_curves(results: dict) -> str:
 
 
 def latency_histogram(stages: dict[str, list[float]]) -> str:
-    figure, axis = plt.subplots(figsize=(5, 3.6))
+    figure, axis = _figure((5, 3.6))
     for stage, values in stages.items():
         if values:
             axis.hist(values, bins=30, alpha=0.6, label=stage)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from core.errors import Conflict
+from core.settings import Settings
 from evaluation.questions import Question
 from index.search import Searcher
 from ingest.models import TITLE_SECTION
-from medcite.settings import Settings
 from qa.conversations import ConversationStore
 from qa.models import Answer
 from qa.service import AnswerService
@@ -24,8 +25,8 @@ from qa.service import AnswerService
 DEPTH = 50  # documents kept per ranking: enough for Recall@50
 
 
-class RunDirError(ValueError):
-    pass
+class RunDirError(Conflict, ValueError):
+    """A run directory that holds another set's or another index's runs."""
 
 
 def _doc_ranking(searcher: Searcher, question: str, mode: str) -> list[str]:

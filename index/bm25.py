@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from medcite.settings import BM25Settings
+from core.settings import BM25Settings
 
 
 @dataclass(slots=True)

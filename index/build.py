@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
+from core.errors import Conflict
+from core.settings import Settings
 from index.bm25 import BM25Index
 from index.dense import build_dense, save_dense, save_sentence_vectors
 from index.embedding import Embedder, EmbeddingCache, embed_with_cache
@@ -24,10 +27,9 @@ from index.tokenize import tokenize
 from ingest.manifest import ManifestEntry
 from ingest.models import searchable_text
 from ingest.pipeline import SourceResult, checksum, read_source
-from medcite.settings import Settings
 
 
-class BuildError(Exception):
+class BuildError(Conflict):
     """The build cannot produce a usable index; the previous version stays in service."""
 
 
@@ -96,15 +98,57 @@ def build_index(
             report.sources, report.documents, report.chunks = current.sources, current.documents, current.chunks
             report.seconds = time.perf_counter() - started
             return report
-        build_dir = layout.new_build_dir()
+        plan = BuildPlan(settings, layout, layout.new_build_dir(), good, removed, current, digest, show_progress)
         try:
-            report = _build(settings, layout, build_dir, good, removed, current, digest, embedder, show_progress, report)
+            _build(plan, embedder, report)
         except BaseException:
-            shutil.rmtree(build_dir, ignore_errors=True)
+            shutil.rmtree(plan.build_dir, ignore_errors=True)
             raise
         layout.prune()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(slots=True)
+class BuildPlan:
+    """What one build works from: the sources that passed their checksum, the removals, the version in
+    service (to reuse from) and the corpus hash the new version will carry."""
+
+    settings: Settings
+    layout: IndexLayout
+    build_dir: Path
+    sources: list[SourceResult]
+    removed: set[str]
+    current: IndexManifest | None
+    digest: str
+    show_progress: bool = True
+
+
+@dataclass(slots=True)
+class Rows:
+    """The new store's chunks so far, in row (= vector) order: text and sentence spans; and the documents in it."""
+
+    texts: list[str] = field(default_factory=list)
+    sentence_spans: list[list[tuple[int, int]]] = field(default_factory=list)
+    documents: set[str] = field(default_factory=set)
+
+
+def _build(plan: BuildPlan, embedder_factory: Callable[[], Embedder], report: BuildReport) -> None:
+    """plan → reuse → read → embed → publish."""
+    writer = StoreWriter(plan.build_dir / "store.sqlite")
+    rows = Rows()
+    reused = _reuse(plan, writer, rows, report)
+    reused_ids = {r.entry.id for r in reused}
+    fresh = [r for r in plan.sources if r.entry.id not in reused_ids]
+    _read(plan, fresh, writer, rows, report)
+    dense_texts, bm25_texts = _index_texts(writer, plan.settings)
+    writer.close()
+    report.sources = len(reused) + sum(1 for r in fresh if r.sha256 and not r.error and r.entry.id not in plan.removed)
+    report.chunks = len(rows.texts)
+    if not rows.texts:
+        raise BuildError("nothing to index: every source failed or was removed (see the errors)")
+    vectors, sentence_vectors = _embed(plan, dense_texts, rows, embedder_factory, report)
+    _publish(plan, vectors, sentence_vectors, rows, bm25_texts, report)
 
 
 def _reusable(current: IndexManifest | None, settings: Settings, removed: set[str]) -> bool:
@@ -116,38 +160,28 @@ def _reusable(current: IndexManifest | None, settings: Settings, removed: set[st
     )
 
 
-def _build(
-    settings: Settings,
-    layout: IndexLayout,
-    build_dir: Path,
-    good: list[SourceResult],
-    removed: set[str],
-    current: IndexManifest | None,
-    digest: str,
-    embedder_factory: Callable[[], Embedder],
-    show_progress: bool,
-    report: BuildReport,
-) -> BuildReport:
-    writer = StoreWriter(build_dir / "store.sqlite")
-    texts: list[str] = []
-    sentence_spans: list[list[tuple[int, int]]] = []
-    seen_docs: set[str] = set()
-    previous_dir = layout.current_dir()
-    reuse: list[SourceResult] = []
-    if previous_dir and _reusable(current, settings, removed):
-        previous = Store(previous_dir / "store.sqlite")
-        old = previous.sources()
-        previous.close()
-        reuse = [r for r in good if r.entry.id not in removed and old.get(r.entry.id) == fingerprint(r)]
-        doc_ids, reused = writer.copy_sources(previous_dir / "store.sqlite", [r.entry.id for r in reuse], removed)
-        seen_docs.update(doc_ids)
-        texts += [text for text, _ in reused]
-        sentence_spans += [spans for _, spans in reused]
-        report.reused_sources = len(reuse)
-        report.documents += len(doc_ids)
-    reused_ids = {r.entry.id for r in reuse}
-    fresh = [r for r in good if r.entry.id not in reused_ids]
-    for result in tqdm(fresh, desc="reading", unit="file", disable=not show_progress or not fresh):
+def _reuse(plan: BuildPlan, writer: StoreWriter, rows: Rows, report: BuildReport) -> list[SourceResult]:
+    """Copy unchanged sources over from the version in service; returns them."""
+    previous_dir = plan.layout.current_dir()
+    if not previous_dir or not _reusable(plan.current, plan.settings, plan.removed):
+        return []
+    previous = Store(previous_dir / "store.sqlite")
+    old = previous.sources()
+    previous.close()
+    reuse = [r for r in plan.sources if r.entry.id not in plan.removed and old.get(r.entry.id) == fingerprint(r)]
+    doc_ids, reused = writer.copy_sources(previous_dir / "store.sqlite", [r.entry.id for r in reuse], plan.removed)
+    rows.documents.update(doc_ids)
+    rows.texts += [text for text, _ in reused]
+    rows.sentence_spans += [spans for _, spans in reused]
+    report.reused_sources = len(reuse)
+    report.documents += len(doc_ids)
+    return reuse
+
+
+def _read(plan: BuildPlan, fresh: list[SourceResult], writer: StoreWriter, rows: Rows, report: BuildReport) -> None:
+    """Read, chunk and store the sources that could not be reused (skipping removed ones and repeats)."""
+    settings, removed = plan.settings, plan.removed
+    for result in tqdm(fresh, desc="reading", unit="file", disable=not plan.show_progress or not fresh):
         if result.entry.id in removed:
             report.removed += 1
             continue
@@ -161,67 +195,78 @@ def _build(
             if document.doc_id in removed:
                 report.removed += 1
                 continue
-            if document.doc_id in seen_docs:
+            if document.doc_id in rows.documents:
                 report.warnings.append((result.entry.path, f"{document.doc_id} already indexed from another source; skipped"))
                 continue
-            seen_docs.add(document.doc_id)
+            rows.documents.add(document.doc_id)
             chunks = result.chunks[document.doc_id]
             writer.add_document(document, chunks)
-            texts += [c.text for c in chunks]
-            sentence_spans += [list(c.sentences) for c in chunks]
+            rows.texts += [c.text for c in chunks]
+            rows.sentence_spans += [list(c.sentences) for c in chunks]
             kept += 1
         writer.add_source(result.entry.id, result.entry.path, result.entry.kind, result.entry.format, fingerprint(result), kept)
         report.documents += kept
-    # Chunk vectors see the title and the chunk; BM25 sees the title and the whole text of a short
-    # document (an abstract is one unit of evidence: its terms count wherever they occur in it).
+
+
+def _index_texts(writer: StoreWriter, settings: Settings) -> tuple[list[str], list[str]]:
+    """Chunk vectors see the title and the chunk; BM25 sees the title and the whole text of a short
+    document (an abstract is one unit of evidence: its terms count wherever they occur in it)."""
     dense_texts, bm25_texts = [], []
     for text, title, whole in writer.index_texts(settings.bm25.whole_document_chars):
         dense_texts.append(searchable_text(text, title))
         bm25_texts.append(searchable_text(whole or text, title))
-    writer.close()
-    report.sources = len(reuse) + sum(1 for r in fresh if r.sha256 and not r.error and r.entry.id not in removed)
-    report.chunks = len(texts)
+    return dense_texts, bm25_texts
 
-    if not texts:
-        raise BuildError("nothing to index: every source failed or was removed (see the errors)")
-    sentences = [text[a:b] for text, spans in zip(texts, sentence_spans) for a, b in spans]
+
+def _embed(
+    plan: BuildPlan, dense_texts: list[str], rows: Rows, embedder_factory: Callable[[], Embedder], report: BuildReport
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk and sentence vectors, from the cache where the text was embedded before. Sentence vectors
+    are computed here, once, so composing an answer never embeds document text."""
+    settings = plan.settings
+    sentences = [text[a:b] for text, spans in zip(rows.texts, rows.sentence_spans) for a, b in spans]
     cache = EmbeddingCache(settings.embedding_cache_dir)
     try:
         batch = 8 * settings.embed_batch_size
-        with tqdm(total=len(texts), desc="embedding chunks", unit="chunk", disable=not show_progress) as bar:
+        with tqdm(total=len(rows.texts), desc="embedding chunks", unit="chunk", disable=not plan.show_progress) as bar:
             vectors, report.embedded = embed_with_cache(
                 dense_texts, settings.model_name, embedder_factory, cache, batch_size=batch, on_progress=bar.update
             )
-        # Sentence vectors are computed here, once, so composing an answer never embeds document text.
-        with tqdm(total=len(sentences), desc="embedding sentences", unit="sentence", disable=not show_progress) as bar:
+        with tqdm(total=len(sentences), desc="embedding sentences", unit="sentence", disable=not plan.show_progress) as bar:
             sentence_vectors, report.embedded_sentences = embed_with_cache(
                 sentences, settings.model_name, embedder_factory, cache, batch_size=batch, on_progress=bar.update
             )
     finally:
         cache.close()
-    save_sentence_vectors(build_dir, sentence_vectors, [len(spans) for spans in sentence_spans])
+    return vectors, sentence_vectors
+
+
+def _publish(
+    plan: BuildPlan, vectors: np.ndarray, sentence_vectors: np.ndarray, rows: Rows, bm25_texts: list[str], report: BuildReport
+) -> None:
+    """Write the vector and BM25 files and the manifest, then switch CURRENT to the new version."""
+    settings, build_dir = plan.settings, plan.build_dir
+    save_sentence_vectors(build_dir, sentence_vectors, [len(spans) for spans in rows.sentence_spans])
     save_dense(build_dense(vectors, settings.dense), build_dir)
     BM25Index.build([tokenize(t) for t in bm25_texts], settings.bm25).save(build_dir)
 
     now = datetime.now(UTC)
     manifest = IndexManifest(
         # Microseconds: a restore can bring back an earlier corpus hash within the same second.
-        version=f"{now:%Y%m%dT%H%M%S.%f}-{digest[:8]}",
+        version=f"{now:%Y%m%dT%H%M%S.%f}-{plan.digest[:8]}",
         format=INDEX_FORMAT,
         created_at=now.isoformat(timespec="seconds"),
         model_name=settings.model_name,
         dimensions=vectors.shape[1],
-        corpus_hash=digest,
+        corpus_hash=plan.digest,
         documents=report.documents,
         chunks=report.chunks,
         sources=report.sources,
         index_type=settings.dense.index_type,
         chunk_settings=settings.chunk.model_dump(),
         bm25_settings=settings.bm25.model_dump(),
-        removed=sorted(removed),
+        removed=sorted(plan.removed),
         skipped=report.errors,
     )
-    layout.publish(build_dir, manifest)
+    plan.layout.publish(build_dir, manifest)
     report.version = manifest.version
-    return report
-

@@ -7,7 +7,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from medcite.settings import DenseSettings
+from core.settings import DenseSettings
 
 FILE = "dense.faiss"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medcite.settings import FusionSettings
+from core.settings import FusionSettings
 
 
 def rrf(rankings: list[np.ndarray], k: int) -> dict[int, float]:

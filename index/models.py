@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from core.errors import Invalid, Unavailable
 from ingest.hygiene import apply
 from ingest.models import Kind
 
@@ -16,7 +17,7 @@ Mode = Literal["bm25", "dense", "hybrid"]
 INDEX_FORMAT = 6
 
 
-class IndexNotReady(Exception):
+class IndexNotReady(Unavailable):
     """The index is missing, unreadable or cannot answer; the message says what to do."""
 
 
@@ -97,5 +98,5 @@ class IndexManifest(BaseModel):
     skipped: list[tuple[str, str]] = []  # (file, reason) for sources that could not be read
 
 
-class QueryError(ValueError):
+class QueryError(Invalid, ValueError):
     """A search request that cannot be served as asked (empty, too long, k too large)."""

@@ -27,7 +27,7 @@ from index.models import (
 from index.store import Store
 from index.tokenize import tokenize
 from ingest.models import KINDS
-from medcite.settings import Settings
+from core.settings import Settings
 
 
 @dataclass(slots=True)

@@ -5,17 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
-Kind = Literal["guideline", "research", "reference"]
-KINDS: tuple[Kind, ...] = ("guideline", "research", "reference")
+from core.errors import Invalid
+from core.kinds import KINDS, Kind  # noqa: F401 - re-exported: ingest's records name their kind
 
 
 # The section label of a block that holds a document's title as its text (title-only records).
 TITLE_SECTION = "Title"
 
 
-class IngestError(Exception):
+class IngestError(Invalid):
     """A source that cannot be read; the message is the reason, shown next to the file name."""
 
 

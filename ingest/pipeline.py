@@ -10,7 +10,7 @@ from ingest.manifest import ManifestEntry, verify_source
 from ingest.models import Chunk, Document, IngestError
 from ingest.readers.abstracts import read_abstracts
 from ingest.readers.registry import READERS
-from medcite.settings import ChunkSettings
+from core.settings import ChunkSettings
 
 
 @dataclass(slots=True)

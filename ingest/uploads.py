@@ -20,7 +20,7 @@ from ingest.catalog import format_for
 from ingest.manifest import ManifestEntry, read_manifest, write_manifest
 from ingest.models import IngestError, Kind
 from ingest.pipeline import SourceResult, read_source
-from medcite.settings import UPLOADS, Settings
+from core.settings import UPLOADS, Settings
 
 ALLOWED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".htm", ".html", ".nxml", ".xml", ".jsonl"}
 MAX_BYTES = 25 * 1024 * 1024

@@ -8,15 +8,14 @@ as (chunk_id, start, end). That record is the turn's `answer_json` column, a few
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
+
+from core.errors import NotFound
+from core.ids import CONVERSATION, new_id
+from core.sqlite import Database, utc_now
 
 if TYPE_CHECKING:
     from qa.models import Answer
@@ -36,11 +35,8 @@ CREATE TABLE IF NOT EXISTS turns (
 """
 
 
-class UnknownConversation(KeyError):
-    """A conversation id this store never issued (a KeyError, so callers can answer 404)."""
-
-    def __str__(self) -> str:  # KeyError's str() is the repr of its argument; the message reads better plain
-        return str(self.args[0]) if self.args else "unknown conversation"
+class UnknownConversation(NotFound):
+    """A conversation id this store never issued (a NotFound, so the edges answer 404)."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +71,8 @@ def turn_record(answer: "Answer") -> str:
     return json.dumps({"answer_id": answer.answer_id, "shown": shown}, separators=(",", ":"))
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+def _now() -> str:  # this file's timestamps are to the millisecond (turn order within a second)
+    return utc_now("milliseconds")
 
 
 class ConversationStore:
@@ -84,14 +80,7 @@ class ConversationStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: transactions are begun explicitly, IMMEDIATE so that the turn number read and the
-        # insert happen under the write lock even when another process writes the same file.
-        self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._lock = threading.Lock()  # one connection, many threads: statements and transactions must not interleave
-        with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
+        self._db = Database(self.path, foreign_keys=True)
         try:
             with self._write() as conn:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -102,26 +91,16 @@ class ConversationStore:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 self._compact(conn)
         except BaseException:
-            self._conn.close()  # a refused file is not left open
+            self._db.close()  # a refused file is not left open
             raise
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed whole, or rolled back whole when anything in it raises."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-                self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:  # also after a failed COMMIT, so the next BEGIN is not refused
-                    self._conn.execute("ROLLBACK")
-                raise
+    def _write(self):  # noqa: ANN202 - a write transaction (core.sqlite)
+        return self._db.transaction()
 
     def new(self) -> str:
         with self._write() as conn:
             while True:  # a 48-bit id collides only in theory, but a collision must not raise
-                conversation_id = "c_" + secrets.token_hex(6)
+                conversation_id = new_id(CONVERSATION)
                 if not self._exists(conn, conversation_id):
                     conn.execute("INSERT INTO conversations (id, created_at) VALUES (?, ?)", (conversation_id, _now()))
                     return conversation_id
@@ -156,10 +135,10 @@ class ConversationStore:
             return number
 
     def turns(self, conversation_id: str) -> list[Turn]:
-        with self._lock:
-            if not self._exists(self._conn, conversation_id):
+        with self._db.read() as conn:
+            if not self._exists(conn, conversation_id):
                 raise UnknownConversation(f"unknown conversation {conversation_id!r}; start a new one")
-            rows = self._conn.execute(
+            rows = conn.execute(
                 "SELECT number, question, understood_as, answer_json, created_at FROM turns"
                 " WHERE conversation_id = ? ORDER BY number",
                 (conversation_id,),
@@ -199,12 +178,11 @@ class ConversationStore:
             return conn.execute(f"DELETE FROM conversations WHERE id IN ({old})", (before,)).rowcount
 
     def exists(self, conversation_id: str) -> bool:
-        with self._lock:
-            return self._exists(self._conn, conversation_id)
+        with self._db.read() as conn:
+            return self._exists(conn, conversation_id)
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> Self:
         return self

@@ -15,7 +15,7 @@ from index.build import build_index  # noqa: E402
 from index.embedding import SentenceTransformerEmbedder  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from ingest.manifest import read_manifest  # noqa: E402
-from medcite.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from tests.utils.corpus import make_mini_corpus  # noqa: E402
 
 

@@ -24,7 +24,7 @@ from index.layout import IndexLayout
 from index.search import Searcher
 from index.store import Store
 from ingest.uploads import PENDING
-from medcite.settings import UPLOADS, Settings
+from core.settings import UPLOADS, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # A marker word nothing in the corpus contains, and enough distinct sentences that the rebuild
@@ -175,7 +175,7 @@ def _leave_pending(settings: Settings, text: str) -> "ManifestEntry":  # noqa: F
 
 def test_recovery_lists_a_published_upload_and_removes_an_unpublished_one(settings: Settings, embedder) -> None:
     from index.build import build_index
-    from index.maintenance import recover_uploads
+    from app.documents import recover_uploads
     from ingest.manifest import corpus_entries, read_manifest
 
     published = _leave_pending(settings, "# Chilblains\n\nChilblains are itchy patches of skin after exposure to cold damp air.\n")

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from api.auth import Editor
 from api.deps import ServicesDep
 from api.errors import responses
-from index.maintenance import add_upload, set_removed
-from ingest.models import IngestError, Kind
+from app import documents
+from ingest.models import Kind
 from ingest.uploads import MAX_BYTES
 
 # The token and the body size of an upload are checked before its body is read (api.limits).
@@ -37,10 +37,7 @@ def upload_document(
     data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:  # within the body limit only by the multipart envelope's allowance
         raise HTTPException(413, f"{file.filename}: the file is over the {MAX_BYTES // (1024 * 1024)} MB limit")
-    try:
-        doc_ids, report = add_upload(services.settings, data, file.filename or "", kind, title, lambda: services.embedder)
-    except IngestError as exc:
-        raise HTTPException(422, f"{file.filename}: {exc}") from exc
+    doc_ids, report = documents.upload(services.settings, data, file.filename or "", kind, title, lambda: services.embedder)
     return IndexChange(
         version=report.version or "", documents=report.documents, chunks=report.chunks, by=who.name, doc_ids=doc_ids
     )
@@ -48,5 +45,5 @@ def upload_document(
 
 @router.delete("/documents/{doc_id:path}", response_model=IndexChange, summary="Remove a document (editor)")
 def remove_document(doc_id: str, services: ServicesDep, who: Editor) -> IndexChange:
-    report = set_removed(services.settings, [doc_id], lambda: services.embedder)
+    report = documents.set_removed(services.settings, [doc_id], lambda: services.embedder)
     return IndexChange(version=report.version or "", documents=report.documents, chunks=report.chunks, by=who.name)

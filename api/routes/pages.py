@@ -1,19 +1,18 @@
-"""The clinician's page: server-rendered HTML, the answer fragment rendered by qa.render."""
+"""The clinician's page: server-rendered HTML, the answer fragment rendered by present.render."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import Clinician, Editor
 from api.deps import ServicesDep
-from api.routes.answers import answer
 from api.schemas import AskRequest, PageAnswer
-from qa.render import to_html
-from qa.reviews import UnknownAnswer
+from app import asking, reviewing
+from present.render import to_html
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -45,14 +44,11 @@ def review_page(request: Request) -> HTMLResponse:
 @router.get("/ui/answers/{answer_id}")
 def review_fragment(answer_id: str, services: ServicesDep, who: Editor) -> dict:
     """A stored answer as the page shows it, for the review page (JSON for the tables, HTML to read)."""
-    try:
-        stored = services.reviews.get(answer_id)
-    except UnknownAnswer as exc:
-        raise HTTPException(404, str(exc)) from exc
+    stored = reviewing.read(services, answer_id)
     return {"answer": stored.model_dump(mode="json"), "html": to_html(stored)}
 
 
 @router.post("/ui/answer", response_model=PageAnswer)
 def page_answer(body: AskRequest, services: ServicesDep, who: Clinician) -> PageAnswer:
-    result = answer(services, body)
+    result = asking.ask(services, body.question, body.conversation_id, body.filters(), body.audience)
     return PageAnswer(conversation_id=result.conversation_id, understood_as=result.understood_as, html=to_html(result))

@@ -15,9 +15,10 @@ from api.auth import Clinician, Editor
 from api.deps import ServicesDep
 from api.errors import responses
 from api.schemas import QueueItem, QueuePage
-from qa import review_actions as actions
+from app import reviewing
 from qa.models import Answer, ReviewStatus
-from qa.reviews import Event, Label
+from review.rules import Label
+from review.store import Event
 
 # Unknown answers (404), stale versions, illegal transitions and others' claims (409) and bad edits (422)
 # reach the client through api.errors' table.
@@ -57,7 +58,7 @@ def queue(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")] = None,
 ) -> QueuePage:
-    found = services.reviews.summaries(status, limit + 1, _decode(cursor) if cursor else None)
+    found = reviewing.queue(services, status, limit + 1, _decode(cursor) if cursor else None)
     page = found[:limit]
     more = len(found) > limit
     return QueuePage(
@@ -82,7 +83,7 @@ def _decode(cursor: str) -> tuple[str, str]:
 
 @router.get("/answers/{answer_id}", response_model=Answer, summary="One stored answer (approved ones: anyone)")
 def read(answer_id: str, services: ServicesDep, who: Clinician) -> Answer:
-    answer = services.reviews.get(answer_id)
+    answer = reviewing.read(services, answer_id)
     if answer.review.status != "approved" and who.role != "editor":
         raise HTTPException(403, "only approved answers are readable without the editor role")
     return answer
@@ -90,42 +91,38 @@ def read(answer_id: str, services: ServicesDep, who: Clinician) -> Answer:
 
 @router.post("/answers/{answer_id}/claim", response_model=Answer)
 def claim(answer_id: str, body: ClaimIn, services: ServicesDep, who: Editor) -> Answer:
-    return actions.claim(services.reviews, answer_id, body.version, who.name, body.take_over)
+    return reviewing.claim(services, answer_id, body.version, who.name, body.take_over)
 
 
 @router.post("/answers/{answer_id}/release", response_model=Answer)
 def release(answer_id: str, body: Versioned, services: ServicesDep, who: Editor) -> Answer:
-    return actions.release(services.reviews, answer_id, body.version, who.name)
+    return reviewing.release(services, answer_id, body.version, who.name)
 
 
 @router.post("/answers/{answer_id}/judgments", response_model=Answer)
 def judge(answer_id: str, body: JudgmentIn, services: ServicesDep, who: Editor) -> Answer:
-    return actions.judge(services.reviews, answer_id, body.version, who.name, body.chunk_id, body.label, body.note)
+    return reviewing.judge(services, answer_id, body.version, who.name, body.chunk_id, body.label, body.note)
 
 
 @router.post("/answers/{answer_id}/statements/remove", response_model=Answer)
 def remove_statement(answer_id: str, body: StatementRef, services: ServicesDep, who: Editor) -> Answer:
-    return actions.remove_statement(services.reviews, answer_id, body.version, who.name, body.chunk_id, body.span)
+    return reviewing.remove_statement(services, answer_id, body.version, who.name, body.chunk_id, body.span)
 
 
 @router.post("/answers/{answer_id}/evidence", response_model=Answer, summary="Pin a passage from search as evidence")
 def pin(answer_id: str, body: PinIn, services: ServicesDep, who: Editor) -> Answer:
-    passage = services.searcher().store.passage(body.chunk_id)
-    if passage is None:
-        raise HTTPException(404, f"no passage {body.chunk_id} in the current index")
-    evidence = actions.pinned_evidence(passage, passage.text)
-    return actions.pin(services.reviews, answer_id, body.version, who.name, evidence)
+    return reviewing.pin(services, answer_id, body.version, who.name, body.chunk_id)
 
 
 @router.post("/answers/{answer_id}/{decision}", response_model=Answer)
 def decide(answer_id: str, decision: Literal["approve", "reject"], body: Decision, services: ServicesDep, who: Editor) -> Answer:
     approve = decision == "approve"
-    return actions.decide(services.reviews, answer_id, body.version, who.name, approve, body.comment)
+    return reviewing.decide(services, answer_id, body.version, who.name, approve, body.comment)
 
 
 @router.get("/answers/{answer_id}/history", response_model=list[Event])
 def history(answer_id: str, services: ServicesDep, who: Editor) -> list[Event]:
-    return services.reviews.history(answer_id)
+    return reviewing.history(services, answer_id)
 
 
 @router.get(
@@ -134,9 +131,5 @@ def history(answer_id: str, services: ServicesDep, who: Editor) -> list[Event]:
                      "description": "TREC qrels (format=trec) or one JSON question per line (format=jsonl)"}},
 )
 def export(services: ServicesDep, who: Editor, format: Literal["trec", "jsonl"] = "trec") -> PlainTextResponse:
-    from qa.qrels import to_jsonl, to_trec
-
-    rows = services.reviews.judgments()
-    if format == "trec":
-        return PlainTextResponse(to_trec(rows), media_type="text/plain")
-    return PlainTextResponse(to_jsonl(rows), media_type="application/x-ndjson")
+    media_type = "text/plain" if format == "trec" else "application/x-ndjson"
+    return PlainTextResponse(reviewing.export(services, format), media_type=media_type)

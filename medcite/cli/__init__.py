@@ -1,7 +1,8 @@
-"""`medcite` command line. Domain errors become one `error: …` line and a non-zero exit, here at the edge."""
+"""`medcite` command line: thin over the application layer (app/); domain errors meet one edge (common.edge)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -9,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from medcite.cli import ask, corpus, evaluate, search
-from medcite.cli.common import State
+from medcite.cli.common import edge, load_settings, use_flags
 from medcite.cli.tokens import tokens_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="medcite: answers for clinicians from guidelines and research.")
@@ -17,47 +18,24 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="medcite: ans
 
 @app.callback()
 def main_options(
+    context: typer.Context,
     data_dir: Annotated[Optional[Path], typer.Option(help="Corpus data directory (default ../shared/data).")] = None,
     index_dir: Annotated[Optional[Path], typer.Option(help="Index directory (default var/index).")] = None,
     manifest: Annotated[Optional[Path], typer.Option(help="Corpus manifest (default corpus/manifest.jsonl).")] = None,
 ) -> None:
-    State.overrides = {
-        k: v.resolve() for k, v in {"data_dir": data_dir, "index_dir": index_dir, "manifest": manifest}.items() if v is not None
-    }
+    flags = {"data_dir": data_dir, "index_dir": index_dir, "manifest": manifest}
+    use_flags(context, {k: v.resolve() for k, v in flags.items() if v is not None})
 
 
-
-app.command()(corpus.ingest)
-app.command()(search.search)
-app.command()(ask.ask)
-app.command()(ask.chat)
-app.command()(corpus.stats)
-app.command()(corpus.remove)
-app.command()(corpus.manifest)
-app.add_typer(tokens_app, name="token")
-app.command("eval")(evaluate.eval_command)
-app.command("eval-compare")(evaluate.eval_compare)
-
-
-@app.command()
 def purge() -> None:
     """Delete answers no editor touched, and idle conversations, older than review.retention_days."""
-    from medcite.services import purge as apply_retention
-    from qa.conversations import ConversationStore
-    from qa.reviews import ReviewStore
+    from app.retention import purge_stored
 
-    settings = State.settings()
-    reviews = ReviewStore(settings.state_dir / "reviews.sqlite")
-    conversations = ConversationStore(settings.state_dir / "conversations.sqlite")
-    try:
-        answers, idle = apply_retention(settings, reviews, conversations)
-    finally:
-        reviews.close()
-        conversations.close()
+    settings = load_settings()
+    answers, idle = purge_stored(settings)
     typer.echo(f"deleted {answers} unreviewed answers and {idle} idle conversations older than {settings.review.retention_days} days")
 
 
-@app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
@@ -66,15 +44,28 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from api.auth import TokenStore
+    from app.tokens import TokenStore
 
-    settings = State.settings()
+    settings = load_settings()
     if not TokenStore(settings.state_dir / "tokens.json").list():
         typer.echo("No API tokens yet. Editor routes need one: medcite token create NAME --role editor", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
+for name, command in [
+    ("ingest", corpus.ingest), ("search", search.search), ("ask", ask.ask), ("chat", ask.chat), ("stats", corpus.stats),
+    ("remove", corpus.remove), ("manifest", corpus.manifest), ("eval", evaluate.eval_command),
+    ("eval-compare", evaluate.eval_compare), ("purge", purge), ("serve", serve),
+]:
+    app.command(name)(edge(command))
+app.add_typer(tokens_app, name="token")
+
+
 def main() -> None:
+    # Offline by default: the model is packaged, and nothing should try the network (set here, not at import).
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         app()
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
-"""`medcite ask` and `medcite chat`: composed, cited answers in the terminal."""
+"""`medcite ask` and `medcite chat`: composed, cited answers in the terminal, by the same use case as
+`POST /ask` (app.asking): stored for review, and an approved answer given again."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ingest.models import KINDS
-from medcite.cli.common import State, fail
+from core.kinds import KINDS
+from medcite.cli.common import fail, load_settings
 
 Kinds = Annotated[Optional[list[str]], typer.Option("--kind", help="Only this kind of source; repeatable.")]
 AudienceOption = Annotated[str, typer.Option(help="clinician (default) or patient: plainer statements, reference pages first.")]
@@ -16,12 +17,8 @@ AudienceOption = Annotated[str, typer.Option(help="clinician (default) or patien
 def _services():
     """The same services the API runs on: answers are stored for review and approved ones reused."""
     from app.services import open_services
-    from index.models import IndexNotReady
 
-    try:
-        return open_services(State.settings())
-    except (IndexNotReady, FileNotFoundError) as exc:
-        fail(str(exc))
+    return open_services(load_settings())
 
 
 def _filters(kind: list[str] | None):
@@ -47,17 +44,13 @@ def ask(
 ) -> None:
     """Answer a question from the index: guidelines first, then research, every sentence cited."""
     from app import asking
-    from index.models import QueryError
-    from qa.conversations import UnknownConversation
-    from qa.render import to_markdown
+    from present.render import to_markdown
 
     _check_audience(audience)
     filters = _filters(kind)
     services = _services()
     try:
         answer = asking.ask(services, question, conversation, filters, audience)  # type: ignore[arg-type]
-    except (QueryError, UnknownConversation) as exc:
-        fail(str(exc))
     finally:
         services.close()
     typer.echo(answer.model_dump_json(indent=2) if json_output else to_markdown(answer))
@@ -79,7 +72,7 @@ def chat(kind: Kinds = None, audience: AudienceOption = "clinician") -> None:
 def _converse(services, filters, audience: str) -> None:  # noqa: ANN001 - app.services.Services, index Filters
     from app import asking
     from index.models import QueryError
-    from qa.render import to_markdown
+    from present.render import to_markdown
 
     conversation: str | None = None
     while True:

@@ -1,33 +1,54 @@
-"""What every command shares: the settings built from global flags and environment, and the error edge."""
+"""What every command shares: the settings built from global flags and environment, and the one error edge."""
 
 from __future__ import annotations
 
-import os
+import functools
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from core.errors import DomainError
+from core.settings import Settings
 
-from medcite.settings import Settings  # noqa: E402
+F = TypeVar("F", bound=Callable[..., object])
 
-
-class State:
-    """Overrides from the global flags; each command builds its one Settings object from them."""
-
-    overrides: dict[str, object] = {}
-
-    @classmethod
-    def settings(cls, **more: object) -> Settings:
-        try:
-            return Settings(**{**cls.overrides, **{k: v for k, v in more.items() if v is not None}})
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise typer.BadParameter(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
+# The global flags of the invocation running now: set by the app callback, reset when it ends.
+_flags: ContextVar[dict[str, object] | None] = ContextVar("medcite_global_flags", default=None)
 
 
-def fail(message: str, code: int = 1) -> None:
+def use_flags(context: typer.Context, flags: dict[str, object]) -> None:
+    """Make `flags` the global flags for this invocation only (undone when its context closes)."""
+    token = _flags.set(flags)
+    context.call_on_close(lambda: _flags.reset(token))
+
+
+def load_settings(**more: object) -> Settings:
+    """The one Settings object of this command: environment, then the global flags, then `more`."""
+    overrides = _flags.get() or {}
+    try:
+        return Settings(**{**overrides, **{k: v for k, v in more.items() if v is not None}})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise typer.BadParameter(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(code)
+
+
+def edge(command: F) -> F:
+    """The CLI's one error edge, put around every command where it is registered: a domain error (or
+    a missing file) becomes one `error: …` line and exit status 1; commands catch nothing themselves."""
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> object:
+        try:
+            return command(*args, **kwargs)
+        except (DomainError, FileNotFoundError) as exc:
+            fail(str(exc))
+
+    return run  # type: ignore[return-value]

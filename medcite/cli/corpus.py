@@ -1,4 +1,4 @@
-"""Corpus and index commands: ingest, stats, remove, manifest."""
+"""Corpus and index commands: ingest, stats, remove, manifest (changes through app.documents)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ingest.models import KINDS, IngestError
-from medcite.cli.common import State, fail
+from core.kinds import KINDS
+from medcite.cli.common import fail, load_settings
 
 
 def ingest(
@@ -18,33 +18,26 @@ def ingest(
     extra_kind: Annotated[str, typer.Option(help="Kind of the --extra files.")] = "research",
 ) -> None:
     """Read the manifest's sources into a new index version (a no-op when nothing changed)."""
-    from index.build import BuildError, build_index
-    from index.maintenance import recover_uploads
-    from ingest.catalog import format_for
-    from ingest.manifest import corpus_entries, extra_entry
-    from medcite.services import load_embedder
-    from medcite.settings import Settings
+    from app.documents import ingest as build
+    from app.services import load_embedder
+    from core.settings import Settings
 
-    settings = State.settings()
+    settings = load_settings()
     if extra and settings.index_dir == Settings.model_fields["index_dir"].default:
         fail("--extra builds a separate index: give --index-dir DIR (the shipped index stays as it is)", 2)
     if extra_kind not in KINDS:
         fail(f"--extra-kind must be one of {', '.join(KINDS)}", 2)
-    try:
-        listed, dropped = recover_uploads(settings) or ([], [])  # a killed upload is settled before its listing is read
+
+    def settled(listed: list[str], dropped: list[str]) -> None:
         for source in dropped:
             typer.echo(f"removed upload {source}: it was never acknowledged (its process stopped mid-upload)", err=True)
         for source in listed:
             typer.echo(f"kept upload {source}: its index version was published before its process stopped", err=True)
-        entries = corpus_entries(settings.manifest, settings.uploads_manifest)
-        for path in extra or []:
-            fmt = format_for(path) if path.is_file() else None
-            if fmt is None:
-                fail(f"--extra {path}: not a file medcite can read (pdf, html, JATS/MedQuAD xml, jsonl, txt, md)")
-            entries.append(extra_entry(path, extra_kind, fmt))  # type: ignore[arg-type]
-        report = build_index(settings, entries, lambda: load_embedder(settings), show_progress=not quiet, force=force)
-    except (IngestError, BuildError, FileNotFoundError) as exc:
-        fail(str(exc))
+
+    report = build(
+        settings, lambda: load_embedder(settings), extra or [], extra_kind,  # type: ignore[arg-type]
+        show_progress=not quiet, force=force, on_settled=settled,
+    )
     for path, reason in report.errors:
         typer.secho(f"skipped {path}: {reason}", err=True, fg=typer.colors.YELLOW)
     for path, warning in report.warnings[:20]:
@@ -65,7 +58,7 @@ def stats() -> None:
     from index.layout import IndexLayout
     from index.store import Store
 
-    settings = State.settings()
+    settings = load_settings()
     layout = IndexLayout(settings.index_dir)
     directory, manifest = layout.current_dir(), layout.current_manifest()
     if directory is None or manifest is None:
@@ -89,16 +82,11 @@ def remove(
     undo: Annotated[bool, typer.Option(help="Put previously removed ids back.")] = False,
 ) -> None:
     """Remove documents or sources from the index (kept out of later ingests), then rebuild."""
-    from index.build import BuildError
-    from index.maintenance import UnknownDocument, set_removed
-    from index.models import IndexNotReady
-    from medcite.services import load_embedder
+    from app.documents import set_removed
+    from app.services import load_embedder
 
-    settings = State.settings()
-    try:
-        report = set_removed(settings, ids, lambda: load_embedder(settings), undo=undo)
-    except (UnknownDocument, IndexNotReady, BuildError, IngestError) as exc:
-        fail(str(exc))
+    settings = load_settings()
+    report = set_removed(settings, ids, lambda: load_embedder(settings), undo=undo)
     typer.echo(f"published index {report.version}: {report.documents} documents, {report.chunks} chunks")
 
 
@@ -109,7 +97,7 @@ def manifest(
     from ingest.catalog import scan
     from ingest.manifest import read_manifest, write_manifest
 
-    settings = State.settings()
+    settings = load_settings()
     existing = read_manifest(settings.manifest) if settings.manifest.is_file() else []
     entries, skipped = scan(settings.data_dir, existing)
     before = {e.path: e for e in existing}

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from medcite.cli.common import State, fail
+from medcite.cli.common import fail, load_settings
 
 MODES = ("bm25", "dense", "hybrid")
 
@@ -23,25 +23,20 @@ def eval_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Run a question set through every mode and the answer composer; resumable; writes a report."""
+    from app.services import open_searcher
     from evaluation.evaluate import evaluate
-    from evaluation.questions import QuestionSetError, read_questions
-    from evaluation.runner import RunDirError
-    from index.models import IndexNotReady
-    from medcite.services import open_searcher
+    from evaluation.questions import read_questions
 
     chosen = [m.strip() for m in modes.split(",") if m.strip()]
     if not chosen or any(m not in MODES for m in chosen):
         fail(f"--modes takes a comma-separated list of {', '.join(MODES)} (got {modes!r})", 2)
     if k not in (1, 5, 10, 50):
         fail("-k must be one of 1, 5, 10, 50 (the cut-offs measured)", 2)
-    settings = State.settings()
-    try:
-        questions = read_questions(question_set, qrels)[: limit or None]
-        searcher = open_searcher(settings)
-        target = out or settings.index_dir.parent / "eval" / question_set.stem
-        results = evaluate(questions, question_set.name, searcher, settings, chosen, target, progress=not quiet)
-    except (QuestionSetError, RunDirError, IndexNotReady) as exc:
-        fail(str(exc))
+    settings = load_settings()
+    questions = read_questions(question_set, qrels)[: limit or None]
+    searcher = open_searcher(settings)
+    target = out or settings.index_dir.parent / "eval" / question_set.stem
+    results = evaluate(questions, question_set.name, searcher, settings, chosen, target, progress=not quiet)
     typer.echo(f"{results['questions']} questions · index {results['index_version']}")
     for mode, stats in results["retrieval"]["modes"].items():
         cells = "  ".join(

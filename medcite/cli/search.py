@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ingest.models import KINDS
-from medcite.cli.common import State, fail
+from core.kinds import KINDS
+from medcite.cli.common import fail, load_settings
 
 
 def search(
@@ -20,20 +20,16 @@ def search(
     year_to: Annotated[Optional[int], typer.Option(help="Only documents up to this year.")] = None,
 ) -> None:
     """Ranked passages with their fused, BM25 and dense scores and where each came from."""
-    from index.models import Filters, IndexNotReady, QueryError
-    from medcite.services import open_searcher
+    from app.services import open_searcher
+    from index.models import Filters
 
     if mode not in ("bm25", "dense", "hybrid"):
         fail(f"--mode must be bm25, dense or hybrid (got {mode!r})", 2)
     for value in kind or []:
         if value not in KINDS:
             fail(f"--kind must be one of {', '.join(KINDS)} (got {value!r})", 2)
-    settings = State.settings()
-    try:
-        searcher = open_searcher(settings)
-        hits = searcher.search(question, k=k, mode=mode, filters=Filters(tuple(kind or ()), year_from, year_to))  # type: ignore[arg-type]
-    except (IndexNotReady, QueryError, FileNotFoundError) as exc:
-        fail(str(exc))
+    searcher = open_searcher(load_settings())
+    hits = searcher.search(question, k=k, mode=mode, filters=Filters(tuple(kind or ()), year_from, year_to))  # type: ignore[arg-type]
     if not hits:
         typer.echo("no passages matched")
     for hit in hits:

@@ -6,17 +6,18 @@ from typing import Annotated
 
 import typer
 
-from api.auth import ROLES, TokenStore
-from medcite.cli.common import State, fail
+from app.tokens import ROLES, TokenStore
+from medcite.cli.common import edge, fail, load_settings
 
 tokens_app = typer.Typer(help="Manage API tokens", no_args_is_help=True)
 
 
 def _store() -> TokenStore:
-    return TokenStore(State.settings().state_dir / "tokens.json")
+    return TokenStore(load_settings().state_dir / "tokens.json")
 
 
 @tokens_app.command()
+@edge
 def create(
     name: Annotated[str, typer.Argument(help="Who or what the token is for (letters, digits, _ . @ -).")],
     role: Annotated[str, typer.Option(help="clinician (ask questions) or editor (also review).")] = "clinician",
@@ -25,21 +26,16 @@ def create(
     # a plain str rather than an enum so a bad role gets the same one-line error as every other mistake
     if role not in ROLES:
         fail(f"unknown role {role!r}: choose {' or '.join(ROLES)}")
-    try:
-        token = _store().create(name, role)  # type: ignore[arg-type]
-    except ValueError as exc:
-        fail(str(exc))
+    token = _store().create(name, role)  # type: ignore[arg-type]
     typer.echo(token)  # alone on stdout, so `TOKEN=$(medcite token create …)` captures just the token
     typer.echo("store it now: only its hash is kept", err=True)
 
 
 @tokens_app.command("list")
+@edge
 def list_tokens() -> None:
     """List tokens by name, role and creation time (the tokens themselves are not kept)."""
-    try:
-        tokens = _store().list()
-    except ValueError as exc:
-        fail(str(exc))
+    tokens = _store().list()
     if not tokens:
         typer.echo("no tokens: create one with `medcite token create NAME --role clinician|editor`")
         return
@@ -49,12 +45,10 @@ def list_tokens() -> None:
 
 
 @tokens_app.command()
+@edge
 def revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
     """Revoke a token; the server refuses it from its next request on."""
-    try:
-        removed = _store().revoke(name)
-    except ValueError as exc:
-        fail(str(exc))
+    removed = _store().revoke(name)
     if not removed:
         fail(f"no token named {name!r}")
     typer.echo(f"revoked {name}")

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import sync_playwright
 
 from api.app import create_app
-from medcite.settings import Settings
+from core.settings import Settings
 
 
 @pytest.fixture(scope="session")

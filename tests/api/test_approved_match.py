@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.reviews import question_key
+from review.rules import question_key
 
 QUESTION = "What is adult acute lymphoblastic leukemia?"
 

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.auth import MISSING, Clinician, Editor, TokenStore
-from medcite.cli.common import State
 from medcite.cli.tokens import tokens_app
 
 
@@ -116,8 +115,7 @@ def test_roles(client: TestClient, store: TokenStore) -> None:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(State, "overrides", {})  # global flags left by other CLI tests must not leak in
+def cli(tmp_path: Path):  # global flags live on each invocation's click context: nothing leaks between tests
     app = typer.Typer()
     app.add_typer(tokens_app, name="token")
     env = {"MEDCITE_STATE_DIR": str(tmp_path / "state")}

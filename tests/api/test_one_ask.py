@@ -1,5 +1,5 @@
-"""`medcite ask` and `POST /ask` are one use case (app/asking.py): both store the answer for review and
-both give the answer editors approved, on the same state."""
+"""`medcite ask`, `POST /ask` and the page's `POST /ui/answer` are one use case (app/asking.py): all give
+the same answer, store it for review, and give the answer editors approved, on the same state."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ def _cli(mini_settings, state: Path, *args: str):  # noqa: ANN001
     return result
 
 
+def _said(answer: dict) -> tuple:
+    """What an answer says and cites, without its ids and times."""
+    statements = [s["text"] for s in answer["guidelines"]["lead"] + answer["guidelines"]["points"]]
+    statements += [p["text"] for g in answer["research"]["sections"] for p in g["points"]]
+    return statements, [r["title"] for r in answer["references"]], answer["understood_as"]
+
+
 def test_cli_and_api_ask_alike(fresh_client, bearer, mini_settings, tmp_path: Path) -> None:
     editor = bearer("erin", "editor")
     state = tmp_path / "state"  # the fresh client's state dir: the CLI shares its review store
@@ -30,9 +37,13 @@ def test_cli_and_api_ask_alike(fresh_client, bearer, mini_settings, tmp_path: Pa
     assert from_cli["answer_id"] and from_cli["review"]["status"] == "submitted"
     from_api = fresh_client.post("/ask", json={"question": QUESTION}).json()
     assert from_api["answer_id"] and from_api["answer_id"] != from_cli["answer_id"]
-    assert [s["text"] for s in from_api["guidelines"]["lead"]] == [s["text"] for s in from_cli["guidelines"]["lead"]]
+    assert _said(from_api) == _said(from_cli) and from_api["guidelines"]["lead"]
+    from_page = fresh_client.post("/ui/answer", json={"question": QUESTION}).json()
+    page_turn = fresh_client.get(f"/conversations/{from_page['conversation_id']}").json()["turns"][-1]
+    assert page_turn["answer_id"] not in (None, from_cli["answer_id"], from_api["answer_id"])
+    assert _said(page_turn["answer"]) == _said(from_cli)
     queue = fresh_client.get("/answers", headers=editor).json()["items"]
-    assert {from_cli["answer_id"], from_api["answer_id"]} <= {item["answer_id"] for item in queue}
+    assert {from_cli["answer_id"], from_api["answer_id"], page_turn["answer_id"]} <= {item["answer_id"] for item in queue}
 
     answer_id = from_cli["answer_id"]  # approve the one the CLI stored
     fresh_client.post(f"/answers/{answer_id}/claim", headers=editor, json={"version": 1})
@@ -41,5 +52,8 @@ def test_cli_and_api_ask_alike(fresh_client, bearer, mini_settings, tmp_path: Pa
 
     again_cli = json.loads(_cli(mini_settings, state, "ask", QUESTION, "--json").output)
     again_api = fresh_client.post("/ask", json={"question": QUESTION}).json()
-    for again in (again_cli, again_api):
+    again_page = fresh_client.post("/ui/answer", json={"question": QUESTION}).json()
+    again_turn = fresh_client.get(f"/conversations/{again_page['conversation_id']}").json()["turns"][-1]
+    for again in (again_cli, again_api, again_turn["answer"]):
         assert again["answer_id"] == answer_id and again["review"]["status"] == "approved"
+    assert again_turn["answer_id"] == answer_id

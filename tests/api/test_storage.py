@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qa.conversations import ConversationStore
 from qa.models import Answer
-from qa.reviews import ReviewStore
+from review.store import ReviewStore
 
 
 def test_a_conversation_keeps_references_not_answers(fresh_client) -> None:
@@ -66,7 +66,7 @@ def _age(store: ReviewStore, answer_id: str, days: int) -> None:
 def test_retention_deletes_only_answers_nobody_touched(tmp_path: Path, fresh_client) -> None:
     """On a real SQLite file: old untouched answers go; approved, claimed-then-released, rejected and new ones stay."""
     template = Answer.model_validate(fresh_client.post("/ask", json={"question": "When should clinicians offer naloxone?"}).json())
-    from qa import review_actions as act
+    from review import workflow as act
 
     store = ReviewStore(tmp_path / "reviews.sqlite")
     ids = {name: store.submit(template, {}).answer_id for name in ("old", "old2", "new", "approved", "released", "rejected")}
@@ -101,8 +101,8 @@ def test_idle_conversations_are_purged(tmp_path: Path) -> None:
         store.add_turn(old, "q", "q", '{"answer_id": "a_1", "shown": [["c1", 0, 5]]}')
         store.add_turn(recent, "q", "q", '{"answer_id": "a_2", "shown": []}')
         past = (datetime.now(UTC) - timedelta(days=40)).isoformat(timespec="milliseconds")
-        store._conn.execute("UPDATE turns SET created_at = ? WHERE conversation_id = ?", (past, old))
-        store._conn.execute("UPDATE conversations SET created_at = ?", (past,))
+        store._db.execute("UPDATE turns SET created_at = ? WHERE conversation_id = ?", (past, old))
+        store._db.execute("UPDATE conversations SET created_at = ?", (past,))
         assert store.shown(old) == {("c1", 0, 5)}
         assert store.purge((datetime.now(UTC) - timedelta(days=30)).isoformat(timespec="milliseconds")) == 1
         assert not store.exists(old) and store.exists(recent)

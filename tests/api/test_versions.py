@@ -12,7 +12,7 @@ from api.deps import Services
 from index.build import build_index
 from ingest.manifest import read_manifest
 from qa.conversations import ConversationStore
-from qa.reviews import ReviewStore
+from review.store import ReviewStore
 
 
 def _open_files(path: Path) -> int:

@@ -7,7 +7,7 @@ from rank_bm25 import BM25Okapi
 
 from index.bm25 import BM25Index
 from index.tokenize import tokenize
-from medcite.settings import BM25Settings
+from core.settings import BM25Settings
 
 
 def _chunk_tokens(searcher) -> list[list[str]]:

@@ -9,7 +9,7 @@ import pytest
 from ingest.chunking import chunk_document, sentence_spans
 from ingest.manifest import read_manifest
 from ingest.pipeline import checksum, read_source
-from medcite.settings import ChunkSettings
+from core.settings import ChunkSettings
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pypdf
 from ingest.chunking import chunk_document
 from ingest.manifest import ManifestEntry
 from ingest.readers.pdf import read_pdf
-from medcite.settings import ChunkSettings
+from core.settings import ChunkSettings
 
 _WORDS = re.compile(r"[A-Za-z]{4,}")
 

@@ -180,7 +180,7 @@ def test_one_reference_per_document_listing_its_cited_pages(service, searcher, t
         passage = searcher.store.passage(statement.chunk_id)
         assert statement.text in {passage.statement_text(o) for o in passage.statements}
 
-    from qa.render import to_html, to_markdown
+    from present.render import to_html, to_markdown
 
     md, html = to_markdown(answer), to_html(answer)
     shown = ", ".join(str(p) for p in reference.pages)
@@ -191,9 +191,9 @@ def test_one_reference_per_document_listing_its_cited_pages(service, searcher, t
 
 
 def test_removing_a_statement_renumbers_and_drops_its_pages(service, searcher, tmp_path) -> None:
-    from qa.render import to_markdown
-    from qa.review_actions import claim, remove_statement
-    from qa.reviews import ReviewStore
+    from present.render import to_markdown
+    from review.workflow import claim, remove_statement
+    from review.store import ReviewStore
 
     store = ReviewStore(tmp_path / "reviews.sqlite")
     try:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from index.models import Hit, Passage
-from medcite.settings import Settings
+from core.settings import Settings
 from qa.phrases import is_readable_heading, pretty
 from qa.select import Chosen, choose
 from qa.statements import Candidate

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qa.models import Answer, CitedPage, GuidelineSection, ResearchSection
-from qa.render import to_html, to_markdown
-from qa.review_actions import _remove, _renumber
+from present.render import to_html, to_markdown
+from review.workflow import _remove, _renumber
 from test_render import R1, Tree, make_answer, ref, stmt
 
 

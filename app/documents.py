@@ -1,29 +1,62 @@
-"""Taking documents out of the index (and putting them back): shared by the CLI and the editor API."""
+"""Changing what the index holds: ingest, uploads, removals (and undoing them), for the CLI and the editor API.
+
+Each change takes the index lock, rebuilds, and publishes a new version or leaves the previous one
+in service; an upload is one recoverable unit (ingest.uploads) settled at the next start if killed.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
+from core.errors import Conflict, NotFound
+from core.settings import Settings
 from index.build import BuildReport, build_index
 from index.embedding import Embedder
 from index.layout import IndexLayout
 from index.models import IndexNotReady
 from index.store import Store
-from ingest.manifest import corpus_entries, read_manifest
+from ingest.catalog import format_for
+from ingest.manifest import corpus_entries, extra_entry, read_manifest
 from ingest.models import IngestError, Kind
 from ingest.pipeline import SourceResult
-from medcite.settings import Settings
 
 
-class UnknownDocument(KeyError):
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "unknown document"
+class UnknownDocument(NotFound):
+    """A document or source id the index does not hold (or, undoing, never removed)."""
 
 
-class DuplicateUpload(Exception):
+class DuplicateUpload(Conflict):
     """The same bytes are already listed as an upload or indexed as a source."""
+
+
+def ingest(
+    settings: Settings, embedder: Callable[[], Embedder], extra: list[Path] = (), extra_kind: Kind = "research",
+    show_progress: bool = True, force: bool = False, on_settled: Callable[[list[str], list[str]], None] = lambda kept, dropped: None,
+) -> BuildReport:
+    """Build from the manifest, the uploads and `extra` files, after settling uploads a killed process
+    left pending (`on_settled` hears which were kept and which removed, before the build starts)."""
+    extras = []
+    for path in extra:
+        fmt = format_for(path) if path.is_file() else None
+        if fmt is None:
+            raise IngestError(f"--extra {path}: not a file medcite can read (pdf, html, JATS/MedQuAD xml, jsonl, txt, md)")
+        extras.append(extra_entry(path, extra_kind, fmt))  # type: ignore[arg-type]
+    on_settled(*(recover_uploads(settings) or ([], [])))  # a killed upload is settled before its listing is read
+    entries = corpus_entries(settings.manifest, settings.uploads_manifest) + extras
+    return build_index(settings, entries, embedder, show_progress=show_progress, force=force)
+
+
+def upload(
+    settings: Settings, data: bytes, filename: str, kind: Kind, title: str | None, embedder: Callable[[], Embedder]
+) -> tuple[list[str], BuildReport]:
+    """`add_upload`, its refusals naming the file."""
+    try:
+        return add_upload(settings, data, filename, kind, title, embedder)
+    except IngestError as exc:
+        raise IngestError(f"{filename}: {exc}") from exc
 
 
 def set_removed(settings: Settings, ids: list[str], embedder: Callable[[], Embedder], undo: bool = False) -> BuildReport:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from qa.models import Answer, Evidence, EvidenceScores, Reference, Statement
-from qa.reviews import InvalidEdit, Label, ReviewStore, _now
+from review.rules import Conflict, InvalidEdit, Label
+from review.store import Judgment, ReviewStore, now
 
 
 def claim(store: ReviewStore, answer_id: str, version: int, editor: str, take_over: bool = False) -> Answer:
@@ -26,7 +27,7 @@ def decide(store: ReviewStore, answer_id: str, version: int, editor: str, approv
     def edit(answer: Answer) -> dict:
         answer.review.comment = comment
         answer.review.approved_by = editor if approve else None
-        answer.review.approved_at = _now() if approve else None
+        answer.review.approved_at = now() if approve else None
         return {"comment": comment, "approved_by": answer.review.approved_by}
 
     to = "approved" if approve else "rejected"
@@ -34,7 +35,18 @@ def decide(store: ReviewStore, answer_id: str, version: int, editor: str, approv
 
 
 def judge(store: ReviewStore, answer_id: str, version: int, editor: str, chunk_id: str, label: Label, note: str | None) -> Answer:
-    return store.judge(answer_id, version, editor, chunk_id, label, note)
+    """Label a passage of the answer's evidence; the label is also filed for the qrels export."""
+
+    def edit(answer: Answer) -> dict:
+        evidence = next((e for e in answer.evidence if e.chunk_id == chunk_id), None)
+        if evidence is None:
+            raise InvalidEdit(f"passage {chunk_id} is not in this answer's evidence")
+        if answer.review.status != "under_review":
+            raise Conflict(f"judge evidence after claiming the answer (it is {answer.review.status})")
+        evidence.judgment, evidence.note = label, note
+        return {"chunk_id": chunk_id, "judgment": label, "note": note}
+
+    return store.change(answer_id, version, editor, "judged", edit, judgment=Judgment(chunk_id, label, note))
 
 
 def remove_statement(store: ReviewStore, answer_id: str, version: int, editor: str, chunk_id: str, span: tuple[int, int]) -> Answer:
@@ -70,8 +82,6 @@ def pinned_evidence(passage, text: str) -> Evidence:
 
 
 def _require_claimed(answer: Answer) -> None:
-    from qa.reviews import Conflict
-
     if answer.review.status != "under_review":
         raise Conflict(f"edit the answer after claiming it (it is {answer.review.status})")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.reviews import Conflict, ReviewStore
+from review.store import Conflict, ReviewStore
 from qa.service import AnswerService
 
 
@@ -20,7 +20,7 @@ def stored(searcher, mini_settings, tmp_path: Path):
 
 def test_a_failure_inside_a_change_rolls_everything_back(stored) -> None:
     store, answer = stored
-    from qa.review_actions import claim
+    from review.workflow import claim
 
     claim(store, answer.answer_id, 1, "erin")
     chunk = answer.evidence[0].chunk_id
@@ -51,7 +51,7 @@ def test_an_edit_that_would_break_the_answer_is_refused(stored) -> None:
 
 def test_two_editors_cannot_both_claim(stored) -> None:
     store, answer = stored
-    from qa.review_actions import claim
+    from review.workflow import claim
 
     claim(store, answer.answer_id, 1, "erin")
     with pytest.raises(Conflict, match="version 2, not 1"):

@@ -17,7 +17,7 @@ from qa.models import (
     Review,
     Statement,
 )
-from qa.render import to_html, to_markdown
+from present.render import to_html, to_markdown
 
 CDC = "cdc-opioids-2022"
 QUESTION = "When should naloxone be offered to patients on opioids?"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from qa.models import Answer, ResearchSection, Statement
-from qa.render_references import (
+from present.references import (
     _e,
     _html_references,
     _live_statements,
