@@ -16,7 +16,7 @@ import syntok.segmenter as segmenter
 from ingest.grades import find_grade
 from ingest.hygiene import list_items, statements
 from ingest.models import TITLE_SECTION, Block, Chunk, Document, chunk_id_for
-from medcite.settings import ChunkSettings
+from core.settings import ChunkSettings
 
 Span = tuple[int, int]
 

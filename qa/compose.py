@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from index.models import Hit, Passage
-from medcite.settings import QASettings
+from core.settings import QASettings
 from qa.models import (
     Answer,
     Audience,

@@ -10,7 +10,7 @@ from dataclasses import replace
 from index.models import Filters, Hit, QueryError
 from index.search import Searcher
 from ingest.models import KINDS
-from medcite.settings import Settings
+from core.settings import Settings
 from qa.compose import compose
 from qa.conversations import ConversationStore
 from qa.followup import resolve
