@@ -19,7 +19,7 @@ from core.errors import Conflict
 from core.settings import Settings
 from index.bm25 import BM25Index
 from index.dense import build_dense, save_dense, save_sentence_vectors
-from index.embedding import Embedder, EmbeddingCache, embed_with_cache
+from index.embedding import Embedder, EmbeddingCache, embed_with_cache, embedding_id, on_backend
 from index.layout import IndexLayout
 from index.models import INDEX_FORMAT, IndexManifest
 from index.store import Store, StoreWriter
@@ -59,7 +59,7 @@ def corpus_hash(settings: Settings, checksums: list[SourceResult], removed: set[
     """Everything that decides the index's content: sources, removals, model and index settings."""
     state = {
         "format": INDEX_FORMAT,
-        "model": settings.model_name,
+        "model": embedding_id(settings.model_name, settings.embedding_backend),  # the backend is part of the index
         "chunk": settings.chunk.model_dump(),
         "bm25": settings.bm25.model_dump(),
         "dense": settings.dense.index_type,
@@ -225,16 +225,18 @@ def _embed(
     are computed here, once, so composing an answer never embeds document text."""
     settings = plan.settings
     sentences = [text[a:b] for text, spans in zip(rows.texts, rows.sentence_spans) for a, b in spans]
+    model_id = embedding_id(settings.model_name, settings.embedding_backend)  # cache key: vectors of two backends never mix
+    factory = lambda: on_backend(embedder_factory(), settings.embedding_backend, settings.cache_dir)  # noqa: E731
     cache = EmbeddingCache(settings.embedding_cache_dir)
     try:
         batch = 8 * settings.embed_batch_size
         with tqdm(total=len(rows.texts), desc="embedding chunks", unit="chunk", disable=not plan.show_progress) as bar:
             vectors, report.embedded = embed_with_cache(
-                dense_texts, settings.model_name, embedder_factory, cache, batch_size=batch, on_progress=bar.update
+                dense_texts, model_id, factory, cache, batch_size=batch, on_progress=bar.update
             )
         with tqdm(total=len(sentences), desc="embedding sentences", unit="sentence", disable=not plan.show_progress) as bar:
             sentence_vectors, report.embedded_sentences = embed_with_cache(
-                sentences, settings.model_name, embedder_factory, cache, batch_size=batch, on_progress=bar.update
+                sentences, model_id, factory, cache, batch_size=batch, on_progress=bar.update
             )
     finally:
         cache.close()
@@ -257,6 +259,7 @@ def _publish(
         format=INDEX_FORMAT,
         created_at=now.isoformat(timespec="seconds"),
         model_name=settings.model_name,
+        embedding_backend=settings.embedding_backend,
         dimensions=vectors.shape[1],
         corpus_hash=plan.digest,
         documents=report.documents,

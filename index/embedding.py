@@ -1,4 +1,14 @@
-"""Text → normalised vectors, behind a narrow interface, with a content-hash cache so nothing is embedded twice."""
+"""Text → normalised vectors, behind a narrow interface, with a content-hash cache so nothing is embedded twice.
+
+Two backends give vectors of the same model (all-MiniLM-L6-v2 by default):
+
+    torch       sentence-transformers in fp32, on a GPU when one is there (`device="auto"`)
+    onnx-int8   the same weights exported once to ONNX, fused and quantized to int8 (index/onnx_int8.py);
+                CPU only; about 2x faster on one core, cosine >= 0.98 to fp32 (figures: `make bench`).
+
+Their vectors are close but not equal, so they never mix: the backend is part of the cache key and of
+the index manifest (`embedding_id`), and a searcher embeds queries with the backend its index was built with.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +20,8 @@ from typing import Protocol
 
 import numpy as np
 
+BACKENDS: tuple[str, ...] = ("torch", "onnx-int8")
+
 
 class Embedder(Protocol):
     name: str
@@ -20,29 +32,100 @@ class Embedder(Protocol):
         ...
 
 
-class SentenceTransformerEmbedder:
-    """A local sentence-transformers model; never reaches a hub (the path must exist)."""
+def embedding_id(model_name: str, backend: str) -> str:
+    """What vectors are keyed and recorded by. Plain torch keeps the bare model name, so caches and
+    indexes made before backends existed stay valid; any other backend is named after it."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    return model_name if backend == "torch" else f"{model_name}+{backend}"
 
-    def __init__(self, path: Path, name: str, batch_size: int = 32, device: str = "cpu") -> None:
-        if not Path(path).is_dir():
-            raise FileNotFoundError(f"embedding model not found at {path}")
+
+def resolve_device(device: str) -> str:
+    """"auto": the GPU when torch sees one, else the CPU; anything else as given."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class _TorchRuntime:
+    def __init__(self, path: Path, device: str) -> None:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output
-        self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
-        self.name = name
-        self.dimensions = int(self._model.get_embedding_dimension())
-        self.batch_size = batch_size
+        self.model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        self.dimensions = int(self.model.get_embedding_dimension())
+
+    def embed(self, texts: list[str], batch_size: int) -> np.ndarray:
+        return self.model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model on one backend; never reaches a hub (the path must exist).
+
+    `for_backend` gives the same model on another backend; siblings share what either has loaded.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        name: str,
+        batch_size: int = 32,
+        device: str = "cpu",
+        backend: str = "torch",
+        cache_dir: Path | None = None,
+        _runtimes: dict | None = None,
+    ) -> None:
+        if not Path(path).is_dir():
+            raise FileNotFoundError(f"embedding model not found at {path}")
+        self.path, self.name, self.batch_size, self.backend = Path(path), name, batch_size, backend
+        self.id = embedding_id(name, backend)  # validates the backend
+        self._device, self._cache_dir = device, cache_dir
+        self._runtimes = {} if _runtimes is None else _runtimes
+        self._runtime = self._runtimes.get(backend) or self._load()
+        self._runtimes[backend] = self._runtime
+        self.dimensions = self._runtime.dimensions
+
+    def _load(self):  # noqa: ANN202 - a _TorchRuntime or an index.onnx_int8.OnnxRuntime
+        if self.backend == "torch":
+            return _TorchRuntime(self.path, resolve_device(self._device))
+        try:
+            from index.onnx_int8 import OnnxRuntime, export_int8
+        except ImportError as err:
+            raise RuntimeError("the onnx-int8 embedding backend needs onnxruntime: pip install -e '.[onnx]'") from err
+        if self._cache_dir is None:
+            from core.settings import Settings
+
+            self._cache_dir = Settings().cache_dir
+        return OnnxRuntime(self.path, export_int8(self.path, self._cache_dir))
+
+    def for_backend(self, backend: str, cache_dir: Path | None = None) -> "SentenceTransformerEmbedder":
+        if backend == self.backend:
+            return self
+        return SentenceTransformerEmbedder(
+            self.path, self.name, self.batch_size, self._device, backend, cache_dir or self._cache_dir, self._runtimes
+        )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self._model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
+        vectors = self._runtime.embed(list(texts), self.batch_size)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimensions)
 
 
+def on_backend(embedder: Embedder, backend: str, cache_dir: Path | None = None) -> Embedder:
+    """`embedder`, or the same model on `backend` when it runs another one. An embedder that knows no
+    backends (a test double around the torch model) is taken as it is."""
+    switch = getattr(embedder, "for_backend", None)
+    if switch is None or getattr(embedder, "backend", backend) == backend:
+        return embedder
+    return switch(backend, cache_dir)
+
+
 def content_key(model_name: str, text: str) -> str:
+    """`model_name`: the embedding_id (model and backend) the vector was made with."""
     return hashlib.sha256(f"{model_name}\x00{text}".encode()).hexdigest()
 
 
@@ -89,8 +172,11 @@ def embed_with_cache(
     """
     keys = [content_key(model_name, text) for text in texts]
     known = cache.get_many(keys)
+    # Each distinct text once (a sentence that is its whole chunk, repeated boilerplate), shortest first
+    # so batches hold texts of similar length and pad little.
     missing = list(dict.fromkeys(key for key in keys if key not in known))
     text_for = dict(zip(keys, texts))
+    missing.sort(key=lambda key: len(text_for[key]))
     if on_progress:
         on_progress(len(texts) - len(missing))
     embedder = load_embedder() if missing else None

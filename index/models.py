@@ -86,6 +86,7 @@ class IndexManifest(BaseModel):
     format: int = 1
     created_at: str
     model_name: str
+    embedding_backend: str = "torch"  # index/embedding.py BACKENDS; versions from before backends were torch
     dimensions: int
     corpus_hash: str
     documents: int

@@ -12,7 +12,7 @@ import numpy as np
 
 from index.bm25 import BM25Index
 from index.dense import load_dense, load_sentence_vectors, search_dense
-from index.embedding import Embedder
+from index.embedding import Embedder, on_backend
 from index.fusion import fuse
 from index.layout import MANIFEST, IndexLayout
 from index.models import (
@@ -67,7 +67,8 @@ class Searcher:
                 f"index was built with {self.manifest.model_name} ({self.manifest.dimensions}-d) but the model "
                 f"gives {embedder.dimensions}-d vectors: run `medcite ingest --force`"
             )
-        self.embedder = embedder
+        # Queries are embedded with the backend the index was built with, whatever the settings say now.
+        self.embedder = on_backend(embedder, self.manifest.embedding_backend, settings.cache_dir)
         self.store = Store(directory / "store.sqlite")
         # A replaced version is dropped by the server, and requests still using it hold it until they end;
         # its database is closed when the last of them lets go (an sqlite3 connection would otherwise
