@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -144,10 +145,15 @@ def _export(model_path: Path, work: Path) -> dict:
         )
         optimized.save_model_to_file(str(fused))
         # Only weight matrices (MatMul with a constant B), per output channel: the attention products stay fp32.
-        quantize_dynamic(
-            str(fused), str(final), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
-            extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
+        root, advice = logging.getLogger(), lambda record: "pre-processing" not in record.getMessage()
+        root.addFilter(advice)  # its advice to run shape pre-processing concerns static quantization
+        try:
+            quantize_dynamic(
+                str(fused), str(final), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
+        finally:
+            root.removeFilter(advice)
     fp32.unlink()
     fused.unlink()
     return {
