@@ -110,17 +110,19 @@ def compose(
     audience: Audience = "clinician",
     conversation_id: str | None = None,
     scope: list[Candidate] = (),
+    asked=None,
 ) -> Answer:
-    """`scope`: the guidelines' statements that they do not cover what was asked (qa/scope.py); one leads."""
+    """`scope`: the guidelines' statements that they do not cover what was asked (qa/scope.py); one leads.
+    `asked`: the vector of the question sentence when the question opens with the case (qa/lead.py)."""
     # `candidates` are already on-topic (qa/statements.on_topic): choosing is about coverage and duplicates.
-    pick = lambda pool, limit: choose(pool, limit, 0.0, settings.mmr_lambda, settings.duplicate_similarity)  # noqa: E731
+    pick = lambda pool, limit, best=0: choose(pool, limit, 0.0, settings.mmr_lambda, settings.duplicate_similarity, best)  # noqa: E731
     patient = audience == "patient"
     # Ranked as answers (qa/lead.py), then chosen in one pass: the lead is the best answer, and no point
     # below it repeats it.
     limits = [Chosen(c) for c in scope[:1]]
     stated = {(c.main.hit.passage.chunk_id, c.main.span) for c in limits}
     guideline_pool = [c for c in _pool(candidates, "guideline") if (c.hit.passage.chunk_id, c.span) not in stated]
-    guideline = pick(rank_for_lead(guideline_pool, understood_as), settings.lead + settings.guideline_points)
+    guideline = pick(rank_for_lead(guideline_pool, understood_as, asked), settings.lead + settings.guideline_points, settings.lead)
     research = pick(_pool(candidates, "research"), settings.research_points // 2 if patient else settings.research_points)
     reference = pick(_pool(candidates, "reference"), settings.reference_points * (2 if patient else 1))
 

@@ -13,11 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from index.tokenize import tokenize
 from qa.statements import Candidate
 
 DIRECTIVE_BONUS = 0.04
 QUANTITY_BONUS = 0.04
 DESCRIPTION_PENALTY = 0.04
+CONTRADICTION_PENALTY = 0.08
+POPULATION_BONUS = 0.04
+ASKED_WEIGHT = 0.2  # half the weight meaning carries in a statement's score
 
 _DIRECTIVE = re.compile(
     r"\b(?:should|must|shall|recommend(?:s|ed)?|is indicated|are indicated|is contraindicated|is not a contraindication|"
@@ -45,6 +49,43 @@ _QUANTITY = re.compile(
 )
 
 
+_POLARITY = re.compile(r"\b([\w]+)[- ](positive|negative)\b", re.I)
+
+
+def _polarities(text: str) -> set[tuple[str, str]]:
+    return {(m.group(1).lower(), m.group(2).lower()) for m in _POLARITY.finditer(text)}
+
+
+def contradicts(text: str, asked: set[tuple[str, str]]) -> bool:
+    """The sentence is about the opposite result of the test the question names: an HBsAg-negative mother's
+    infant when the question is about an HBsAg-positive one."""
+    stated = _polarities(text)
+    return any((test, "negative" if result == "positive" else "positive") in stated and (test, result) not in stated
+               for test, result in asked)
+
+
+# Who a sentence is about, by class, so "an 80-year-old" meets "older adults" and "a newborn" meets "infants".
+_POPULATIONS = {
+    "older": frozenset(tokenize("older elderly geriatric")),
+    "children": frozenset(tokenize("child children kids pediatric paediatric")),
+    "infants": frozenset(tokenize("infant infants newborn newborns neonate neonates neonatal baby babies toddler toddlers")),
+    "adolescents": frozenset(tokenize("adolescent adolescents teen teens teenager teenagers")),
+    "pregnancy": frozenset(tokenize("pregnant pregnancy prenatal antenatal postpartum breastfeeding lactating")),
+    "staff": frozenset(tokenize("staff personnel worker workers hcp employee employees")),
+}
+_AGE = re.compile(r"\b(\d{1,3})[- ](year|month|week|day)s?[- ]old\b", re.I)
+
+
+def populations(text: str) -> set[str]:
+    words = set(tokenize(text))
+    found = {name for name, terms in _POPULATIONS.items() if words & terms}
+    for number, unit in _AGE.findall(text):
+        years = int(number) if unit.lower() == "year" else 0
+        found.add("older" if years >= 65 else "adolescents" if years >= 12 and years < 18 else
+                  "children" if unit.lower() == "year" and years < 12 else "infants" if unit.lower() != "year" else "adults")
+    return found
+
+
 def asks_quantity(question: str) -> bool:
     return bool(_ASKS_QUANTITY.search(question))
 
@@ -62,8 +103,17 @@ def answering(candidate: Candidate, quantity: bool) -> float:
     return score
 
 
-def rank_for_lead(pool: list[Candidate], question: str) -> list[Candidate]:
-    """The guideline pool rescored as answers to this question, best first."""
-    quantity = asks_quantity(question)
-    rescored = [replace(c, score=answering(c, quantity)) for c in pool]
+def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Candidate]:
+    """The guideline pool rescored as answers to this question, best first. `asked`: the vector of the question
+    sentence alone when the question opens with its case ("My patient has been on oxycodone for five years…
+    How fast should the taper go?"): the case found the evidence, the question sentence says which part answers."""
+    quantity, results, who = asks_quantity(question), _polarities(question), populations(question)
+    rescored = []
+    for c in pool:
+        score = answering(c, quantity) - CONTRADICTION_PENALTY * contradicts(c.text, results)
+        if who & populations(c.text):
+            score += POPULATION_BONUS
+        if asked is not None:
+            score += ASKED_WEIGHT * (float(c.vector @ asked) - c.similarity)
+        rescored.append(replace(c, score=score))
     return sorted(rescored, key=lambda c: -c.score)

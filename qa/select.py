@@ -30,12 +30,15 @@ def _same(a: Candidate, b: Candidate, threshold: float) -> bool:
     return min(len(ta), len(tb)) >= 5 and len(ta & tb) >= 0.8 * min(len(ta), len(tb))
 
 
-def choose(pool: list[Candidate], limit: int, min_score: float, mmr_lambda: float, duplicate: float) -> list[Chosen]:
-    """Up to `limit` statements above `min_score`, each new one relevant but unlike those already chosen."""
+def choose(
+    pool: list[Candidate], limit: int, min_score: float, mmr_lambda: float, duplicate: float, best_first: int = 0
+) -> list[Chosen]:
+    """Up to `limit` statements above `min_score`, each new one relevant but unlike those already chosen;
+    the first `best_first` are simply the best remaining (a lead answers; coverage is the points' job)."""
     remaining = [c for c in pool if c.score >= min_score]
     chosen: list[Chosen] = []
     while remaining and len(chosen) < limit:
-        if chosen:
+        if chosen and len(chosen) >= best_first:
             picked = np.stack([c.main.vector for c in chosen])
             redundancy = np.stack([c.vector for c in remaining]) @ picked.T
             values = [mmr_lambda * c.score - (1 - mmr_lambda) * float(r.max()) for c, r in zip(remaining, redundancy)]

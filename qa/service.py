@@ -15,6 +15,7 @@ from qa.compose import compose
 from qa.conversations import ConversationStore
 from qa.followup import resolve
 from qa.models import Answer, Audience
+from qa.question_context import split_question
 from qa.relevance import QuestionTerms, topicality, weak
 from qa.scope import asked_terms, exclusions, scope_query
 from qa.statements import Candidate, candidates, on_topic, prefer_new
@@ -81,9 +82,10 @@ class AnswerService:
         if conversation_id and self.conversations:
             pool = prefer_new(pool, self.conversations.shown(conversation_id))
         scope = self._scope(understood, vector, filters, pool) if pool else []
+        context, asked = split_question(understood)
         answer = compose(
             question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience,
-            conversation_id, scope,
+            conversation_id, scope, self.searcher.embed_query(asked) if context and pool else None,
         )
         if timings is not None:
             timings["retrieve"] = (retrieved - started) * 1000

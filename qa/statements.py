@@ -18,7 +18,7 @@ from index.tokenize import tokenize
 from ingest.hygiene import apply
 from qa.relevance import QuestionTerms, Topicality
 
-_CONNECTIVE = re.compile(r"^(however|moreover|furthermore|additionally|in addition|also|thus|therefore|similarly|conversely)\b", re.I)
+_CONNECTIVE = re.compile(r"^(however|moreover|furthermore|additionally|in addition|also|similarly|conversely)\b", re.I)
 _CLINICIAN_DIRECTED = re.compile(
     r"\b(?:clinicians?|physicians?|providers?|prescribers?|practitioners?|HCP|health[- ]care (?:providers?|personnel)|"
     r"nurses|staff|facilit(?:y|ies))\s+(?:should|must|may|can|need|are (?:advised|encouraged)|(?:also|generally) should)\b",

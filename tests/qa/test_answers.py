@@ -10,7 +10,7 @@ import pytest
 from index.models import Filters
 from qa.conversations import ConversationStore, UnknownConversation
 from qa.models import Answer, Statement
-from qa.select import choose
+from qa.select import _same, choose
 from qa.service import AnswerService
 from ingest.hygiene import apply
 
@@ -100,6 +100,20 @@ def test_near_duplicates_merge_and_keep_both_sources(service, searcher) -> None:
     chosen = choose([best, copy, *pool[1:]], limit=5, min_score=0.0, mmr_lambda=0.7, duplicate=0.9)
     assert chosen[0].main is best and chosen[0].duplicates == [copy]
     assert all(c.main is not copy for c in chosen)
+
+
+def test_the_lead_is_the_best_two_not_the_most_diverse(service, searcher) -> None:
+    """MMR is for the points: the second lead statement is the second-best answer even when it resembles the first."""
+    question = "When should clinicians offer naloxone?"
+    vector = searcher.embed_query(question)
+    pool = service.statements(question, vector, searcher.search(question, k=10, vector=vector))
+    ranked = sorted(pool, key=lambda c: -c.score)
+    plain = choose(ranked, limit=4, min_score=0.0, mmr_lambda=0.7, duplicate=0.9, best_first=2)
+    # The first two are the two best that do not say the same thing, in score order.
+    second = next(c for c in ranked[1:] if not _same(ranked[0], c, 0.9))
+    assert [c.main for c in plain[:2]] == [ranked[0], second]
+    diverse = choose(ranked, limit=4, min_score=0.0, mmr_lambda=0.7, duplicate=0.9)
+    assert diverse[0].main is ranked[0]
 
 
 def test_statements_are_diverse(answers) -> None:

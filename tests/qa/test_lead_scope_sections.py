@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.lead import asks_quantity
+from qa.lead import asks_quantity, contradicts, populations, _polarities
 from qa.scope import _EXCLUSION, asked_terms
 from qa.sections import heading_of
 
@@ -14,6 +14,24 @@ def test_questions_asking_for_a_number() -> None:
     assert asks_quantity("What daily dose should make me stop and rethink?")
     assert asks_quantity("When should I check serologies after the series?")
     assert not asks_quantity("Should I prescribe naloxone with opioids?")
+
+
+def test_the_population_asked_about_meets_its_class_in_a_sentence() -> None:
+    assert populations("What should I put in place for an 80-year-old on chronic opioids?") == {"older"}
+    assert "older" in populations("Clinicians should implement interventions to mitigate risks among older adults.")
+    assert populations("Is it safe to give the hepatitis B vaccine to a pregnant patient?") == {"pregnancy"}
+    assert "pregnancy" in populations("Pregnancy is not a contraindication to vaccination.")
+    assert populations("I have a 13-month-old with sickle cell disease.") == {"infants"}
+    assert populations("Same cutoff for a 15-year-old?") == {"adolescents"}
+    assert populations("How fast should the taper go?") == set()
+
+
+def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() -> None:
+    asked = _polarities("Baby born to a mother who is HBsAg-positive: what do we give?")
+    assert contradicts("For infants born to HBsAg-negative mothers, the first dose should be given before discharge.", asked)
+    assert not contradicts("All infants born to HBsAg-positive women should receive HBIG <12 hours of birth.", asked)
+    assert not contradicts("Infants of HBsAg-negative and HBsAg-positive mothers both receive a birth dose.", asked)
+    assert not contradicts("Clinicians should offer naloxone.", set())
 
 
 def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
