@@ -93,7 +93,7 @@ async function ask(question, conversation) {
   turns += 1;
   const holder = document.createElement("div");
   holder.className = "turn";
-  holder.innerHTML = body.html;  // rendered and escaped by the server (qa/render.py)
+  holder.innerHTML = body.html;  // rendered and escaped by the server (present/render.py)
   uniqueAnchors(holder, `t${turns}-`);
   holder.querySelectorAll("article.answer").forEach(statusUpFront);
   if (!conversation) { answers.replaceChildren(); closePassage(false); }
