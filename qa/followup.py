@@ -63,6 +63,8 @@ _PRED = re.compile(r"\b(?:" + "|".join(sorted(PREDICATE)) + r")\b", re.I)
 _PROPERTY = re.compile(r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximum|starting|serious)\s+)*((?:side|"
                        rf"adverse)[\s-])?({'|'.join(PROPERTY | {'dose', 'doses', 'dosage', 'dosing'})})\s+(?:of|for|"
                        r"with|from)\s+(.+)$", re.I)
+# "same cutoff for a 15-year-old?", "is it the same in pregnancy?": the earlier question, for someone or somewhere else.
+_SAME = re.compile(r"^(?:(?:is|are|would|does|do) (?:it|that|this|they) )?(?:the )?same(?:\s+[\w-]+){0,2}?\s+(?=(?:for|in|with|among|amongst|during|at)\b)", re.I)
 _REGARDING = re.compile(r"\((?:regarding|about:) (.+)\)\s*$", re.I)
 
 
@@ -123,7 +125,7 @@ def is_followup(question: str) -> bool:
     words = _split(text := _clean(question))[1]
     if words and set(words) <= SOCIAL:  # "thanks!", "ok": nothing to resolve
         return False
-    if not words or _CONNECTIVE.match(text):
+    if not words or _CONNECTIVE.match(text) or _SAME.match(text):
         return bool(words)
     found = _find_anaphora(words)
     if found and (found[2] != "mark" or sum(not _generic(w) for w in words) <= 1):
@@ -260,7 +262,10 @@ def resolve(question: str, history: list[str]) -> str:
 
 def _resolve(stripped: str, history: list[str]) -> str:
     prev = _clean(history[-1])
-    conn = _CONNECTIVE.match(text := _clean(stripped))
+    text = _clean(stripped)
+    if (same := _SAME.match(text)) and kind(text[same.end():].split(None, 1)[-1].strip(" ?.!")):
+        text = "and " + text[same.end():]  # "same cutoff for a 15-year-old" varies who, like "and for a 15-year-old"
+    conn = _CONNECTIVE.match(text)
     rest, conn = (text[conn.end():], conn.group(1).lower()) if conn else (text, "")
     rest = _EXAMPLE.sub("", rest)  # "and, e.g., insulin?" names insulin
     words = _split(rest)[1]

@@ -78,6 +78,8 @@ def _last_part(word: str) -> str:
 def kind(phrase: str) -> str:
     """'population', 'setting' or '' for a noun phrase, from its head (the words before any postmodifier)."""
     words = [w for w in _lower(phrase) if w]
+    if any(re.fullmatch(r"\d+-(?:year|month|week|day)s?-olds?", w) for w in words[:3]):  # "a 15-year-old (with …)"
+        return "population"
     postmodifier = (i for i, w in enumerate(words) if i and (w in _POSTMODIFIER or re.match(r"[\d≥≤<>]", w)))
     cut = next(postmodifier, len(words))
     head = [w for w in words[:cut] if w not in _DETERMINERS]

@@ -242,6 +242,12 @@ REFRAMED = [
     (METFORMIN, "and, e.g., insulin?", "What are the side effects of insulin?"),
     (METFORMIN, "what about the?", METFORMIN),
     (METFORMIN, "and in?", METFORMIN),
+    # "the same … for someone else": the question again, for the population or setting named
+    ("What daily opioid dose should make me stop and rethink before titrating a chronic pain patient any higher?",
+     "same cutoff for a 15-year-old?",
+     "What daily opioid dose should make me stop and rethink before titrating a 15-year-old any higher?"),
+    ("How long can a multi-dose vial be used after opening?", "is it the same in outpatient clinics?",
+     "How long can a multi-dose vial be used after opening in outpatient clinics?"),
 ]
 
 
