@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,11 @@ from index.tokenize import tokenize
 from ingest.manifest import ManifestEntry
 from ingest.models import searchable_text
 from ingest.pipeline import SourceResult, checksum, read_source
+
+
+# The executor in effect: None reads and embeds in this process; an index.distributed.RayExecutor (set by
+# `with RayExecutor(...)`) fans reading and embedding out over a Ray cluster and builds the same index.
+EXECUTOR: ContextVar = ContextVar("medcite_executor", default=None)
 
 
 class BuildError(Conflict):
@@ -122,6 +128,7 @@ class BuildPlan:
     current: IndexManifest | None
     digest: str
     show_progress: bool = True
+    executor: object | None = field(default_factory=EXECUTOR.get)  # see EXECUTOR
 
 
 @dataclass(slots=True)
@@ -140,14 +147,14 @@ def _build(plan: BuildPlan, embedder_factory: Callable[[], Embedder], report: Bu
     reused = _reuse(plan, writer, rows, report)
     reused_ids = {r.entry.id for r in reused}
     fresh = [r for r in plan.sources if r.entry.id not in reused_ids]
-    _read(plan, fresh, writer, rows, report)
+    (plan.executor.read if plan.executor else _read)(plan, fresh, writer, rows, report)
     dense_texts, bm25_texts = _index_texts(writer, plan.settings)
     writer.close()
     report.sources = len(reused) + sum(1 for r in fresh if r.sha256 and not r.error and r.entry.id not in plan.removed)
     report.chunks = len(rows.texts)
     if not rows.texts:
         raise BuildError("nothing to index: every source failed or was removed (see the errors)")
-    vectors, sentence_vectors = _embed(plan, dense_texts, rows, embedder_factory, report)
+    vectors, sentence_vectors = (plan.executor.embed if plan.executor else _embed)(plan, dense_texts, rows, embedder_factory, report)
     _publish(plan, vectors, sentence_vectors, rows, bm25_texts, report)
 
 
@@ -178,14 +185,17 @@ def _reuse(plan: BuildPlan, writer: StoreWriter, rows: Rows, report: BuildReport
     return reuse
 
 
-def _read(plan: BuildPlan, fresh: list[SourceResult], writer: StoreWriter, rows: Rows, report: BuildReport) -> None:
-    """Read, chunk and store the sources that could not be reused (skipping removed ones and repeats)."""
+def _read(
+    plan: BuildPlan, fresh: list[SourceResult], writer: StoreWriter, rows: Rows, report: BuildReport, read: Callable = read_source
+) -> None:
+    """Read, chunk and store the sources that could not be reused (skipping removed ones and repeats);
+    `read` fills a SourceResult in place (index.distributed gives one that takes it from a Ray task)."""
     settings, removed = plan.settings, plan.removed
     for result in tqdm(fresh, desc="reading", unit="file", disable=not plan.show_progress or not fresh):
         if result.entry.id in removed:
             report.removed += 1
             continue
-        read_source(result, settings.source_root(result.entry.path), settings.chunk)
+        read(result, settings.source_root(result.entry.path), settings.chunk)
         if result.error:
             report.errors.append((result.entry.path, result.error))
             continue

@@ -64,3 +64,16 @@ def searcher(mini_settings: Settings, embedder) -> Searcher:
     searcher = Searcher.open(mini_settings, embedder)
     yield searcher
     searcher.close()
+
+
+@pytest.fixture(scope="session")
+def ray_local():
+    """One local Ray instance for the session's Ray tests (2 CPUs, no dashboard), shut down at the end."""
+    import ray  # in the test extra: these tests run wherever the others do
+
+    ray.init(
+        num_cpus=2, include_dashboard=False, log_to_driver=False,
+        runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}},
+    )
+    yield ray
+    ray.shutdown()
