@@ -69,8 +69,24 @@ class SearchHit(PassageOut):
         return cls(**PassageOut.of(hit.passage).model_dump(), rank=hit.rank, scores=scores)
 
 
+class Quotable(BaseModel):
+    """A sentence of a passage that can be quoted as a statement: `text` is what is quoted from `span`."""
+
+    span: tuple[int, int]
+    text: str
+    grade: str | None
+
+
 class ChunkOut(PassageOut):
     highlight: tuple[int, int] | None = Field(None, description="The cited span within `text`, when asked for.")
+    statements: list[Quotable] = Field(default_factory=list, description="The passage's quotable sentences, in order.")
+
+    @staticmethod
+    def quotable(p: Passage) -> list[Quotable]:
+        return [
+            Quotable(span=(a, b), text=p.statement_text(o) or "", grade=p.grades.get(o, (None, 0))[0])
+            for o, (a, b, _) in sorted(p.statements.items())
+        ]
 
 
 class Section(BaseModel):

@@ -154,18 +154,28 @@ class ReviewStore:
             return None
 
     def summaries(
-        self, status: ReviewStatus | None = None, limit: int = 50, after: tuple[str, str] | None = None
+        self, status: ReviewStatus | None = None, limit: int = 50, after: tuple[str, str] | None = None,
+        audience: str | None = None, words: str = "",
     ) -> list[Summary]:
         """The queue, newest first, one page: `after` is the (created_at, answer_id) the previous page ended on.
 
-        Ordered by creation (never changes), so paging neither skips nor repeats an answer edited meanwhile."""
+        Filtered here, not on the page: by status, audience, and `words` (every word in the question or in
+        what it was understood as, any case). Ordered by creation (never changes), so paging neither skips
+        nor repeats an answer edited meanwhile."""
         sql = (
             "SELECT answer_id, question, json_extract(answer, '$.understood_as'), status, audience, created_at, updated_at,"
             " CASE WHEN status = 'under_review' THEN reviewer END, statements, version FROM answers WHERE 1 = 1"
         )
         args: list = []
         if status:
-            sql, args = sql + " AND status = ?", [status]
+            sql, args = sql + " AND status = ?", [*args, status]
+        if audience:
+            sql, args = sql + " AND audience = ?", [*args, audience]
+        for word in words.lower().split()[:10]:
+            like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            sql += (" AND (lower(question) LIKE ? ESCAPE '\\'"
+                    " OR lower(json_extract(answer, '$.understood_as')) LIKE ? ESCAPE '\\')")
+            args += [like, like]
         if after is not None:
             sql, args = sql + " AND (created_at, answer_id) < (?, ?)", [*args, *after]
         rows = self._db.execute(sql + " ORDER BY created_at DESC, answer_id DESC LIMIT ?", [*args, limit])

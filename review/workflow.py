@@ -51,9 +51,9 @@ def judge(store: ReviewStore, answer_id: str, version: int, editor: str, chunk_i
 
 def remove_statement(store: ReviewStore, answer_id: str, version: int, editor: str, chunk_id: str, span: tuple[int, int]) -> Answer:
     def edit(answer: Answer) -> dict:
-        _require_claimed(answer)
+        require_claimed(answer)
         removed = _remove(answer, chunk_id, tuple(span))
-        _renumber(answer)
+        renumber(answer)
         return {"removed": removed.text, "chunk_id": chunk_id, "span": list(span)}
 
     return store.change(answer_id, version, editor, "statement removed", edit)
@@ -61,7 +61,7 @@ def remove_statement(store: ReviewStore, answer_id: str, version: int, editor: s
 
 def pin(store: ReviewStore, answer_id: str, version: int, editor: str, evidence: Evidence) -> Answer:
     def edit(answer: Answer) -> dict:
-        _require_claimed(answer)
+        require_claimed(answer)
         if any(e.chunk_id == evidence.chunk_id for e in answer.evidence):
             raise InvalidEdit(f"passage {evidence.chunk_id} is already in the evidence")
         evidence.rank = len(answer.evidence) + 1
@@ -72,16 +72,17 @@ def pin(store: ReviewStore, answer_id: str, version: int, editor: str, evidence:
     return store.change(answer_id, version, editor, "evidence pinned", edit)
 
 
-def pinned_evidence(passage, text: str) -> Evidence:
-    """A passage found by search, as evidence an editor adds (no retrieval scores of its own)."""
+def pinned_evidence(passage, scores: EvidenceScores | None = None) -> Evidence:
+    """A passage found by search, as evidence an editor adds, with its retrieval scores for the answer's
+    question when the caller computed them (app.reviewing does)."""
     return Evidence(
         chunk_id=passage.chunk_id, doc_id=passage.doc_id, kind=passage.kind, title=passage.title,
-        source=passage.source, year=passage.year,
-        locator=passage.citation_locator, text=text, rank=0, scores=EvidenceScores(bm25=0.0, dense=0.0, fused=0.0),
+        source=passage.source, year=passage.year, locator=passage.citation_locator, text=passage.text, rank=0,
+        scores=scores or EvidenceScores(bm25=0.0, dense=0.0, fused=0.0),
     )
 
 
-def _require_claimed(answer: Answer) -> None:
+def require_claimed(answer: Answer) -> None:
     if answer.review.status != "under_review":
         raise Conflict(f"edit the answer after claiming it (it is {answer.review.status})")
 
@@ -96,8 +97,8 @@ def _remove(answer: Answer, chunk_id: str, span: tuple[int, int]) -> Statement:
     raise InvalidEdit(f"no statement from {chunk_id} at {list(span)} in this answer")
 
 
-def _renumber(answer: Answer) -> None:
-    """References renumbered by first use after a statement goes; unused ones are dropped."""
+def renumber(answer: Answer) -> None:
+    """References renumbered by first use after a statement goes or is placed; unused ones are dropped."""
     answer.guidelines.sections = [g for g in answer.guidelines.sections if g.points]
     answer.research.sections = [g for g in answer.research.sections if g.points]
     answer.reference_pages.sections = [g for g in answer.reference_pages.sections if g.points]

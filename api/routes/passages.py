@@ -47,7 +47,7 @@ def chunk(
         if not 0 <= start <= end <= len(passage.text):
             raise HTTPException(422, f"span {span} is outside the passage (length {len(passage.text)})")
         highlight = (start, end)
-    return ChunkOut(**PassageOut.of(passage).model_dump(), highlight=highlight)
+    return ChunkOut(**PassageOut.of(passage).model_dump(), highlight=highlight, statements=ChunkOut.quotable(passage))
 
 
 @router.get("/documents/{doc_id:path}", response_model=DocumentOut, summary="A whole document's text and metadata")

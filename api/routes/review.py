@@ -16,7 +16,7 @@ from api.deps import ServicesDep
 from api.errors import responses
 from api.schemas import QueueItem, QueuePage
 from app import reviewing
-from qa.models import Answer, ReviewStatus
+from qa.models import Answer, Audience, ReviewStatus
 from review.rules import Label
 from review.store import Event
 
@@ -57,8 +57,11 @@ def queue(
     services: ServicesDep, who: Editor, status: ReviewStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")] = None,
+    audience: Audience | None = None,
+    q: Annotated[str, Query(max_length=200, description="Words that must all be in the question (any case).")] = "",
 ) -> QueuePage:
-    found = reviewing.queue(services, status, limit + 1, _decode(cursor) if cursor else None)
+    """Filtered on the server; the cursor pages through the filtered queue (pass the same filters)."""
+    found = reviewing.queue(services, status, limit + 1, _decode(cursor) if cursor else None, audience, q)
     page = found[:limit]
     more = len(found) > limit
     return QueuePage(
@@ -107,6 +110,16 @@ def judge(answer_id: str, body: JudgmentIn, services: ServicesDep, who: Editor) 
 @router.post("/answers/{answer_id}/statements/remove", response_model=Answer)
 def remove_statement(answer_id: str, body: StatementRef, services: ServicesDep, who: Editor) -> Answer:
     return reviewing.remove_statement(services, answer_id, body.version, who.name, body.chunk_id, body.span)
+
+
+@router.post(
+    "/answers/{answer_id}/statements/place", response_model=Answer,
+    summary="Place one statement of a passage in the evidence (e.g. a pinned one) into the answer, with its reference",
+)
+def place_statement(answer_id: str, body: StatementRef, services: ServicesDep, who: Editor) -> Answer:
+    """`span` is one of the passage's quotable statements (GET /chunks/{chunk_id} lists them); it is quoted
+    verbatim as a guideline point, a research point or a reference-page point by the passage's kind."""
+    return reviewing.place(services, answer_id, body.version, who.name, body.chunk_id, body.span)
 
 
 @router.post("/answers/{answer_id}/evidence", response_model=Answer, summary="Pin a passage from search as evidence")

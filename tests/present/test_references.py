@@ -6,7 +6,7 @@ import pytest
 
 from qa.models import Answer, CitedPage, GuidelineSection, ResearchSection
 from present.render import to_html, to_markdown
-from review.workflow import _remove, _renumber
+from review.workflow import _remove, renumber
 from test_render import R1, Tree, make_answer, ref, stmt
 
 
@@ -103,7 +103,7 @@ def test_reference_pages_must_ascend_and_match_their_passages() -> None:
 def test_removing_a_statement_drops_its_page_from_the_stored_reference() -> None:
     answer = paged()
     _remove(answer, "c26", (120, 120 + len(R1)))  # what remove_statement does before it renumbers
-    _renumber(answer)
+    renumber(answer)
     stored = answer.references[0]
     assert stored.pages == [11, 33] and [c.page for c in stored.cited_pages] == [11, 33]
     assert "pp. 11, 33\n" in to_markdown(Answer.model_validate(answer.model_dump()))
