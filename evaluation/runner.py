@@ -2,6 +2,10 @@
 
 Every finished question is appended to runs.jsonl at once, so a killed run resumes where it
 stopped; a run directory is tied to the index version and settings it started with.
+
+Inside `with RayExecutor(...)` (`medcite eval --executor ray`) the questions are answered in parallel by
+Ray actors, each opening the index and the answer service once; a question's retrieval runs, answer
+and follow-up go to one actor, in order, and runs.jsonl gets the same records in the same order.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from tqdm import tqdm
 from core.errors import Conflict
 from core.settings import Settings
 from evaluation.questions import Question
+from index.build import EXECUTOR
 from index.search import Searcher
 from ingest.models import TITLE_SECTION
 from qa.conversations import ConversationStore
@@ -109,6 +114,57 @@ def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> d
     }
 
 
+def _record(service: AnswerService, searcher: Searcher, kind: str, mode: str, q: Question) -> dict:
+    started = time.perf_counter()
+    if kind == "answer":
+        return _answer_record(service, searcher, q)
+    record = {"kind": kind, "mode": mode, "id": q.id, "docs": _doc_ranking(searcher, q.question, mode)}
+    record["ms"] = {"retrieve": (time.perf_counter() - started) * 1000}
+    return record
+
+
+class QuestionWorker:
+    """A Ray actor's state: the index and an answer service opened once, the run's own conversations
+    (SQLite in the run directory, shared safely between processes)."""
+
+    def __init__(self, settings: Settings, out: Path, version: str) -> None:
+        from app.services import open_searcher
+
+        self.searcher = open_searcher(settings)
+        if self.searcher.manifest.version != version:
+            raise RunDirError(f"index {self.searcher.manifest.version} was published while the run started on {version}")
+        self.conversations = ConversationStore(out / "conversations.sqlite")
+        self.service = AnswerService(self.searcher, self.conversations, settings)
+
+    def records(self, q: Question, items: list[tuple[str, str]]) -> list[dict]:
+        return [_record(self.service, self.searcher, kind, mode, q) for kind, mode in items]
+
+    def close(self) -> None:
+        """Before the actor goes: the conversations' SQLite closed cleanly (no -wal/-shm left in the run dir)."""
+        self.conversations.close()
+        self.searcher.close()
+
+
+def _parallel(executor, todo: list[tuple[str, str, Question]], settings: Settings, out: Path, version: str) -> Iterator[dict]:  # noqa: ANN001
+    """The records of `todo`, in its order, from an ActorPool of QuestionWorkers (one per worker of the
+    executor, at most one per question); each question's items go to one actor together."""
+    import ray
+    from ray.util import ActorPool
+
+    groups: dict[str, tuple[Question, list[tuple[str, str]]]] = {}
+    for kind, mode, q in todo:
+        groups.setdefault(q.id, (q, []))[1].append((kind, mode))
+    worker = ray.remote(num_cpus=1)(QuestionWorker)
+    actors = [worker.remote(settings, out, version) for _ in range(min(executor.size(), len(groups)))]
+    try:
+        for records in ActorPool(actors).map(lambda actor, group: actor.records.remote(*group), list(groups.values())):
+            yield from records
+    finally:
+        ray.wait([actor.close.remote() for actor in actors], num_returns=len(actors), timeout=60)
+        for actor in actors:
+            ray.kill(actor)
+
+
 def _done(path: Path) -> set[tuple[str, str, str]]:
     if not path.is_file():
         return set()
@@ -150,18 +206,16 @@ def run(
     if runs.is_file() and runs.stat().st_size and not runs.read_bytes().endswith(b"\n"):
         with runs.open("a", encoding="utf-8") as handle:
             handle.write("\n")  # end the line a kill cut short; it is skipped when read
-    # Conversations of the run's own, so a set's follow-ups are asked as a clinician would ask them.
-    service = AnswerService(searcher, ConversationStore(out / "conversations.sqlite"), settings)
     todo = [(kind, mode, q) for q in questions for kind, mode in [*(("retrieval", m) for m in modes), ("answer", "")]
             if (kind, mode, q.id) not in done]
+    executor = EXECUTOR.get()
+    if executor is not None and todo:
+        records = _parallel(executor, todo, settings, out, searcher.manifest.version)
+    else:  # conversations of the run's own, so a set's follow-ups are asked as a clinician would ask them
+        service = AnswerService(searcher, ConversationStore(out / "conversations.sqlite"), settings)
+        records = (_record(service, searcher, kind, mode, q) for kind, mode, q in todo)
     with runs.open("a", encoding="utf-8") as handle, tqdm(total=len(todo), desc="evaluating", disable=not progress) as bar:
-        for kind, mode, q in todo:
-            started = time.perf_counter()
-            if kind == "retrieval":
-                record = {"kind": kind, "mode": mode, "id": q.id, "docs": _doc_ranking(searcher, q.question, mode)}
-                record["ms"] = {"retrieve": (time.perf_counter() - started) * 1000}
-            else:
-                record = _answer_record(service, searcher, q)
+        for record in records:
             handle.write(json.dumps(record) + "\n")
             handle.flush()
             bar.update(1)

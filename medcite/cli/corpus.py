@@ -9,6 +9,7 @@ import typer
 
 from core.kinds import KINDS
 from medcite.cli.common import fail, load_settings
+from medcite.cli.executors import ADDRESS_HELP, EXECUTOR_HELP, WORKERS_HELP, executor_for
 
 
 def ingest(
@@ -16,6 +17,9 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     extra: Annotated[Optional[list[Path]], typer.Option(help="Also index this file (a question set's own corpus); needs --index-dir.")] = None,
     extra_kind: Annotated[str, typer.Option(help="Kind of the --extra files.")] = "research",
+    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "local",
+    address: Annotated[Optional[str], typer.Option(help=ADDRESS_HELP)] = None,
+    workers: Annotated[Optional[int], typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Read the manifest's sources into a new index version (a no-op when nothing changed)."""
     from app.documents import ingest as build
@@ -34,10 +38,11 @@ def ingest(
         for source in listed:
             typer.echo(f"kept upload {source}: its index version was published before its process stopped", err=True)
 
-    report = build(
-        settings, lambda: load_embedder(settings), extra or [], extra_kind,  # type: ignore[arg-type]
-        show_progress=not quiet, force=force, on_settled=settled,
-    )
+    with executor_for(executor, address, workers):  # ray: reading, chunking and embedding on a Ray cluster
+        report = build(
+            settings, lambda: load_embedder(settings), extra or [], extra_kind,  # type: ignore[arg-type]
+            show_progress=not quiet, force=force, on_settled=settled,
+        )
     for path, reason in report.errors:
         typer.secho(f"skipped {path}: {reason}", err=True, fg=typer.colors.YELLOW)
     for path, warning in report.warnings[:20]:

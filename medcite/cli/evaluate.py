@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from medcite.cli.common import fail, load_settings
+from medcite.cli.executors import ADDRESS_HELP, EXECUTOR_HELP, WORKERS_HELP, executor_for
 
 MODES = ("bm25", "dense", "hybrid")
 
@@ -21,8 +22,12 @@ def eval_command(
     limit: Annotated[Optional[int], typer.Option(help="Only the first N questions.")] = None,
     qrels: Annotated[Optional[Path], typer.Option(help="TREC qrels overriding the set's relevance.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "local",
+    address: Annotated[Optional[str], typer.Option(help=ADDRESS_HELP)] = None,
+    workers: Annotated[Optional[int], typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
-    """Run a question set through every mode and the answer composer; resumable; writes a report."""
+    """Run a question set through every mode and the answer composer; resumable; writes a report.
+    With --executor ray the questions are answered in parallel by Ray actors (same records, same order)."""
     from app.services import open_searcher
     from evaluation.evaluate import evaluate
     from evaluation.questions import read_questions
@@ -32,11 +37,13 @@ def eval_command(
         fail(f"--modes takes a comma-separated list of {', '.join(MODES)} (got {modes!r})", 2)
     if k not in (1, 5, 10, 50):
         fail("-k must be one of 1, 5, 10, 50 (the cut-offs measured)", 2)
+    parallel = executor_for(executor, address, workers)  # before any work: a missing Ray is one line
     settings = load_settings()
     questions = read_questions(question_set, qrels)[: limit or None]
     searcher = open_searcher(settings)
     target = out or settings.index_dir.parent / "eval" / question_set.stem
-    results = evaluate(questions, question_set.name, searcher, settings, chosen, target, progress=not quiet)
+    with parallel:
+        results = evaluate(questions, question_set.name, searcher, settings, chosen, target, progress=not quiet)
     typer.echo(f"{results['questions']} questions · index {results['index_version']}")
     for mode, stats in results["retrieval"]["modes"].items():
         cells = "  ".join(
