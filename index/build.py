@@ -1,4 +1,6 @@
-"""Build a new index version from the manifest: reuse what is unchanged, embed only new text, switch atomically."""
+"""Build a new index version from the manifest: reuse what is unchanged, embed only new text, switch atomically.
+
+A progressive build publishes keyword search first and the vectors as they come (index/stages.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,13 @@ from tqdm import tqdm
 from core.errors import Conflict
 from core.settings import Settings
 from index.bm25 import BM25Index
-from index.dense import build_dense, save_dense, save_sentence_vectors
+from index.dense import FILE as DENSE_FILE, build_dense, save_dense, save_sentence_vectors
 from index.embedding import Embedder, EmbeddingCache, embed_with_cache, embedding_id, on_backend
 from index.layout import IndexLayout
 from index.models import INDEX_FORMAT, IndexManifest
+from index.progress import Progress
+from index.stages import chunks_ready, manifest_for, publish_stage, save_bm25, worth_publishing
 from index.store import Store, StoreWriter
-from index.tokenize import tokenize
 from ingest.manifest import ManifestEntry
 from ingest.models import searchable_text
 from ingest.pipeline import SourceResult, checksum, read_source
@@ -53,6 +55,7 @@ class BuildReport:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    published: list[str] = field(default_factory=list)  # every version published, partial ones first
 
 
 def fingerprint(result: SourceResult) -> str:
@@ -83,10 +86,12 @@ def build_index(
     show_progress: bool = True,
     force: bool = False,
     locked: bool = False,
+    progressive: bool = False,
 ) -> BuildReport:
     """Publish a new version if the corpus changed; `embedder` is only called when something must be embedded.
 
     `locked`: the caller already holds the index lock (it changed removals or uploads under it).
+    `progressive`: publish keyword search first, then chunk vectors, then sentence vectors (index/stages.py).
     """
     started = time.perf_counter()
     layout = IndexLayout(settings.index_dir)
@@ -98,17 +103,20 @@ def build_index(
         good = [r for r in checksums if r.sha256]
         digest = corpus_hash(settings, checksums, removed)
         current = layout.current_manifest()
-        if current and current.corpus_hash == digest and not force:
+        if current and current.corpus_hash == digest and current.vectors == "complete" and not force:
             report.unchanged, report.version = True, current.version
             report.errors = [tuple(e) for e in current.skipped]
             report.sources, report.documents, report.chunks = current.sources, current.documents, current.chunks
             report.seconds = time.perf_counter() - started
             return report
         plan = BuildPlan(settings, layout, layout.new_build_dir(), good, removed, current, digest, show_progress)
+        plan.progressive, plan.progress = progressive, Progress(layout.progress_file)
+        plan.progress.write()  # phase: reading
         try:
             _build(plan, embedder, report)
         except BaseException:
             shutil.rmtree(plan.build_dir, ignore_errors=True)
+            plan.progress.set("failed")
             raise
         layout.prune()
     report.seconds = time.perf_counter() - started
@@ -128,6 +136,8 @@ class BuildPlan:
     current: IndexManifest | None
     digest: str
     show_progress: bool = True
+    progressive: bool = False  # see index/stages.py
+    progress: Progress = field(default_factory=lambda: Progress(None))  # what /health shows
     executor: object | None = field(default_factory=EXECUTOR.get)  # see EXECUTOR
 
 
@@ -141,7 +151,7 @@ class Rows:
 
 
 def _build(plan: BuildPlan, embedder_factory: Callable[[], Embedder], report: BuildReport) -> None:
-    """plan → reuse → read → embed → publish."""
+    """plan → reuse → read → embed → publish; progressive: publish BM25 first, then each kind of vectors."""
     writer = StoreWriter(plan.build_dir / "store.sqlite")
     rows = Rows()
     reused = _reuse(plan, writer, rows, report)
@@ -154,8 +164,14 @@ def _build(plan: BuildPlan, embedder_factory: Callable[[], Embedder], report: Bu
     report.chunks = len(rows.texts)
     if not rows.texts:
         raise BuildError("nothing to index: every source failed or was removed (see the errors)")
+    plan.progress.set("embedding chunks", 0, len(dense_texts) + sum(map(len, rows.sentence_spans)))
+    if plan.progressive:
+        save_bm25(plan, bm25_texts)
+        if worth_publishing(plan, "pending"):  # keyword search now, before any text is embedded
+            publish_stage(plan, report, "pending", 0)
     vectors, sentence_vectors = (plan.executor.embed if plan.executor else _embed)(plan, dense_texts, rows, embedder_factory, report)
     _publish(plan, vectors, sentence_vectors, rows, bm25_texts, report)
+    plan.progress.set("complete", plan.progress.total)
 
 
 def _reusable(current: IndexManifest | None, settings: Settings, removed: set[str]) -> bool:
@@ -242,11 +258,12 @@ def _embed(
         batch = 8 * settings.embed_batch_size
         with tqdm(total=len(rows.texts), desc="embedding chunks", unit="chunk", disable=not plan.show_progress) as bar:
             vectors, report.embedded = embed_with_cache(
-                dense_texts, model_id, factory, cache, batch_size=batch, on_progress=bar.update
+                dense_texts, model_id, factory, cache, batch_size=batch, on_progress=lambda n: (bar.update(n), plan.progress.add(n))
             )
+        chunks_ready(plan, vectors, report)  # a progressive build publishes passage search now
         with tqdm(total=len(sentences), desc="embedding sentences", unit="sentence", disable=not plan.show_progress) as bar:
             sentence_vectors, report.embedded_sentences = embed_with_cache(
-                sentences, model_id, factory, cache, batch_size=batch, on_progress=bar.update
+                sentences, model_id, factory, cache, batch_size=batch, on_progress=lambda n: (bar.update(n), plan.progress.add(n))
             )
     finally:
         cache.close()
@@ -259,27 +276,10 @@ def _publish(
     """Write the vector and BM25 files and the manifest, then switch CURRENT to the new version."""
     settings, build_dir = plan.settings, plan.build_dir
     save_sentence_vectors(build_dir, sentence_vectors, [len(spans) for spans in rows.sentence_spans])
-    save_dense(build_dense(vectors, settings.dense), build_dir)
-    BM25Index.build([tokenize(t) for t in bm25_texts], settings.bm25).save(build_dir)
-
-    now = datetime.now(UTC)
-    manifest = IndexManifest(
-        # Microseconds: a restore can bring back an earlier corpus hash within the same second.
-        version=f"{now:%Y%m%dT%H%M%S.%f}-{plan.digest[:8]}",
-        format=INDEX_FORMAT,
-        created_at=now.isoformat(timespec="seconds"),
-        model_name=settings.model_name,
-        embedding_backend=settings.embedding_backend,
-        dimensions=vectors.shape[1],
-        corpus_hash=plan.digest,
-        documents=report.documents,
-        chunks=report.chunks,
-        sources=report.sources,
-        index_type=settings.dense.index_type,
-        chunk_settings=settings.chunk.model_dump(),
-        bm25_settings=settings.bm25.model_dump(),
-        removed=sorted(plan.removed),
-        skipped=report.errors,
-    )
+    if not (build_dir / DENSE_FILE).exists():  # a published stage's files are linked here: never rewritten
+        save_dense(build_dense(vectors, settings.dense), build_dir)
+    save_bm25(plan, bm25_texts)
+    manifest = manifest_for(plan, report, vectors.shape[1])
     plan.layout.publish(build_dir, manifest)
     report.version = manifest.version
+    report.published.append(manifest.version)

@@ -3,9 +3,11 @@
     <index_dir>/CURRENT            name of the published version (replaced atomically)
     <index_dir>/versions/<name>/   store.sqlite, dense.faiss, bm25.npz, manifest.json
     <index_dir>/removed.json       documents and sources removed with `medcite remove`
+    <index_dir>/state/progress.json   the running build's phase and progress (index/progress.py)
 
 A build writes into versions/.building-*; only a complete directory is renamed into place and
-named in CURRENT, so a crash mid-build leaves the previous version in service.
+named in CURRENT, so a crash mid-build leaves the previous version in service. A progressive build
+publishes several versions in turn (keyword search first, vectors later); each is complete in itself.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class IndexLayout:
         self.versions = root / "versions"
         self._current = root / "CURRENT"
         self._removed = root / "removed.json"
+        self.progress_file = root / "state" / "progress.json"
 
     def current_dir(self) -> Path | None:
         try:
@@ -62,6 +65,17 @@ class IndexLayout:
             os.fsync(handle.fileno())
         os.replace(pointer, self._current)
         return final
+
+    def carry_over(self, published: Path, names: list[str]) -> Path:
+        """A new build dir holding these files of a published version: hard links (a published version is
+        never written again), or copies where the file system cannot link."""
+        build_dir = self.new_build_dir()
+        for name in names:
+            try:
+                os.link(published / name, build_dir / name)
+            except OSError:
+                shutil.copy2(published / name, build_dir / name)
+        return build_dir
 
     def prune(self, keep: int = 2) -> None:
         """Drop old versions and abandoned builds; the current one and the one before it stay."""

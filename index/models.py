@@ -12,6 +12,10 @@ from ingest.hygiene import apply
 from ingest.models import Kind
 
 Mode = Literal["bm25", "dense", "hybrid"]
+# What a version's vectors cover. A progressive first build publishes "pending" (store and BM25 only: keyword
+# search), then "chunks" (dense passage search), then "complete" (sentence vectors too); see index/stages.py.
+Vectors = Literal["pending", "chunks", "complete"]
+STAGES: tuple[Vectors, ...] = ("pending", "chunks", "complete")
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
 INDEX_FORMAT = 6
@@ -97,6 +101,7 @@ class IndexManifest(BaseModel):
     bm25_settings: dict
     removed: list[str] = []
     skipped: list[tuple[str, str]] = []  # (file, reason) for sources that could not be read
+    vectors: Vectors = "complete"  # versions from before progressive builds were complete
 
 
 class QueryError(Invalid, ValueError):

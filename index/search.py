@@ -1,4 +1,9 @@
-"""Hybrid search over one published index version: BM25 and dense candidates, fused, with every score kept."""
+"""Hybrid search over one published index version: BM25 and dense candidates, fused, with every score kept.
+
+A version a progressive build published before its vectors were ready (index/stages.py) is searched as
+far as it goes: BM25 only while `manifest.vectors` is "pending" (dense scores read 0), and without
+sentence vectors until it is "complete" (`sentence_vectors_of` gives None).
+"""
 
 from __future__ import annotations
 
@@ -62,7 +67,7 @@ class Searcher:
         self.manifest = IndexManifest.model_validate_json((directory / MANIFEST).read_text(encoding="utf-8"))
         if self.manifest.format != INDEX_FORMAT:
             raise IndexNotReady(f"index {self.manifest.version} has an older format: run `medcite ingest` to rebuild it")
-        if embedder.dimensions != self.manifest.dimensions:
+        if self.manifest.vectors != "pending" and embedder.dimensions != self.manifest.dimensions:
             raise IndexNotReady(
                 f"index was built with {self.manifest.model_name} ({self.manifest.dimensions}-d) but the model "
                 f"gives {embedder.dimensions}-d vectors: run `medcite ingest --force`"
@@ -75,20 +80,23 @@ class Searcher:
         # wait for the cyclic collector: it references itself through its statement cache).
         weakref.finalize(self, self.store.close)
         self.bm25 = BM25Index.load(directory)
-        self.dense = load_dense(directory, settings.dense)
+        self.dense = load_dense(directory, settings.dense) if self.manifest.vectors != "pending" else None
         self.kinds, self.years, self.documents = self.store.row_arrays()
         self._kind_masks = {kind: self.kinds == code for code, kind in enumerate(KINDS)}
         # An answer searches each kind with the same question: score BM25 once per question.
         # Not a bound method: a cache holding `self` would make a reference cycle, and a replaced
         # version would then stay open (files, memory) until the cyclic collector ran.
         self._bm25_scores = lru_cache(maxsize=32)(partial(_bm25_scores, self.bm25))
-        self.sentence_vectors, self.sentence_offsets = load_sentence_vectors(directory)
+        self.sentence_vectors = self.sentence_offsets = self._graded_vectors = None  # until the version is complete
+        if self.manifest.vectors == "complete":
+            self.sentence_vectors, self.sentence_offsets = load_sentence_vectors(directory)
         graded = self.store.graded_sentences()
         self._graded_rows = np.asarray([row for row, _ in graded], dtype=np.int64)
         # An index without guidelines (research only, a single upload) has no graded sentences at all.
-        self._graded_vectors = np.zeros((len(graded), self.manifest.dimensions), dtype=np.float32)
-        for i, (row, ordinal) in enumerate(graded):
-            self._graded_vectors[i] = self.sentence_vectors[self.sentence_offsets[row] + ordinal]
+        if self.sentence_vectors is not None:
+            self._graded_vectors = np.zeros((len(graded), self.manifest.dimensions), dtype=np.float32)
+            for i, (row, ordinal) in enumerate(graded):
+                self._graded_vectors[i] = self.sentence_vectors[self.sentence_offsets[row] + ordinal]
         faiss.omp_set_num_threads(settings.dense.query_threads)
 
     @classmethod
@@ -114,8 +122,15 @@ class Searcher:
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed([text])[0]
 
-    def sentence_vectors_of(self, row: int) -> np.ndarray:
-        """The vectors of a chunk's sentences, in order (computed at ingest)."""
+    @property
+    def complete(self) -> bool:
+        """Whether every kind of vector is there; else answers match by words more than by meaning."""
+        return self.manifest.vectors == "complete"
+
+    def sentence_vectors_of(self, row: int) -> np.ndarray | None:
+        """The vectors of a chunk's sentences, in order (computed at ingest); None before they are built."""
+        if self.sentence_vectors is None:
+            return None
         start, end = self.sentence_offsets[row], self.sentence_offsets[row + 1]
         return np.asarray(self.sentence_vectors[start:end], dtype=np.float32)
 
@@ -125,7 +140,11 @@ class Searcher:
         if not len(self._graded_rows):
             return []
         allowed = self._allowed(filters)
-        similarity = self._graded_vectors @ vector
+        if self._graded_vectors is None:  # no sentence vectors yet: the graded chunks BM25 scores highest
+            found = self._bm25_scores(query)[self._graded_rows]
+            similarity = np.where(found > 0, found, -np.inf)  # a chunk without the query's words is not found
+        else:
+            similarity = self._graded_vectors @ vector
         best: dict[int, float] = {}
         for row, score in zip(self._graded_rows.tolist(), similarity.tolist()):
             if (allowed is None or allowed[row]) and score > best.get(row, -1.0):
@@ -175,6 +194,8 @@ class Searcher:
     ) -> list[Hit]:
         """Top-k chunks; `vector` is the query's embedding when the caller already has it."""
         query = self.check(query, k)
+        if self.dense is None and mode == "dense":
+            mode = "hybrid"  # no chunk vectors yet: keyword candidates, scored as a fused list
         allowed = self._allowed(filters)
         depth = max(k, self.settings.fusion.candidates)
         bm25_scores = self._bm25_scores(query)
@@ -183,7 +204,7 @@ class Searcher:
         vector = self.embed_query(query) if vector is None else vector
         bm25 = self._one_per_document(_top(bm25_scores, 4 * depth), vector, depth) if mode != "dense" else _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         dense = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
-        if mode != "bm25":
+        if mode != "bm25" and self.dense is not None:
             scores, rows = search_dense(self.dense, vector, depth, allowed)
             dense = _Ranked(rows.astype(np.int64), scores)
         if mode == "hybrid":
@@ -207,7 +228,7 @@ class Searcher:
         tied[:-1] |= tied[1:]
         if not tied.any():
             return _Ranked(ranked.rows[:depth], scores[:depth])
-        closeness = self.dense.reconstruct_batch(ranked.rows[tied].astype(np.int64)) @ vector
+        closeness = self._closeness(ranked.rows[tied], vector)
         meaning = np.full(len(ranked.rows), np.inf, dtype=np.float32)
         meaning[tied] = closeness
         order = np.lexsort((-meaning, docs, -scores))  # by score, then document, then closest first
@@ -217,12 +238,18 @@ class Searcher:
         chosen = chosen[np.argsort(-scores[chosen], kind="stable")][:depth]
         return _Ranked(ranked.rows[chosen], scores[chosen])
 
+    def _closeness(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """Cosine of these chunks to the query vector; 0 while the version has no chunk vectors."""
+        if self.dense is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        return self.dense.reconstruct_batch(rows.astype(np.int64)) @ vector
+
     def _hits(self, best: list[tuple[int, float]], vector: np.ndarray, bm25_scores: np.ndarray, bm25: _Ranked, dense: _Ranked) -> list[Hit]:
         rows = [row for row, _ in best]
         if not rows:
             return []
         passages = self.store.passages(rows)
-        dense_scores = self.dense.reconstruct_batch(np.asarray(rows, dtype=np.int64)) @ vector
+        dense_scores = self._closeness(np.asarray(rows), vector)
         bm25_rank = {row: i for i, row in enumerate(bm25.rows.tolist(), start=1)}
         dense_rank = {row: i for i, row in enumerate(dense.rows.tolist(), start=1)}
         return [

@@ -118,6 +118,8 @@ def to_markdown(answer: Answer) -> str:
     lines = [f"## {_one_line(answer.question)}"]
     if answer.understood_as.strip() != answer.question.strip():
         lines.append(f"_Understood as: {_one_line(answer.understood_as)}_")
+    if answer.index_note:  # a partial index (a first build still embedding): said before the answer
+        lines.append(f"**{_one_line(answer.index_note)}**")
     lines.append("")
     if answer.abstained:
         lines += _md_abstained(answer)
@@ -223,6 +225,8 @@ def to_html(answer: Answer) -> str:
     parts = [f'<article class="answer{audience}">', f"<h2>{_e(answer.question)}</h2>"]
     if answer.understood_as.strip() != answer.question.strip():
         parts.append(f'<p class="understood-as"><em>Understood as: {_e(answer.understood_as)}</em></p>')
+    if answer.index_note:  # a partial index (a first build still embedding): said before the answer
+        parts.append(f'<p class="index-note" role="note">{_e(answer.index_note)}</p>')
     if answer.abstained:
         parts.append(_html_abstained(answer))
     else:

@@ -124,6 +124,9 @@ class Answer(BaseModel):
     review: Review
     index_version: str
     newer_evidence_available: bool = Field(False, description="An approved answer from an older index version.")
+    index_note: str | None = Field(
+        None, description="Set while the index is still being built: what this answer could not use yet (keyword search only…)."
+    )
     disclaimer: str = (
         "Drawn verbatim from the indexed guidelines and literature for clinical professionals; "
         "it does not replace clinical judgement or the full source documents."

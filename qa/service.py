@@ -22,6 +22,13 @@ from qa.statements import Candidate, candidates, on_topic, prefer_new
 
 _WORD = re.compile(r"\w")
 SCOPE_FROM = 3  # a scope statement comes from a guideline among the best three statements' sources
+# What an answer says while a progressive first build (index/stages.py) has not yet published all vectors.
+INDEX_NOTES = {
+    "pending": "The index is still being prepared: this answer comes from keyword search only, "
+    "without matching by meaning, which follows when the build completes.",
+    "chunks": "The index is still being prepared: statements were matched to the question by their words "
+    "only; matching sentences by meaning follows when the build completes.",
+}
 
 
 class AnswerService:
@@ -85,8 +92,11 @@ class AnswerService:
         context, asked = split_question(understood)
         answer = compose(
             question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience,
-            conversation_id, scope, self.searcher.embed_query(asked) if context and pool else None,
+            conversation_id, scope,
+            # the question sentence's vector is compared with sentence vectors: none yet in a partial index
+            self.searcher.embed_query(asked) if context and pool and self.searcher.complete else None,
         )
+        answer.index_note = INDEX_NOTES.get(self.searcher.manifest.vectors)  # None once the index is complete
         if timings is not None:
             timings["retrieve"] = (retrieved - started) * 1000
             timings["compose"] = (time.perf_counter() - retrieved) * 1000

@@ -8,6 +8,7 @@ scored: how on-topic its document is (qa/relevance.py), and how well the sentenc
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +38,16 @@ def terms_of(sentence: str) -> frozenset[str]:
     return frozenset(tokenize(sentence))
 
 
+def term_vector(text: str, dimensions: int) -> np.ndarray:
+    """A sentence's terms hashed into a unit vector: what stands for its meaning in a version published
+    before its sentence vectors (index/stages.py), so that choosing, merging and grouping statements
+    compare wording there (cosine = shared terms) and work unchanged."""
+    vector = np.zeros(dimensions, dtype=np.float32)
+    for term in terms_of(text) or {text}:
+        vector[zlib.crc32(term.encode()) % dimensions] += 1.0
+    return vector / np.linalg.norm(vector)
+
+
 @dataclass(slots=True)
 class Candidate:
     hit: Hit
@@ -59,7 +70,7 @@ class Candidate:
 def candidates(
     hits: list[Hit],
     question_vector: np.ndarray,
-    sentence_vectors,  # chunk row → per-sentence vectors of that chunk, in order
+    sentence_vectors,  # chunk row → per-sentence vectors of that chunk, in order (None: not built yet)
     terms: QuestionTerms,
     topics: dict[str, Topicality],
     similarity_weight: float = 0.8,
@@ -70,15 +81,17 @@ def candidates(
     for hit in hits:
         passage = hit.passage
         topic = topics[passage.doc_id].score if passage.doc_id in topics else 0.0
-        vectors = np.asarray(sentence_vectors(passage.row), dtype=np.float32)
+        found_vectors = sentence_vectors(passage.row)
+        lexical = found_vectors is None  # no sentence vectors yet: a sentence answers by its words alone
+        vectors = np.asarray(found_vectors if not lexical else [], dtype=np.float32)
         similarities = vectors @ question_vector if len(vectors) else vectors
         for ordinal, (start, end, edits) in passage.statements.items():
             text = apply(passage.text, start, end, edits)
             grade = passage.grades.get(ordinal, (None, 0))[0]
             key = (passage.doc_id, text)
-            vector = vectors[ordinal]
-            similarity = float(similarities[ordinal])
             words = terms.match(terms_of(text))
+            vector = term_vector(text, len(question_vector)) if lexical else vectors[ordinal]
+            similarity = words if lexical else float(similarities[ordinal])
             relevance = similarity_weight * similarity + (1 - similarity_weight) * words
             score = 0.5 * topic + 0.5 * relevance
             if _CONNECTIVE.match(text):

@@ -1,0 +1,71 @@
+"""A build's progress in a small JSON file that a server can read: <index_dir>/state/progress.json.
+
+Written by the building process (replaced atomically, at most about once a second), read by `/health`
+and the clinician page. `done`/`total` count texts embedded over the whole build: chunks, then sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+WRITE_EVERY_S = 1.0
+
+
+@dataclass(slots=True)
+class Progress:
+    path: Path | None  # None: nothing is written (a build plan made outside build_index)
+    phase: str = "reading"  # reading | embedding chunks | embedding sentences | complete | failed
+    done: int = 0
+    total: int = 0
+    _written: float = 0.0
+
+    def set(self, phase: str, done: int | None = None, total: int | None = None) -> None:
+        self.phase = phase
+        self.done = self.done if done is None else done
+        self.total = self.total if total is None else total
+        self.write()
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if time.monotonic() - self._written >= WRITE_EVERY_S:
+            self.write()
+
+    def write(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        state = {
+            "phase": self.phase, "done": self.done, "total": self.total, "pid": os.getpid(),
+            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(tmp, self.path)
+        self._written = time.monotonic()
+
+
+def read_progress(path: Path) -> dict | None:
+    """The last progress written, with `running`: whether the process that wrote it is still alive."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    state["running"] = state.get("phase") not in ("complete", "failed") and _alive(state.get("pid"))
+    return state
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
