@@ -128,6 +128,10 @@ def main() -> None:
     )
     print("\n(texts/s on a shared machine vary from run to run; the ratio, measured in one run, is the figure to compare)")
 
+    from ray_workers import ray_workers  # bench/ray_workers.py: `--executor ray` with 1 vs 2 workers, same sample
+
+    ray_workers(settings, [*sample["chunks"], *sample["sentences"]], args.rounds)
+
 
 if __name__ == "__main__":
     main()
