@@ -1,4 +1,5 @@
-# Two commands: `make run` (set up, build the index if missing or stale, serve) and `make test`.
+# Two commands: `make run` (set up, serve, and build or update the index beside the server: a first run
+# serves keyword search within minutes while the vectors are embedded; see README) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -29,7 +30,8 @@ index: install
 serve: install
 	$(BIN)/medcite serve --host $(HOST) --port $(PORT)
 
-run: index serve
+run: install
+	$(BIN)/medcite serve --ingest --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's Chromium through Playwright (Playwright's own browser download
 # cannot work without network); install the package once if it is missing.

@@ -14,9 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.auth import TokenStore
 from api.deps import Services, ServicesDep
+from api.health import HealthOut
 from api.limits import BodyLimit
 from api.routes import answers, editor, pages, passages, review
-from api.schemas import Health
 from app.documents import recover_uploads
 from app.retention import purge
 from app.services import open_services
@@ -73,9 +73,12 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
-    @app.get("/health", response_model=Health, tags=["service"])
-    def health(services: ServicesDep) -> Health:
+    @app.get("/health", response_model=HealthOut, tags=["service"])
+    def health(services: ServicesDep) -> HealthOut:
         m = services.searcher().manifest
-        return Health(status="ok", version=m.version, model=m.model_name, documents=m.documents, chunks=m.chunks, sources=m.sources)
+        return HealthOut(
+            status="ok", version=m.version, model=m.model_name, documents=m.documents, chunks=m.chunks, sources=m.sources,
+            index=services.index_state(),  # vectors still being built after a first run: which, and how far
+        )
 
     return app

@@ -35,9 +35,11 @@ class DuplicateUpload(Conflict):
 def ingest(
     settings: Settings, embedder: Callable[[], Embedder], extra: list[Path] = (), extra_kind: Kind = "research",
     show_progress: bool = True, force: bool = False, on_settled: Callable[[list[str], list[str]], None] = lambda kept, dropped: None,
+    progressive: bool = False,
 ) -> BuildReport:
     """Build from the manifest, the uploads and `extra` files, after settling uploads a killed process
-    left pending (`on_settled` hears which were kept and which removed, before the build starts)."""
+    left pending (`on_settled` hears which were kept and which removed, before the build starts).
+    `progressive`: keyword search is published first, the vectors as they are ready (index/stages.py)."""
     extras = []
     for path in extra:
         fmt = format_for(path) if path.is_file() else None
@@ -46,7 +48,7 @@ def ingest(
         extras.append(extra_entry(path, extra_kind, fmt))  # type: ignore[arg-type]
     on_settled(*(recover_uploads(settings) or ([], [])))  # a killed upload is settled before its listing is read
     entries = corpus_entries(settings.manifest, settings.uploads_manifest) + extras
-    return build_index(settings, entries, embedder, show_progress=show_progress, force=force)
+    return build_index(settings, entries, embedder, show_progress=show_progress, force=force, progressive=progressive)
 
 
 def upload(

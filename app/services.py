@@ -47,6 +47,13 @@ class Services:
                 searcher = self._searcher
         return searcher
 
+    def index_state(self) -> dict:
+        """The version in service, how far its vectors go and the build's progress (app/progressive.py)."""
+        from app.progressive import index_state
+
+        manifest = self.searcher().manifest
+        return index_state(self.settings, manifest.version, manifest.vectors)
+
     def answers(self) -> AnswerService:
         return AnswerService(self.searcher(), self.conversations, self.settings)
 

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from api.auth import Clinician, Editor
 from api.deps import ServicesDep
 from api.schemas import AskRequest, PageAnswer
-from app import asking, reviewing
+from app import asking, progressive, reviewing
 from present.render import to_html
 
 router = APIRouter(include_in_schema=False)
@@ -21,7 +21,8 @@ templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, services: ServicesDep) -> HTMLResponse:
     manifest = services.searcher().manifest
-    return templates.TemplateResponse(request, "index.html", {"manifest": manifest})
+    building = progressive.notice(services.index_state())  # a first run still embedding: say what answers use
+    return templates.TemplateResponse(request, "index.html", {"manifest": manifest, "building": building})
 
 
 @router.get("/policy", response_class=HTMLResponse)

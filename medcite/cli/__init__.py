@@ -39,8 +39,13 @@ def purge() -> None:
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    ingest: Annotated[bool, typer.Option(
+        "--ingest", help="Build or update the index beside the server: serve once keyword search is ready (what `make run` does)."
+    )] = False,
 ) -> None:
     """Serve the web page and API."""
+    import logging
+
     import uvicorn
 
     from api.app import create_app
@@ -49,7 +54,20 @@ def serve(
     settings = load_settings()
     if not TokenStore(settings.state_dir / "tokens.json").list():
         typer.echo("No API tokens yet. Editor routes need one: medcite token create NAME --role editor", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    embedder = None  # loaded by the app at startup
+    if ingest:  # app/progressive.py: a progressive ingest in a background thread; stopping the server stops it
+        from app import progressive
+        from app.services import load_embedder
+        from index.layout import IndexLayout
+
+        logging.basicConfig(format="%(levelname)s:     %(message)s")  # the build's news, as uvicorn prints its own
+        logging.getLogger("medcite").setLevel(logging.INFO)
+        job = progressive.start(settings, lambda: load_embedder(settings))
+        if IndexLayout(settings.index_dir).current_dir() is None:
+            typer.echo("building the index: the page opens once keyword search is ready; vectors follow (see /health)", err=True)
+        embedder = load_embedder(settings)  # the server's model loads while the build reads: the page opens sooner
+        progressive.wait_for_index(settings, job)
+    uvicorn.run(create_app(settings, embedder), host=host, port=port, log_level="info")
 
 
 for name, command in [

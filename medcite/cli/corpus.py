@@ -17,6 +17,9 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     extra: Annotated[Optional[list[Path]], typer.Option(help="Also index this file (a question set's own corpus); needs --index-dir.")] = None,
     extra_kind: Annotated[str, typer.Option(help="Kind of the --extra files.")] = "research",
+    progressive: Annotated[bool, typer.Option(
+        help="Publish keyword search first, then chunk vectors, then sentence vectors, each as a version (a first run)."
+    )] = False,
     executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "local",
     address: Annotated[Optional[str], typer.Option(help=ADDRESS_HELP)] = None,
     workers: Annotated[Optional[int], typer.Option(help=WORKERS_HELP)] = None,
@@ -41,7 +44,7 @@ def ingest(
     with executor_for(executor, address, workers):  # ray: reading, chunking and embedding on a Ray cluster
         report = build(
             settings, lambda: load_embedder(settings), extra or [], extra_kind,  # type: ignore[arg-type]
-            show_progress=not quiet, force=force, on_settled=settled,
+            show_progress=not quiet, force=force, on_settled=settled, progressive=progressive,
         )
     for path, reason in report.errors:
         typer.secho(f"skipped {path}: {reason}", err=True, fg=typer.colors.YELLOW)
@@ -49,6 +52,8 @@ def ingest(
         typer.echo(f"warning {path}: {warning}", err=True)
     if len(report.warnings) > 20:
         typer.echo(f"… and {len(report.warnings) - 20} more warnings", err=True)
+    for version in report.published[:-1]:
+        typer.echo(f"published partial index {version} (vectors followed)")
     state = "index is up to date" if report.unchanged else f"published index {report.version}"
     typer.echo(
         f"{state}: {report.sources} sources, {report.documents} documents, {report.chunks} chunks; "
