@@ -9,6 +9,12 @@ backend, the int8/fp32 ratio, and the cosine between the two backends' vectors (
 Figures only; nothing here asserts a time. The int8 model is exported into the cache dir on first use
 (the time is printed) and reused afterwards. The backends alternate round by round and each one's
 fastest round counts, so a busy spell on a shared machine does not land on one backend only.
+
+    .venv/bin/python bench/ingest.py --first-run [--port 8765]
+
+times `make run`'s command (`medcite serve --ingest`) on the shipped corpus with a fresh index dir and an
+empty embedding cache (both temporary): seconds until the page answers (keyword search), until chunk
+vectors, until the full index. It embeds the whole corpus: tens of minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -70,6 +76,38 @@ def compare(fp32, int8, texts: list[str], batch: int, rounds: int) -> tuple[np.n
     return a, b, fp32_s, int8_s
 
 
+def first_run(port: int) -> None:
+    """Time-to-page and time-to-full-index of a first `make run` (fresh index, empty cache), from /health."""
+    import json
+    import subprocess
+    import tempfile
+    import urllib.request
+
+    root = Path(tempfile.mkdtemp(prefix="medcite-first-run-"))
+    env = {**os.environ, **{f"MEDCITE_{k}_DIR": str(root / k.lower()) for k in ("INDEX", "CACHE", "STATE")}}
+    command = [sys.executable, "-c", "from medcite.cli import main; main()", "serve", "--ingest", "--port", str(port)]
+    started, seen = time.perf_counter(), {}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while server.poll() is None and "complete" not in seen:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+                    state = json.load(response)["index"]
+            except OSError:
+                time.sleep(1)
+                continue
+            seen.setdefault("page", time.perf_counter() - started)
+            seen.setdefault(state["vectors"], time.perf_counter() - started)
+            time.sleep(2)
+    finally:
+        server.terminate()
+        server.wait()
+    for label, what in [("page", "page answers (keyword search)"), ("chunks", "chunk vectors published"),
+                        ("complete", "full index (sentence vectors) published")]:
+        print(f"{what:<42} {seen[label]:>8.0f} s" if label in seen else f"{what:<42} (not reached)")
+    print(f"(index and cache in {root}; delete it when done)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kind", default="guideline", help="which sources of the manifest to read")
@@ -78,7 +116,11 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=288, help="sentences sampled")
     parser.add_argument("--threads", type=int, default=1, help="torch and onnxruntime threads (the issue's figures: 1)")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per backend; the fastest counts")
+    parser.add_argument("--first-run", action="store_true", help="time a first `make run` instead (see above)")
+    parser.add_argument("--port", type=int, default=8765, help="the --first-run server's port")
     args = parser.parse_args()
+    if args.first_run:
+        return first_run(args.port)
 
     settings = Settings()
     torch.set_num_threads(args.threads)  # onnxruntime sessions take the same count
