@@ -14,6 +14,9 @@ let nextCursor = null;
 let pagesLoaded = 0;
 let queueRequest = 0;    // a newer load supersedes an older one still in flight
 let passageOpener = null;
+let searchTimer = null;
+let searchPending = false;  // the search box changed and its reload has not started yet
+const PAGE_SIZE = 50;
 
 function say(text, isError) {
   statusLine.textContent = text;
@@ -51,26 +54,38 @@ medciteAuth.onChange((who) => {
 
 function statusLabel(status) { return status.replace("_", " "); }
 
+function queueQuery(extra) {
+  // The filters go to the server (GET /answers filters the whole queue, then pages it).
+  const query = new URLSearchParams({limit: String(PAGE_SIZE), ...extra});
+  const words = document.getElementById("queue-search").value.trim();
+  const status = document.getElementById("status-filter").value;
+  const audience = document.getElementById("audience-filter").value;
+  if (words) query.set("q", words);
+  if (status) query.set("status", status);
+  if (audience) query.set("audience", audience);
+  return query;
+}
+
 async function loadQueue(pages) {
   // Read the queue again from its first page, as many pages as were shown (`pages`), so an entry
   // always shows its stored state; a page's entries are keyed by answer id, never listed twice.
+  clearTimeout(searchTimer);  // this reload reads the search box as it is now
+  searchPending = false;
   const ticket = ++queueRequest;
-  const status = document.getElementById("status-filter").value;
   const fresh = new Map();
   let cursor = null;
   let count = 0;
+  busy(true);
   try {
     do {
-      const query = new URLSearchParams({limit: "50"});
-      if (status) query.set("status", status);
-      if (cursor) query.set("cursor", cursor);
-      const page = await call("GET", `/answers?${query}`);
+      const page = await call("GET", `/answers?${queueQuery(cursor ? {cursor: cursor} : {})}`);
       if (ticket !== queueRequest) return;
       for (const item of page.items) if (!fresh.has(item.answer_id)) fresh.set(item.answer_id, item);
       cursor = page.next_cursor;
       count += 1;
     } while (cursor && count < pages);
-  } catch (error) { if (ticket === queueRequest) say(error.message, true); return; }
+  } catch (error) { if (ticket === queueRequest) { say(error.message, true); busy(searchPending); } return; }
+  busy(searchPending);  // still busy when the search box changed meanwhile (its reload is coming)
   loaded = fresh;
   nextCursor = cursor;
   pagesLoaded = count;
@@ -78,26 +93,24 @@ async function loadQueue(pages) {
 }
 
 async function loadMore() {
-  if (!nextCursor) return;
+  if (!nextCursor || queueList.getAttribute("aria-busy") === "true") return;  // a reload in flight wins
   const ticket = ++queueRequest;
-  const status = document.getElementById("status-filter").value;
-  const query = new URLSearchParams({limit: "50", cursor: nextCursor});
-  if (status) query.set("status", status);
+  busy(true);
   try {
-    const page = await call("GET", `/answers?${query}`);
+    const page = await call("GET", `/answers?${queueQuery({cursor: nextCursor})}`);
     if (ticket !== queueRequest) return;
     for (const item of page.items) if (!loaded.has(item.answer_id)) loaded.set(item.answer_id, item);
     nextCursor = page.next_cursor;
     pagesLoaded += 1;
+    busy(searchPending);
     renderQueue();
-  } catch (error) { say(error.message, true); }
+  } catch (error) { if (ticket === queueRequest) { say(error.message, true); busy(searchPending); } }
 }
 
-function matches(item) {
-  const words = document.getElementById("queue-search").value.trim().toLowerCase();
-  const audience = document.getElementById("audience-filter").value;
-  if (audience && item.audience !== audience) return false;
-  return !words || `${item.question} ${item.understood_as}`.toLowerCase().includes(words);
+function busy(loading) {
+  // While the queue is being read (or a search is about to be), it says so, and cannot page on stale filters.
+  queueList.setAttribute("aria-busy", String(loading));
+  if (loading) moreButton.hidden = true;
 }
 
 function queueEntry(item) {
@@ -132,12 +145,11 @@ function queueEntry(item) {
 }
 
 function renderQueue() {
-  const shown = [...loaded.values()].filter(matches);
-  queueList.replaceChildren(...shown.map(queueEntry));
-  moreButton.hidden = !nextCursor;
+  queueList.replaceChildren(...[...loaded.values()].map(queueEntry));
+  moreButton.hidden = !nextCursor || searchPending;
   const more = nextCursor ? "; more to load" : "";
   document.getElementById("queue-count").textContent =
-    loaded.size ? `${shown.length} shown of ${loaded.size} loaded${more}` : "Nothing in this queue.";
+    loaded.size ? `${loaded.size} answer(s) shown${more}` : "No answer matches.";
 }
 
 // ---------------------------------------------------------------- one answer
@@ -213,19 +225,33 @@ function line(className, text) {
   return span;
 }
 
+function untitled(ev) {
+  // Some sources (PubMedQA abstracts) have no title: say so, with the passage's opening words.
+  const words = ev.text.length > 70 ? ev.text.slice(0, 70).trimEnd() + "…" : ev.text;
+  return `Untitled ${ev.kind}: “${words}”`;
+}
+
+function scoresOf(ev) {
+  const s = ev.scores;
+  const numbers = line("scores", `${s.fused.toFixed(3)} · ${s.bm25.toFixed(2)} · ${s.dense.toFixed(3)}`);
+  if (!ev.pinned) return [numbers];
+  if (!s.fused && !s.bm25 && !s.dense) return [line("scores", "—"), line("rank-note", "pinned; not scored")];  // pinned before scoring
+  const ranks = [s.bm25_rank ? `BM25 #${s.bm25_rank}` : "", s.dense_rank ? `dense #${s.dense_rank}` : ""].filter(Boolean);
+  const note = ranks.length ? `pinned; for this question: ${ranks.join(", ")}` :
+    s.fused ? "pinned; ranked for this question" : "pinned; not retrieved for this question";
+  return [numbers, line("rank-note", note)];
+}
+
 function evidenceRow(ev, mine) {
   const row = document.createElement("tr");
   row.dataset.chunkId = ev.chunk_id;
   if (ev.judgment) row.className = `judged-${ev.judgment}`;
   if (ev.pinned) row.classList.add("pinned");
-  const title = line("title", ev.title || ev.doc_id);
+  const title = line("title", ev.title || untitled(ev));
   const meta = line("meta", [ev.kind, ev.source, ev.year].filter(Boolean).join(" · "));
   const locator = line("locator", ev.locator);
-  const s = ev.scores;
-  const scores = ev.pinned && !s.fused && !s.bm25 && !s.dense
-    ? line("scores", "— (pinned, not retrieved)")
-    : line("scores", `${s.fused.toFixed(3)} · ${s.bm25.toFixed(2)} · ${s.dense.toFixed(3)}`);
-  row.append(cell(ev.rank), cell(title, meta, locator), cell(scores), cell(ev.pinned ? "pinned" : ev.cited ? "yes" : ""));
+  row.append(cell(ev.pinned ? "pinned" : ev.rank), cell(title, meta, locator), cell(...scoresOf(ev)),
+             cell(ev.cited ? "yes" : ""));
   const actions = document.createElement("td");
   actions.className = "judge";
   if (mine) {
@@ -247,19 +273,28 @@ function evidenceRow(ev, mine) {
   view.className = "view-passage";
   view.textContent = "Passage";
   view.setAttribute("aria-label", `Passage ${ev.rank}`);
-  view.addEventListener("click", () => showPassage(ev, view));
+  view.addEventListener("click", () => showPassage(ev, view, false));
   actions.appendChild(view);
+  if (mine && ev.pinned) {
+    const place = document.createElement("button");
+    place.type = "button";
+    place.className = "place-open";
+    place.textContent = "Place a sentence";
+    place.setAttribute("aria-label", `Place a sentence of passage ${ev.rank} in the answer`);
+    place.addEventListener("click", () => showPassage(ev, place, true));
+    actions.appendChild(place);
+  }
   row.appendChild(actions);
   return row;
 }
 
-function showPassage(ev, opener) {
+function showPassage(ev, opener, placing) {
   // The passage opens in a side panel beside the table; the cited span is the first statement quoting it.
   const statement = document.querySelector(`#answer .statement[data-chunk-id="${CSS.escape(ev.chunk_id)}"]`);
   const [a, b] = statement ? statement.dataset.span.split(",").map(Number) : [0, 0];
   const mark = document.createElement("mark");
   mark.textContent = ev.text.slice(a, b);
-  document.getElementById("review-passage-title").textContent = `#${ev.rank} ${ev.title || ev.doc_id}`;
+  document.getElementById("review-passage-title").textContent = `${ev.pinned ? "Pinned" : "#" + ev.rank} ${ev.title || untitled(ev)}`;
   document.getElementById("review-passage-meta").textContent = [ev.kind, ev.source, ev.year, ev.locator].filter(Boolean).join(" · ");
   document.getElementById("passage-text").replaceChildren(ev.text.slice(0, a), mark, ev.text.slice(b));
   document.querySelectorAll("#evidence tr.viewing").forEach((tr) => tr.classList.remove("viewing"));
@@ -268,8 +303,41 @@ function showPassage(ev, opener) {
   passageOpener = opener;
   sidePanel.hidden = false;
   document.body.classList.add("side-open");
+  const sentences = document.getElementById("place-sentences");
+  sentences.hidden = !placing;
+  document.getElementById("sentence-list").replaceChildren();
+  if (placing) listSentences(ev);
   if (b > a) mark.scrollIntoView({block: "nearest"});
   sidePanel.focus({preventScroll: true});
+}
+
+async function listSentences(ev) {
+  // The passage's quotable sentences (as the index cleaned them): each can be quoted into the answer.
+  const list = document.getElementById("sentence-list");
+  try {
+    const chunk = await call("GET", `/chunks/${encodeURIComponent(ev.chunk_id)}`);
+    if (chunk.text !== ev.text) { say("This passage changed in the index since it was pinned: pin it again.", true); return; }
+    const placed = new Set([...document.querySelectorAll(`#answer .statement[data-chunk-id="${CSS.escape(ev.chunk_id)}"]`)]
+      .map((statement) => statement.dataset.span));
+    list.replaceChildren(...chunk.statements.map((sentence, i) => {
+      const li = document.createElement("li");
+      const span = `${sentence.span[0]},${sentence.span[1]}`;
+      li.append(line("sentence", sentence.text + (sentence.grade ? ` [${sentence.grade}]` : "")));
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "place-sentence";
+      button.dataset.span = span;
+      const inAnswer = placed.has(span);
+      button.textContent = inAnswer ? "In the answer" : "Place in answer";
+      button.disabled = inAnswer;
+      button.setAttribute("aria-label", `Place sentence ${i + 1} in the answer`);
+      button.addEventListener("click", () => change(`/answers/${current.answer_id}/statements/place`,
+        {chunk_id: ev.chunk_id, span: sentence.span}, "Sentence placed in the answer"));
+      li.append(" ", button);
+      return li;
+    }));
+    if (!chunk.statements.length) list.replaceChildren(line("note", "No sentence of this passage can be quoted."));
+  } catch (error) { say(error.message, true); }
 }
 
 function closePassage(restoreFocus) {
@@ -322,8 +390,13 @@ async function searchToPin(query) {
 
 document.getElementById("queue-form").addEventListener("submit", (event) => { event.preventDefault(); loadQueue(1); });
 document.getElementById("status-filter").addEventListener("change", () => loadQueue(1));
-document.getElementById("audience-filter").addEventListener("change", renderQueue);
-document.getElementById("queue-search").addEventListener("input", renderQueue);
+document.getElementById("audience-filter").addEventListener("change", () => loadQueue(1));
+document.getElementById("queue-search").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchPending = true;
+  busy(true);
+  searchTimer = setTimeout(() => loadQueue(1), 300);
+});
 moreButton.addEventListener("click", loadMore);
 document.getElementById("pin-form").addEventListener("submit", (event) => {
   event.preventDefault();
