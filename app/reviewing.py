@@ -72,7 +72,8 @@ def place(services: Services, answer_id: str, version: int, editor: str, chunk_i
     passage = _passage(searcher, chunk_id)
     ordinal, _ = placing.find_statement(passage, span)
     question = searcher.embed_query(services.reviews.get(answer_id).understood_as)
-    score = float(searcher.sentence_vectors_of(passage.row)[ordinal] @ question)
+    vectors = searcher.sentence_vectors_of(passage.row)  # None while a first run is still embedding
+    score = float(vectors[ordinal] @ question) if vectors is not None else 0.0
     return placing.place(services.reviews, answer_id, version, editor, passage, span, score)
 
 
@@ -99,7 +100,8 @@ def retrieval_scores(searcher: Searcher, question: str, passage: Passage) -> Evi
     if hit is not None:
         return EvidenceScores(bm25=hit.bm25, dense=hit.dense, fused=hit.fused, bm25_rank=hit.bm25_rank, dense_rank=hit.dense_rank)
     bm25 = float(searcher.bm25.scores(tokenize(question))[passage.row])
-    dense = float(searcher.dense.reconstruct_batch(np.asarray([passage.row], dtype=np.int64))[0] @ vector)
+    dense = 0.0 if searcher.dense is None else (  # no dense index yet on a first run's keyword-only version
+        float(searcher.dense.reconstruct_batch(np.asarray([passage.row], dtype=np.int64))[0] @ vector))
     return EvidenceScores(bm25=bm25, dense=dense, fused=0.0)
 
 

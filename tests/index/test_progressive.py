@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import index.build
+from app.reviewing import retrieval_scores
 from index.build import build_index
 from index.layout import IndexLayout
 from index.progress import read_progress
@@ -56,6 +57,9 @@ def test_keyword_search_is_published_first_then_chunk_then_sentence_vectors(
         seen["pending hits"] = [(h.bm25, h.dense, h.dense_rank) for h in hits]
         seen["dense mode"] = len(searcher.search("naloxone", k=3, mode="dense"))
         seen["progress"] = read_progress(layout.progress_file)
+        # An editor scoring a pinned passage meanwhile gets keyword scores, not an error.
+        passage = searcher.store.passage(hits[0].passage.chunk_id)
+        seen["editor scores"] = [retrieval_scores(searcher, q, passage) for q in (QUESTION, "xylophone quartz")]
         searcher.close()
         real(plan, vectors, report)
         seen["chunks"] = layout.current_manifest()
@@ -76,6 +80,7 @@ def test_keyword_search_is_published_first_then_chunk_then_sentence_vectors(
     assert all("naloxone" in s.text.lower() for s in first.guidelines.lead)
     assert seen["chunks answer"].index_note == INDEX_NOTES["chunks"] and seen["chunks answer"].statements()
     assert seen["progress"]["phase"] == "embedding chunks" and seen["progress"]["running"]
+    assert all(scores.dense == 0.0 for scores in seen["editor scores"]) and seen["editor scores"][0].bm25 > 0
     # The complete version is what a plain build publishes, and its answers carry no note.
     assert _answer(settings, embedder).index_note is None
     progress = read_progress(layout.progress_file)
