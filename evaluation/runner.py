@@ -208,15 +208,20 @@ def run(
             handle.write("\n")  # end the line a kill cut short; it is skipped when read
     todo = [(kind, mode, q) for q in questions for kind, mode in [*(("retrieval", m) for m in modes), ("answer", "")]
             if (kind, mode, q.id) not in done]
-    executor = EXECUTOR.get()
+    executor, conversations = EXECUTOR.get(), None
     if executor is not None and todo:
         records = _parallel(executor, todo, settings, out, searcher.manifest.version)
     else:  # conversations of the run's own, so a set's follow-ups are asked as a clinician would ask them
-        service = AnswerService(searcher, ConversationStore(out / "conversations.sqlite"), settings)
+        conversations = ConversationStore(out / "conversations.sqlite")
+        service = AnswerService(searcher, conversations, settings)
         records = (_record(service, searcher, kind, mode, q) for kind, mode, q in todo)
-    with runs.open("a", encoding="utf-8") as handle, tqdm(total=len(todo), desc="evaluating", disable=not progress) as bar:
-        for record in records:
-            handle.write(json.dumps(record) + "\n")
-            handle.flush()
-            bar.update(1)
+    try:
+        with runs.open("a", encoding="utf-8") as handle, tqdm(total=len(todo), desc="evaluating", disable=not progress) as bar:
+            for record in records:
+                handle.write(json.dumps(record) + "\n")
+                handle.flush()
+                bar.update(1)
+    finally:
+        if conversations is not None:
+            conversations.close()  # closed cleanly: the run dir keeps no -wal/-shm beside it
     return runs

@@ -37,6 +37,11 @@ def _records(run: Path) -> list[dict]:
     return [{k: v for k, v in json.loads(line).items() if k != "ms"} for line in (run / "runs.jsonl").open(encoding="utf-8")]
 
 
+def _files(run: Path) -> list[str]:
+    """The run directory's files; SQLite's -wal/-shm exist only while a connection is open."""
+    return sorted(p.name for p in run.iterdir() if not p.name.endswith(("-wal", "-shm")))
+
+
 def _metrics(results: dict) -> dict:
     return {k: v for k, v in results.items() if k != "latency_ms"}
 
@@ -52,7 +57,7 @@ def test_ray_eval_matches_the_local_run(ray_local, question_set, searcher, mini_
     assert len(records) == 4 * len(read_questions(question_set))
     assert records == _records(tmp_path / "local")  # same answers per question, in the same order
     assert _metrics(distributed) == _metrics(local)
-    assert sorted(p.name for p in (tmp_path / "ray").iterdir()) == sorted(p.name for p in (tmp_path / "local").iterdir())
+    assert _files(tmp_path / "ray") == _files(tmp_path / "local") == ["conversations.sqlite", "report.html", "results.json", "run-info.json", "runs.jsonl"]
     follow_up = next(r for r in records if r["kind"] == "answer" and r["id"] == "nal")["follow_up"]
     assert follow_up and "sickle cell" in follow_up["understood_as"] and "naloxone" in follow_up["understood_as"].lower()
 
