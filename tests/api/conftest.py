@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -14,7 +15,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from api.app import create_app
 from core.settings import Settings
@@ -97,3 +98,21 @@ def page():
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield page
         browser.close()
+
+
+WIDTHS = {390: 844, 1400: 1000}  # a phone's and a desktop's viewport: width → height
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = Path(os.environ["MEDCITE_SCREENSHOTS"]) if os.environ.get("MEDCITE_SCREENSHOTS") else tmp_path_factory.mktemp("screens")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(params=sorted(WIDTHS), ids=lambda w: f"{w}px")
+def sized(page: Page, request: pytest.FixtureRequest):
+    width = request.param
+    context = page.context.browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
+    yield context.new_page(), width
+    context.close()

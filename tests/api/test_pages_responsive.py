@@ -5,7 +5,6 @@ Screenshots go to $MEDCITE_SCREENSHOTS (or a pytest temporary directory)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import httpx
@@ -14,22 +13,6 @@ from playwright.sync_api import Page, expect
 
 from api.auth import TokenStore
 
-WIDTHS = {390: 844, 1400: 1000}
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ["MEDCITE_SCREENSHOTS"]) if os.environ.get("MEDCITE_SCREENSHOTS") else tmp_path_factory.mktemp("screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(params=sorted(WIDTHS), ids=lambda w: f"{w}px")
-def sized(page: Page, request: pytest.FixtureRequest):
-    width = request.param
-    context = page.context.browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
-    yield context.new_page(), width
-    context.close()
 
 
 def no_overflow(page: Page) -> None:

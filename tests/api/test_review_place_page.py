@@ -5,7 +5,6 @@ page. Screenshots go to $MEDCITE_SCREENSHOTS (or a pytest temporary directory)."
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,22 +18,7 @@ from qa.models import Answer, GuidelineSection, ResearchSection, Review
 from review import workflow
 from review.store import ReviewStore
 from tests.api.conftest import serve
-from tests.api.test_pages_responsive import WIDTHS, axe_serious, focused_inside, no_overflow, on_screen
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ["MEDCITE_SCREENSHOTS"]) if os.environ.get("MEDCITE_SCREENSHOTS") else tmp_path_factory.mktemp("screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(params=sorted(WIDTHS), ids=lambda w: f"{w}px")
-def sized(page: Page, request: pytest.FixtureRequest):
-    width = request.param
-    context = page.context.browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
-    yield context.new_page(), width
-    context.close()
+from tests.api.test_pages_responsive import axe_serious, focused_inside, no_overflow, on_screen
 
 
 def sign_in(page: Page, url: str, token: str, name: str) -> None:
