@@ -15,6 +15,19 @@ from api.auth import TokenStore
 
 
 
+
+def pin_passage(page: Page, query: str):
+    """Search for passages from the review page, pin the first one not yet pinned; its evidence row."""
+    page.fill("#pin-query", query)
+    page.click("#pin-form button[type=submit]")
+    pin = page.locator("#pin-results button.pin-passage:not([disabled])").first
+    expect(pin).to_be_visible()
+    chunk_id = pin.get_attribute("data-chunk-id")
+    pin.click()
+    row = page.locator(f'#evidence tbody tr.pinned[data-chunk-id="{chunk_id}"]')
+    expect(row).to_have_count(1)
+    return row
+
 def no_overflow(page: Page) -> None:
     wide, window = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert wide <= window, f"page is {wide} px wide in a {window} px window"
@@ -125,14 +138,8 @@ def test_editor_removes_a_statement_and_pins_a_passage(sized, server, api_settin
     expect(statements).to_have_count(before - 1)
     assert removed not in [s for s in statements.all_inner_texts()]
 
-    page.fill("#pin-query", "helicopter intubation")
-    page.click("#pin-form button[type=submit]")
-    pin = page.locator("#pin-results button.pin-passage:not([disabled])").first
-    expect(pin).to_be_visible()
-    chunk_id = pin.get_attribute("data-chunk-id")
-    pin.click()
-    pinned = page.locator(f'#evidence tbody tr.pinned[data-chunk-id="{chunk_id}"]')
-    expect(pinned).to_have_count(1)
+    pinned = pin_passage(page, "helicopter intubation")
+    chunk_id = pinned.get_attribute("data-chunk-id")
     expect(pinned.locator(".title")).not_to_be_empty()
     no_overflow(page)
 

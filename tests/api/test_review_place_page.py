@@ -18,7 +18,7 @@ from qa.models import Answer, GuidelineSection, ResearchSection, Review
 from review import workflow
 from review.store import ReviewStore
 from tests.api.conftest import serve
-from tests.api.test_pages_responsive import axe_serious, focused_inside, no_overflow, on_screen
+from tests.api.test_pages_responsive import axe_serious, focused_inside, no_overflow, on_screen, pin_passage
 
 
 def sign_in(page: Page, url: str, token: str, name: str) -> None:
@@ -44,14 +44,8 @@ def test_editor_places_a_pinned_sentence_into_the_answer(sized, server, api_sett
     page.click("#claim")
     expect(page.locator("#state")).to_contain_text(f"under review ({name})")
 
-    page.fill("#pin-query", "helicopter intubation flight nurses")
-    page.click("#pin-form button[type=submit]")
-    pin = page.locator("#pin-results button.pin-passage:not([disabled])").first
-    expect(pin).to_be_visible()
-    chunk_id = pin.get_attribute("data-chunk-id")
-    pin.click()
-    row = page.locator(f'#evidence tbody tr.pinned[data-chunk-id="{chunk_id}"]')
-    expect(row).to_have_count(1)
+    row = pin_passage(page, "helicopter intubation flight nurses")
+    chunk_id = row.get_attribute("data-chunk-id")
     expect(row.locator(".title")).not_to_have_text(row.locator(".locator").inner_text())  # no id standing in for a title
     expect(row.locator(".rank-note")).to_contain_text("pinned")
     scores = row.locator(".scores").inner_text()
