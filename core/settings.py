@@ -39,9 +39,13 @@ class BM25Settings(BaseModel):
 
 
 class DenseSettings(BaseModel):
-    index_type: Literal["flat", "hnsw"] = Field("flat", description="FAISS index: exact flat, or HNSW for large corpora.")
+    index_type: Literal["flat", "hnsw", "ivf"] = Field(
+        "flat", description="FAISS index: exact flat; or, for large corpora, approximate HNSW or IVF (memory-mapped, trains in seconds)."
+    )
     hnsw_m: int = Field(32, ge=4, description="HNSW graph degree.")
     hnsw_ef_search: int = Field(128, ge=8, description="HNSW search breadth.")
+    ivf_nlist: int = Field(0, ge=0, description="IVF inverted lists; 0: about the square root of the number of chunks.")
+    ivf_nprobe: int = Field(32, ge=1, description="IVF lists scanned per query (recall vs time; see bench/query.py).")
     query_threads: int = Field(1, ge=1, description="FAISS threads for single queries (measured: 1 is fastest).")
 
 

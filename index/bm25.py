@@ -4,6 +4,9 @@ Scores equal rank-bm25's BM25Okapi exactly (same idf, including its floor of
 `epsilon × mean idf` for terms in more than half the chunks, which bm25s's "robertson"
 variant does not reproduce), but a query costs one sparse row gather and sum: about a
 millisecond at 100k chunks where rank-bm25 loops in Python for ~170 ms.
+
+The matrix is saved as three plain .npy arrays and read memory-mapped: at 1M passages it is over a
+gigabyte, of which a query touches only its terms' rows, and every serving process shares the pages.
 """
 
 from __future__ import annotations
@@ -18,6 +21,15 @@ import numpy as np
 from scipy import sparse
 
 from core.settings import BM25Settings
+
+# data, column indices and row pointers of the CSR matrix; versions written before these read bm25.npz.
+ARRAYS = ("bm25-data.npy", "bm25-indices.npy", "bm25-indptr.npy")
+SHAPE = "bm25-shape.npy"
+LEGACY = "bm25.npz"
+
+
+def saved(directory: Path) -> bool:
+    return (directory / ARRAYS[0]).exists() or (directory / LEGACY).exists()
 
 
 @dataclass(slots=True)
@@ -43,9 +55,20 @@ class BM25Index:
                 rows.append(vocabulary.setdefault(term, len(vocabulary)))
                 cols.append(doc)
                 tfs.append(tf)
-        row_idx = np.asarray(rows, dtype=np.int64)
-        col_idx = np.asarray(cols, dtype=np.int64)
-        tf = np.asarray(tfs, dtype=np.float64)
+        return cls.from_postings(
+            vocabulary, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(tfs, dtype=np.float64),
+            lengths, settings,
+        )
+
+    @classmethod
+    def from_postings(
+        cls, vocabulary: dict[str, int], row_idx: np.ndarray, col_idx: np.ndarray, tf: np.ndarray, lengths: np.ndarray,
+        settings: BM25Settings,
+    ) -> "BM25Index":
+        """From (term, chunk, term frequency) triples and each chunk's length in tokens: what `build` counts,
+        given directly by a builder that streams its corpus (bench/scale_corpus.py at 1M passages)."""
+        n_docs = len(lengths)
+        tf = tf.astype(np.float64, copy=False)
         df = np.bincount(row_idx, minlength=len(vocabulary)).astype(np.float64)
         idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
         if len(idf):
@@ -53,8 +76,9 @@ class BM25Index:
             idf = np.where(idf < 0, floor, idf)
         avgdl = lengths.sum() / n_docs if n_docs else 1.0
         norm = settings.k1 * (1 - settings.b + settings.b * lengths[col_idx] / (avgdl or 1.0))
-        values = idf[row_idx] * tf * (settings.k1 + 1) / (tf + norm)
-        matrix = sparse.csr_matrix((values.astype(np.float32), (row_idx, col_idx)), shape=(len(vocabulary), n_docs))
+        values = (idf[row_idx] * tf * (settings.k1 + 1) / (tf + norm)).astype(np.float32)
+        del norm
+        matrix = sparse.csr_matrix((values, (row_idx, col_idx)), shape=(len(vocabulary), n_docs))
         return cls(vocabulary, matrix)
 
     def idf(self, term: str) -> float:
@@ -83,13 +107,22 @@ class BM25Index:
         return np.asarray(self.matrix[terms].T @ weights, dtype=np.float32).ravel()
 
     def save(self, directory: Path) -> None:
-        sparse.save_npz(directory / "bm25.npz", self.matrix, compressed=False)
+        matrix = self.matrix
+        matrix.sum_duplicates()
+        index_dtype = np.int32 if max(matrix.nnz, *matrix.shape) < 2**31 else np.int64  # what scipy keeps unconverted
+        for name, array in zip(ARRAYS, (matrix.data.astype(np.float32), matrix.indices.astype(index_dtype), matrix.indptr.astype(index_dtype))):
+            np.save(directory / name, array)
+        np.save(directory / SHAPE, np.asarray(matrix.shape, dtype=np.int64))
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         (directory / "bm25-vocabulary.json").write_text(json.dumps(terms), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> "BM25Index":
-        matrix = sparse.load_npz(directory / "bm25.npz").tocsr()
         terms = json.loads((directory / "bm25-vocabulary.json").read_text(encoding="utf-8"))
+        if (directory / ARRAYS[0]).exists():
+            data, indices, indptr = (np.load(directory / name, mmap_mode="r") for name in ARRAYS)
+            shape = tuple(int(n) for n in np.load(directory / SHAPE))
+            matrix = sparse.csr_matrix((data, indices, indptr), shape=shape, copy=False)
+        else:
+            matrix = sparse.load_npz(directory / LEGACY).tocsr()
         return cls({term: i for i, term in enumerate(terms)}, matrix)
-

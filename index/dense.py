@@ -1,7 +1,12 @@
-"""FAISS inner-product index over normalised vectors (cosine similarity); flat or HNSW."""
+"""FAISS inner-product index over normalised vectors (cosine similarity): exact flat, HNSW, or IVF.
+
+Indexes are read memory-mapped where FAISS can (flat and IVF): the vectors stay in the OS page cache,
+shared by every process serving the same version, instead of one private copy per process.
+"""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import faiss
@@ -10,18 +15,39 @@ import numpy as np
 from core.settings import DenseSettings
 
 FILE = "dense.faiss"
+ADD_BATCH = 65_536  # rows added at a time, so a memory-mapped source is never copied whole
+# k-means needs ~39 points per list to place centroids well; more only slows training.
+TRAIN_PER_LIST = 64
+# IO_FLAG_MMAP_IFC maps the codes of flat indexes and IVF inverted lists (FAISS ≥ 1.10); older FAISS reads into RAM.
+MMAP = getattr(faiss, "IO_FLAG_MMAP_IFC", 0)
 
 
-def build_dense(vectors: np.ndarray, settings: DenseSettings) -> faiss.Index:
-    dimensions = vectors.shape[1]
+def ivf_lists(n: int, settings: DenseSettings) -> int:
+    """Inverted lists: the setting, or about √n (a scan of nprobe/√n of the rows per query)."""
+    wanted = settings.ivf_nlist or int(round(math.sqrt(max(n, 1))))
+    return max(1, min(wanted, n // 39 or 1))
+
+
+def build_dense(vectors: np.ndarray, settings: DenseSettings, seed: int = 0) -> faiss.Index:
+    """`vectors` may be a np.memmap: rows are read batch by batch."""
+    n, dimensions = vectors.shape
     if settings.index_type == "hnsw":
         index = faiss.IndexHNSWFlat(dimensions, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = max(40, settings.hnsw_m * 2)
         index.hnsw.efSearch = settings.hnsw_ef_search
+    elif settings.index_type == "ivf":
+        nlist = ivf_lists(n, settings)
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimensions), dimensions, nlist, faiss.METRIC_INNER_PRODUCT)
+        if n:
+            sample = np.sort(np.random.default_rng(seed).choice(n, min(n, TRAIN_PER_LIST * nlist), replace=False))
+            index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
+        index.nprobe = settings.ivf_nprobe
     else:
         index = faiss.IndexFlatIP(dimensions)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    for start in range(0, n, ADD_BATCH):
+        index.add(np.ascontiguousarray(vectors[start : start + ADD_BATCH], dtype=np.float32))
+    if isinstance(index, faiss.IndexIVF):
+        index.make_direct_map()  # reconstruct(row) for the dense score of a BM25-only hit; saved with the index
     return index
 
 
@@ -30,9 +56,16 @@ def save_dense(index: faiss.Index, directory: Path) -> None:
 
 
 def load_dense(directory: Path, settings: DenseSettings) -> faiss.Index:
-    index = faiss.read_index(str(directory / FILE))
+    # HNSW's graph cannot be mapped; flat and IVF vectors can (see MMAP).
+    path = str(directory / FILE)
+    try:
+        index = faiss.read_index(path, MMAP) if MMAP else faiss.read_index(path)
+    except RuntimeError:
+        index = faiss.read_index(path)
     if isinstance(index, faiss.IndexHNSWFlat):
         index.hnsw.efSearch = settings.hnsw_ef_search
+    if isinstance(index, faiss.IndexIVF):
+        index.nprobe = settings.ivf_nprobe
     return index
 
 
@@ -48,6 +81,8 @@ def search_dense(index: faiss.Index, query: np.ndarray, k: int, allowed: np.ndar
         selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bitmap))
         if isinstance(index, faiss.IndexHNSWFlat):
             params = faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
+        elif isinstance(index, faiss.IndexIVF):
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)
         else:
             params = faiss.SearchParameters(sel=selector)
     scores, rows = index.search(query, k, params=params)
@@ -63,4 +98,5 @@ def save_sentence_vectors(directory: Path, vectors: np.ndarray, per_chunk: list[
 
 
 def load_sentence_vectors(directory: Path) -> tuple[np.ndarray, np.ndarray]:
-    return np.load(directory / "sentences.npy", mmap_mode="r"), np.load(directory / "sentence-offsets.npy")
+    # Both mapped: at 1M passages the offsets alone are 64 MB, and a request reads two of them.
+    return np.load(directory / "sentences.npy", mmap_mode="r"), np.load(directory / "sentence-offsets.npy", mmap_mode="r")

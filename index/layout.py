@@ -1,7 +1,7 @@
 """On-disk layout of an index directory, and the atomic switch between versions.
 
     <index_dir>/CURRENT            name of the published version (replaced atomically)
-    <index_dir>/versions/<name>/   store.sqlite, dense.faiss, bm25.npz, manifest.json
+    <index_dir>/versions/<name>/   store.sqlite, dense.faiss, bm25-*.npy, manifest.json
     <index_dir>/removed.json       documents and sources removed with `medcite remove`
     <index_dir>/state/progress.json   the running build's phase and progress (index/progress.py)
 

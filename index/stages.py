@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.bm25 import BM25Index
+from index.bm25 import BM25Index, saved as bm25_saved
 from index.dense import build_dense, save_dense
 from index.layout import MANIFEST, IndexLayout
 from index.models import INDEX_FORMAT, STAGES, IndexManifest, Vectors
@@ -78,7 +78,7 @@ def publish_stage(plan: "BuildPlan", report: "BuildReport", stage: Vectors, dime
 
 def save_bm25(plan: "BuildPlan", bm25_texts: list[str]) -> None:
     """The BM25 files, unless a published stage's are already linked into the build dir."""
-    if not (plan.build_dir / "bm25.npz").exists():
+    if not bm25_saved(plan.build_dir):
         BM25Index.build([tokenize(t) for t in bm25_texts], plan.settings.bm25).save(plan.build_dir)
 
 
