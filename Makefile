@@ -43,10 +43,13 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest
 
-# Figures, never asserted: embedding texts/s for torch fp32 vs onnx-int8 on real chunks, their ratio and cosine.
+# Figures, never asserted: embedding texts/s for torch fp32 vs onnx-int8 on real chunks (ratio, cosine), Ray with
+# 1 vs 2 workers, re-ingest of the unchanged corpus, then a timed first `make run` in a temporary index dir
+# (time to page, to chunk vectors, to the full index: the last embeds the whole corpus, tens of minutes on 2 cores).
 .PHONY: bench
 bench: install
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ingest.py --first-run
 
 clean:
 	rm -rf $(VENV) var
