@@ -16,6 +16,7 @@ from api.auth import TokenStore
 from api.deps import Services, ServicesDep
 from api.health import HealthOut
 from api.limits import BodyLimit
+from api.versioning import OneVersionPerRequest
 from api.routes import answers, editor, pages, passages, review
 from app.documents import recover_uploads
 from app.retention import purge
@@ -66,6 +67,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     )
     errors.install(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(OneVersionPerRequest)  # outermost: the whole request, routes and errors alike, on one version
     app.include_router(answers.router)
     app.include_router(passages.router)
     app.include_router(editor.router)

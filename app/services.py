@@ -1,12 +1,18 @@
 """The long-lived services every use case needs, built once from settings for the CLI and the API.
 
 The searcher follows the published index: when `medcite ingest` (or an upload) switches the
-CURRENT version, the next request opens the new one; requests in flight keep the old one.
+CURRENT version, the next request opens the new one; requests in flight keep the old one. Within
+`one_version()` (the API wraps every request in it) every call gets the searcher the first call got,
+so a request that reads the index twice (an answer and its version, health and its counts) never
+mixes two versions; with several server processes each follows CURRENT the same way on its own.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from core.settings import Settings
@@ -16,6 +22,22 @@ from index.search import Searcher
 from qa.conversations import ConversationStore
 from qa.service import AnswerService
 from review.store import ReviewStore
+
+
+# Per request: Services (by id) → the searcher its first call returned. A dict, not the searcher itself, so
+# the worker thread a sync route runs in (a copy of the request's context) fills the request's own pin.
+_pinned: ContextVar[dict[int, "Searcher"] | None] = ContextVar("medcite_pinned_searcher", default=None)
+
+
+@contextmanager
+def one_version() -> Iterator[dict[int, "Searcher"]]:
+    """Every `Services.searcher()` inside gives the same version; yields the pins (empty until a first call)."""
+    pins: dict[int, Searcher] = {}
+    token = _pinned.set(pins)
+    try:
+        yield pins
+    finally:
+        _pinned.reset(token)
 
 
 def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
@@ -38,6 +60,15 @@ class Services:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def searcher(self) -> Searcher:
+        pins = _pinned.get()
+        if pins is not None and id(self) in pins:
+            return pins[id(self)]
+        searcher = self._current()
+        if pins is not None:
+            pins[id(self)] = searcher
+        return searcher
+
+    def _current(self) -> Searcher:
         current = IndexLayout(self.settings.index_dir).current_dir()
         searcher = self._searcher
         if searcher is None or current != searcher.directory:

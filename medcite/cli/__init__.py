@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from medcite.cli import ask, corpus, evaluate, search
-from medcite.cli.common import edge, load_settings, use_flags
+from medcite.cli.common import edge, fail, load_settings, use_flags
 from medcite.cli.tokens import tokens_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="medcite: answers for clinicians from guidelines and research.")
@@ -42,6 +42,9 @@ def serve(
     ingest: Annotated[bool, typer.Option(
         "--ingest", help="Build or update the index beside the server: serve once keyword search is ready (what `make run` does)."
     )] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Server processes sharing one memory-mapped index version (each loads the model once).",
+    )] = 1,
 ) -> None:
     """Serve the web page and API."""
     import logging
@@ -54,6 +57,14 @@ def serve(
     settings = load_settings()
     if not TokenStore(settings.state_dir / "tokens.json").list():
         typer.echo("No API tokens yet. Editor routes need one: medcite token create NAME --role editor", err=True)
+    if workers > 1:
+        if ingest:
+            fail("--ingest builds beside one server process: run `medcite ingest` first, then serve with --workers")
+        # Worker processes build their settings from the environment (api/workers.py): the global flags go there.
+        os.environ.update({"MEDCITE_DATA_DIR": str(settings.data_dir), "MEDCITE_INDEX_DIR": str(settings.index_dir),
+                           "MEDCITE_MANIFEST": str(settings.manifest), "MEDCITE_STATE_DIR": str(settings.state_dir)})
+        uvicorn.run("api.workers:from_environment", factory=True, workers=workers, host=host, port=port, log_level="info")
+        return
     embedder = None  # loaded by the app at startup
     if ingest:  # app/progressive.py: a progressive ingest in a background thread; stopping the server stops it
         from app import progressive
