@@ -2,11 +2,14 @@
 errors, and the server's RSS after warm-up and at the end.
 
     .venv/bin/python bench/load.py [--clients 16] [--seconds 60]      # builds a small index, starts `medcite serve`
+    .venv/bin/python bench/load.py --workers 1,2 [--index-dir var/scale/1000000]   # one run per worker count
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --token mc_… [--pid PID]
 
 Without --url it cuts the small test corpus from the shared data (tests/utils/corpus.py), ingests it
 into a temporary index (embeddings cached in var/cache, so only the first run embeds), and serves it
-with its own state dir. Bounded: loopback only, at most --max-requests requests, each with a timeout.
+with its own state dir (or serves --index-dir as it is). With --workers 1,2 the same index is served by
+`medcite serve --workers N` for each N in turn, and the runs are compared; memory is then the sum over the
+server's processes, as RSS and as PSS (shared pages of the mapped index counted once). Bounded: loopback only, at most --max-requests requests, each with a timeout.
 """
 
 from __future__ import annotations
@@ -43,23 +46,14 @@ SEARCHES = ["opioid dosage threshold for chronic pain", "naloxone overdose", "pe
 MIX = ["ask", "search", "health", "search", "review", "health", "search", "review"]
 
 
-def _rss_mb(pid: int | None) -> float | None:
-    if pid is None:
-        return None
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return None
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _start_server(work: Path) -> tuple[subprocess.Popen, str, str]:
-    """A small index in `work`, then `python -m medcite serve` on it; returns (process, url, editor token)."""
+def _prepare(work: Path, index_dir: Path | None) -> tuple[dict[str, str], str]:
+    """The environment of a server on a small index built in `work` (or on `index_dir`), and an editor token."""
     from app.tokens import TokenStore
     from core.settings import Settings
     from tests.utils.corpus import make_mini_corpus
@@ -68,27 +62,58 @@ def _start_server(work: Path) -> tuple[subprocess.Popen, str, str]:
     env = {
         **os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
         "MEDCITE_DATA_DIR": str(data), "MEDCITE_MANIFEST": str(data / "manifest.jsonl"),
-        "MEDCITE_INDEX_DIR": str(work / "index"), "MEDCITE_STATE_DIR": str(work / "state"),
+        "MEDCITE_INDEX_DIR": str(index_dir or work / "index"), "MEDCITE_STATE_DIR": str(work / "state"),
     }
-    print("building the small index …", flush=True)
-    subprocess.run([sys.executable, "-m", "medcite", "ingest", "-q"], cwd=ROOT, env=env, check=True)
-    token = TokenStore(work / "state" / "tokens.json").create("bench", "editor")
+    if index_dir is None:
+        print("building the small index …", flush=True)
+        subprocess.run([sys.executable, "-m", "medcite", "ingest", "-q"], cwd=ROOT, env=env, check=True)
+    return env, TokenStore(work / "state" / "tokens.json").create("bench", "editor")
+
+
+def _start_server(work: Path, env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
+    """`python -m medcite serve --workers N`; returns (process, url) once it answers."""
     port = _free_port()
-    log = (work / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "medcite", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    log = (work / f"server-{workers}.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "medcite", "serve", "--port", str(port), "--workers", str(workers)],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            sys.exit(f"the server exited ({server.returncode}); see {work / 'server.log'}")
+            sys.exit(f"the server exited ({server.returncode}); see {work / f'server-{workers}.log'}")
         try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return server, url, token
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200 and len(_processes(server.pid)) >= workers:
+                return server, url
         except httpx.HTTPError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     server.kill()
-    sys.exit("the server did not start within 180 s")
+    sys.exit("the server did not start within 600 s")
+
+
+def _processes(pid: int) -> list[int]:
+    """The server and its worker processes (uvicorn's workers are its children)."""
+    found = [pid]
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found if len(found) == 1 else found[1:]  # with workers, the supervisor itself only watches
+
+
+def _memory_mb(pid: int | None) -> tuple[float, float] | None:
+    """(RSS, PSS) summed over the serving processes."""
+    if pid is None:
+        return None
+    rss = pss = 0.0
+    for process in _processes(pid):
+        for line in Path(f"/proc/{process}/smaps_rollup").read_text().splitlines():
+            if line.startswith(("Rss:", "Pss:")):
+                value = int(line.split()[1]) / 1024
+                rss, pss = (rss + value, pss) if line.startswith("Rss:") else (rss, pss + value)
+    return rss, pss
 
 
 def _request(client: httpx.Client, route: str, n: int, auth: dict[str, str]) -> httpx.Response:
@@ -147,38 +172,9 @@ def _warm_up(url: str, token: str | None, clients: int, seconds: float) -> None:
     run(url, token, clients, seconds, 10_000)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", help="A running server (loopback only); default: start one on a small index.")
-    parser.add_argument("--token", help="An editor token for the review queue (with --url).")
-    parser.add_argument("--pid", type=int, help="The server's process id, for its RSS (with --url).")
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--max-requests", type=int, default=200_000)
-    parser.add_argument("--warm-up", type=float, default=15, help="Seconds of full load before the first RSS reading.")
-    args = parser.parse_args()
-    if not 1 <= args.clients <= 256 or not 1 <= args.seconds <= 3600:
-        parser.error("--clients 1..256 and --seconds 1..3600")
-
-    server, pid, token, url = None, args.pid, args.token, args.url
-    work = tempfile.TemporaryDirectory(prefix="medcite-load-")
-    if url is None:
-        server, url, token = _start_server(Path(work.name))
-        pid = server.pid
-    elif urlparse(url).hostname not in {"127.0.0.1", "localhost", "::1"}:
-        parser.error("--url must be a loopback address")
-    try:
-        _warm_up(url, token, args.clients, args.warm_up)
-        rss_start = _rss_mb(pid)
-        result, total, elapsed = run(url, token, args.clients, args.seconds, args.max_requests)
-        rss_end = _rss_mb(pid)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        work.cleanup()
-
-    print(f"\n{args.clients} clients, {elapsed:.1f} s, {total} requests: {total / elapsed:.1f} requests/s")
+def report(label: str, result: dict, total: int, elapsed: float, memory: tuple) -> float:
+    rate = total / elapsed
+    print(f"\n{label}: {elapsed:.1f} s, {total} requests: {rate:.1f} requests/s")
     print(f"{'route':<8} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     for route in ("ask", "search", "health", "review"):
         times = sorted(result["latencies"].get(route, []))
@@ -188,8 +184,56 @@ def main() -> None:
         p95 = times[min(len(times) - 1, int(0.95 * len(times)))] * 1000
         print(f"{route:<8} {len(times):>6} {p50:>8.1f} {p95:>8.1f} {result['errors'].get(route, 0):>7}")
     print(f"errors: {sum(result['errors'].values())}")
-    if rss_start is not None and rss_end is not None:
-        print(f"server RSS: {rss_start:.0f} MB after warm-up, {rss_end:.0f} MB at the end ({(rss_end / rss_start - 1) * 100:+.1f}%)")
+    (rss_start, pss_start), (rss_end, pss_end) = memory
+    if rss_start:
+        print(f"server RSS: {rss_start:.0f} MB after warm-up, {rss_end:.0f} MB at the end ({(rss_end / rss_start - 1) * 100:+.1f}%); "
+              f"PSS {pss_start:.0f} → {pss_end:.0f} MB")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="A running server (loopback only); default: start one on a small index.")
+    parser.add_argument("--token", help="An editor token for the review queue (with --url).")
+    parser.add_argument("--pid", type=int, help="The server's process id, for its RSS (with --url).")
+    parser.add_argument("--workers", default="1", help="Server processes, or a list (1,2) to compare (without --url).")
+    parser.add_argument("--index-dir", type=Path, help="Serve this index instead of building the small one.")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--warm-up", type=float, default=15, help="Seconds of full load before the first RSS reading.")
+    args = parser.parse_args()
+    if not 1 <= args.clients <= 256 or not 1 <= args.seconds <= 3600:
+        parser.error("--clients 1..256 and --seconds 1..3600")
+    if args.url and urlparse(args.url).hostname not in {"127.0.0.1", "localhost", "::1"}:
+        parser.error("--url must be a loopback address")
+
+    work = tempfile.TemporaryDirectory(prefix="medcite-load-")
+    rates = {}
+    try:
+        env, token = (None, args.token) if args.url else _prepare(Path(work.name), args.index_dir and args.index_dir.resolve())
+        for workers in [int(w) for w in args.workers.split(",")] if not args.url else [0]:
+            server, pid, url = None, args.pid, args.url
+            if url is None:
+                server, url = _start_server(Path(work.name), env, workers)
+                pid = server.pid
+            try:
+                _warm_up(url, token, args.clients, args.warm_up)
+                start = _memory_mb(pid) or (0, 0)
+                result, total, elapsed = run(url, token, args.clients, args.seconds, args.max_requests)
+                end = _memory_mb(pid) or (0, 0)
+            finally:
+                if server is not None:
+                    server.terminate()
+                    server.wait(timeout=60)
+            label = f"{workers} worker(s), {args.clients} clients" if workers else f"{args.clients} clients"
+            rates[workers] = report(label, result, total, elapsed, (start, end))
+    finally:
+        work.cleanup()
+    if len(rates) > 1:
+        base = min(rates)
+        print("\n" + ", ".join(f"{w} workers: {r / rates[base]:.2f}x of {base}" for w, r in rates.items() if w != base)
+              + f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
