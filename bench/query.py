@@ -128,11 +128,15 @@ def one(size: int, root: Path, n_queries: int, n_answers: int, rank_bm25_max: in
     if "flat" in found and approx_type != "flat":
         exact = Searcher(found["flat"], embedder, settings)
         out["flat_dense_ms"] = pct(timed(lambda v: search_dense(exact.dense, v, 100, None), vectors))
-        recall = []
-        for v in vectors:
-            truth = set(search_dense(exact.dense, v, 10, None)[1].tolist())
-            recall.append(len(truth & set(search_dense(searcher.dense, v, 10, None)[1].tolist())) / len(truth))
-        out["recall_at_10"] = float(np.mean(recall))
+        truth = [set(search_dense(exact.dense, v, 10, None)[1].tolist()) for v in vectors]
+        for kind in [t for t in found if t != "flat"]:
+            other = searcher if kind == approx_type else Searcher(found[kind], embedder, settings)
+            found_rows = [set(search_dense(other.dense, v, 10, None)[1].tolist()) for v in vectors]
+            prefix = "" if kind == approx_type else f"{kind}_"
+            out[f"{prefix}recall_at_10"] = float(np.mean([len(t & f) / len(t) for t, f in zip(truth, found_rows)]))
+            if prefix:
+                out[f"{prefix}dense_ms"] = pct(timed(lambda v: search_dense(other.dense, v, 100, None), vectors))
+                other.close()
         exact.close()
     if size <= rank_bm25_max:
         out.update(rank_bm25_ratio(searcher, asked[:50], 100))

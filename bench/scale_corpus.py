@@ -203,6 +203,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("var/scale"))
     parser.add_argument("--dense", default="flat,ivf", help="Dense index types, one version each; CURRENT is the last.")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--add-dense", action="store_true", help="Only add --dense versions to an existing corpus.")
     args = parser.parse_args()
     settings = Settings()
     source = IndexLayout(args.source or settings.index_dir).current_dir()
@@ -212,15 +213,21 @@ def main() -> None:
     seed = load_seed(source)
     root = (args.out / str(args.passages)).resolve()
     layout = IndexLayout(root)
-    build_dir = layout.new_build_dir()
-    started = time.perf_counter()
-    docs = plan(seed, args.passages, rng)
-    counts = generate(seed, docs, build_dir, root / "chunk-vectors.npy", settings, rng)
-    seconds = {"store, BM25, sentence vectors": time.perf_counter() - started}
+    if args.add_dense:  # beside the versions already there, sharing their files
+        published = layout.current_dir()
+        common = sorted(p.name for p in published.iterdir() if p.name not in ("dense.faiss", "manifest.json"))
+        seconds = json.loads((root / "build-seconds.json").read_text())
+        counts = {k: seconds[k] for k in ("chunks", "documents", "sentences")}
+    else:
+        build_dir = layout.new_build_dir()
+        started = time.perf_counter()
+        docs = plan(seed, args.passages, rng)
+        counts = generate(seed, docs, build_dir, root / "chunk-vectors.npy", settings, rng)
+        seconds = {"store, BM25, sentence vectors": time.perf_counter() - started}
+        common = sorted(p.name for p in build_dir.iterdir())
     vectors = np.load(root / "chunk-vectors.npy", mmap_mode="r")
-    common = sorted(p.name for p in build_dir.iterdir())
     for i, kind in enumerate(args.dense.split(",")):
-        if i:
+        if i or args.add_dense:
             build_dir = layout.carry_over(published, common)
         t = time.perf_counter()
         dense = DenseSettings(**{**settings.dense.model_dump(), "index_type": kind})
