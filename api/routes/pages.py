@@ -25,6 +25,13 @@ def home(request: Request, services: ServicesDep) -> HTMLResponse:
     return templates.TemplateResponse(request, "index.html", {"manifest": manifest, "building": building})
 
 
+@router.get("/ui/index-notice")
+def index_notice(services: ServicesDep) -> dict:
+    """The page's "still preparing" line as it reads now, or null once the index in service is complete: an
+    open page keeps it current while a first run embeds, and drops it when the full index is published."""
+    return {"notice": progressive.notice(services.index_state())}
+
+
 @router.get("/policy", response_class=HTMLResponse)
 def policy(request: Request) -> HTMLResponse:
     """The editorial policy: how answers are produced and how editors review them (static)."""

@@ -192,3 +192,24 @@ document.addEventListener("keydown", (event) => {
     closePassage(true);
   }
 });
+
+// A first run still embedding: keep the "still preparing" line current, and drop it once the full index is in
+// service (the next question uses it; nothing else on the page changes).
+const building = document.querySelector(".index-building");
+if (building) {
+  const refresh = setInterval(async () => {
+    try {
+      const response = await fetch("/ui/index-notice");
+      if (!response.ok) return;
+      const { notice } = await response.json();
+      if (notice) {
+        building.textContent = notice;
+      } else {
+        building.remove();
+        clearInterval(refresh);
+      }
+    } catch (error) {
+      // the server restarting (make run again): the next tick tries again
+    }
+  }, 5000);
+}

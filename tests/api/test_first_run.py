@@ -57,6 +57,22 @@ def test_a_keyword_only_index_serves_and_says_so(keyword_only, embedder) -> None
         assert '<p class="index-note" role="note">The index is still being prepared' in fragment["html"]
 
 
+def test_an_open_page_drops_the_notice_once_the_full_index_is_published(keyword_only, embedder, page) -> None:
+    with serve(create_app(keyword_only, embedder)) as url:
+        page.goto(f"{url}/")
+        notice = page.locator(".index-building")
+        assert "answers use keyword search only" in notice.inner_text()
+        assert httpx.get(f"{url}/ui/index-notice").json()["notice"] == notice.inner_text()
+        # the stopped build finishes, as `make run` again would: the page, left open, follows
+        build_index(keyword_only, read_manifest(keyword_only.manifest), lambda: embedder, show_progress=False)
+        assert httpx.get(f"{url}/ui/index-notice").json() == {"notice": None}
+        notice.wait_for(state="detached", timeout=30_000)
+        page.fill("#question", QUESTION)
+        page.click("#ask-form button[type=submit]")
+        page.wait_for_selector("article.answer")
+        assert "The index is still being prepared" not in page.inner_text("#answers")
+
+
 def _start(settings, port: int) -> subprocess.Popen:
     env = {
         **os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
