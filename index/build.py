@@ -110,7 +110,7 @@ def build_index(
             report.seconds = time.perf_counter() - started
             return report
         plan = BuildPlan(settings, layout, layout.new_build_dir(), good, removed, current, digest, show_progress)
-        plan.progressive, plan.progress = progressive, Progress(layout.progress_file)
+        plan.progressive, plan.progress, plan.reread = progressive, Progress(layout.progress_file), force
         plan.progress.write()  # phase: reading
         try:
             _build(plan, embedder, report)
@@ -139,6 +139,7 @@ class BuildPlan:
     progressive: bool = False  # see index/stages.py
     progress: Progress = field(default_factory=lambda: Progress(None))  # what /health shows
     executor: object | None = field(default_factory=EXECUTOR.get)  # see EXECUTOR
+    reread: bool = False  # `--force`: read every source again, reusing nothing from the version in service
 
 
 @dataclass(slots=True)
@@ -186,7 +187,7 @@ def _reusable(current: IndexManifest | None, settings: Settings, removed: set[st
 def _reuse(plan: BuildPlan, writer: StoreWriter, rows: Rows, report: BuildReport) -> list[SourceResult]:
     """Copy unchanged sources over from the version in service; returns them."""
     previous_dir = plan.layout.current_dir()
-    if not previous_dir or not _reusable(plan.current, plan.settings, plan.removed):
+    if not previous_dir or plan.reread or not _reusable(plan.current, plan.settings, plan.removed):
         return []
     previous = Store(previous_dir / "store.sqlite")
     old = previous.sources()

@@ -13,7 +13,7 @@ from medcite.cli.executors import ADDRESS_HELP, EXECUTOR_HELP, WORKERS_HELP, exe
 
 
 def ingest(
-    force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False,
+    force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed: read every source again (embeddings still come from the cache).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     extra: Annotated[Optional[list[Path]], typer.Option(help="Also index this file (a question set's own corpus); needs --index-dir.")] = None,
     extra_kind: Annotated[str, typer.Option(help="Kind of the --extra files.")] = "research",

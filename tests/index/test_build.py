@@ -59,6 +59,9 @@ def test_changed_file_replaces_its_chunks_only(corpus_copy: Path, tmp_path: Path
     assert second.documents == first.documents - 1
     assert second.reused_sources == first.sources - 1  # every other source copied, not re-read
     assert counting.calls == 0  # the remaining abstracts' chunks were all in the cache
+    # --force reads every source again (new ingest rules apply to all), embedding nothing the cache holds
+    forced = _build(settings, counting, force=True)
+    assert forced.reused_sources == 0 and forced.chunks == second.chunks and counting.calls == 0
     searcher = Searcher.open(settings, embedder)
     import json
 
