@@ -33,7 +33,8 @@ def sentence_spans(text: str, offset: int = 0) -> list[Span]:
             tokens = [token for token in sentence if token.value]
             if tokens:
                 spans.append((tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)))
-    spans = [part for span in _reattach_citations(text, spans) for part in _split_after_parenthesis(text, span)]
+    spans = _join_semicolons(text, _reattach_citations(text, spans))
+    spans = [part for span in spans for part in _split_after_parenthesis(text, span)]
     spans = [item for a, b in spans for item in list_items(text, a, b)]
     return [(offset + a, offset + b) for a, b in spans]
 
@@ -65,6 +66,19 @@ def _reattach_citations(text: str, spans: list[Span]) -> list[Span]:
         else:
             fixed.append((start, end))
     return fixed
+
+
+def _join_semicolons(text: str, spans: list[Span]) -> list[Span]:
+    """syntok ends a sentence at "; " before a capital: "…prior to placement; HCP receive repeat testing…". A
+    semicolon joins two clauses of one statement, and the first alone reads as a fragment. (A list whose items
+    end in semicolons keeps its bullets, and list_items splits at those afterwards.)"""
+    joined: list[Span] = []
+    for start, end in spans:
+        if joined and text[joined[-1][1] - 1] == ";" and text[joined[-1][1] : start].isspace():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _split_long(span: Span, text: str, size: int) -> Iterator[Span]:

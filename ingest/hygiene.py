@@ -69,9 +69,12 @@ _REFERENCE_SECTION = re.compile(r"^\s*(references?|bibliography|literature cited
 
 
 # Where a list item starts inside what the sentence splitter read as one sentence: "…settings: 1. Use…",
-# "…hands. • Wear gloves…". The item becomes a sentence of its own.
+# "…hands. • Wear gloves…". The item becomes a sentence of its own. A checklist's lettered item can follow a
+# link with no full stop between them ("…available at: http://…/rr6007a1.htm F. All HCP receive…").
+_AFTER_LINK = r"(?:(?<=\.htm)|(?<=\.html)|(?<=\.pdf)|(?<=\.aspx)|(?<=\.asp)|(?<=/))"
 _ITEM_START = re.compile(
-    r"(?<=[.:;!?])\s+(?=(?:[•▪●■]|[-–—]{1,2}|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+[A-Z])|\s+(?=[•▪●■]\s)"
+    r"(?<=[.:;!?])\s+(?=(?:[•▪●■]|[-–—]{1,2}|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+[A-Z])|\s+(?=[•▪●■]\s)|"
+    rf"{_AFTER_LINK}\s+(?=[A-Z][.)]\s+[A-Z][a-z])"
 )
 
 

@@ -99,6 +99,19 @@ def test_a_list_inside_one_sentence_becomes_its_items() -> None:
     ]
 
 
+def test_a_lettered_checklist_item_after_a_link_is_its_own_statement() -> None:
+    text = ("E. Facility follows recommendations of the ACIP for immunization of HCP. Note: Immunization of "
+            "Health-Care Personnel: Recommendations of the ACIP available at: http://www.cdc. "
+            "gov/mmwr/preview/mmwrhtml/rr6007a1.htm F. All HCP receive baseline tuberculosis (TB) screening prior "
+            "to placement; HCP receive repeat testing, if appropriate, based upon the facility-level risk assessment.")
+    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), "Elements to be assessed", {})]
+    assert shown == [
+        "Facility follows recommendations of the ACIP for immunization of HCP.",
+        "All HCP receive baseline tuberculosis (TB) screening prior to placement; HCP receive repeat testing, if "
+        "appropriate, based upon the facility-level risk assessment.",
+    ]
+
+
 def test_reference_lists_are_dropped_whole() -> None:
     entries = [
         "Sullivan MD, Turner JA, DiLodovico C, et al. Prescription opioid taper support for outpatients with chronic pain.",
