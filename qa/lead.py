@@ -21,6 +21,7 @@ QUANTITY_BONUS = 0.04
 DESCRIPTION_PENALTY = 0.04
 CONTRADICTION_PENALTY = 0.08
 POPULATION_BONUS = 0.04
+TOGETHER_BONUS = 0.04
 ASKED_WEIGHT = 0.2  # half the weight meaning carries in a statement's score
 
 _DIRECTIVE = re.compile(
@@ -86,6 +87,20 @@ def populations(text: str) -> set[str]:
     return found
 
 
+# "Is it OK to prescribe both?", "can I give them at the same visit?": the question is about using two things
+# together, and a guideline says so as "concurrently", "concomitant", "in combination", "simultaneously".
+_ASKS_TOGETHER = re.compile(r"\b(?:both|together|combin(?:e|ed|ing)|at the same (?:time|visit)|same (?:day|visit))\b", re.I)
+_TOGETHER = re.compile(
+    r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|in combination|combined with|together with|simultaneous(?:ly)?|"
+    r"co-?(?:prescrib\w*|administ\w*|use)|at the same (?:time|visit)|same (?:day|visit))\b",
+    re.I,
+)
+
+
+def asks_together(question: str) -> bool:
+    return bool(_ASKS_TOGETHER.search(question))
+
+
 def asks_quantity(question: str) -> bool:
     return bool(_ASKS_QUANTITY.search(question))
 
@@ -108,11 +123,14 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
     sentence alone when the question opens with its case ("My patient has been on oxycodone for five years…
     How fast should the taper go?"): the case found the evidence, the question sentence says which part answers."""
     quantity, results, who = asks_quantity(question), _polarities(question), populations(question)
+    together = asks_together(question)
     rescored = []
     for c in pool:
         score = answering(c, quantity) - CONTRADICTION_PENALTY * contradicts(c.text, results)
         if who & populations(c.text):
             score += POPULATION_BONUS
+        if together and _TOGETHER.search(c.text):
+            score += TOGETHER_BONUS
         if asked is not None:
             score += ASKED_WEIGHT * (float(c.vector @ asked) - c.similarity)
         rescored.append(replace(c, score=score))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.lead import asks_quantity, contradicts, populations, _polarities
+from qa.lead import _TOGETHER, asks_quantity, asks_together, contradicts, populations, _polarities
 from qa.scope import _EXCLUSION, asked_terms
 from qa.sections import heading_of
 
@@ -24,6 +24,16 @@ def test_the_population_asked_about_meets_its_class_in_a_sentence() -> None:
     assert populations("I have a 13-month-old with sickle cell disease.") == {"infants"}
     assert populations("Same cutoff for a 15-year-old?") == {"adolescents"}
     assert populations("How fast should the taper go?") == set()
+
+
+def test_a_question_about_using_two_things_together_meets_concurrent_use() -> None:
+    assert asks_together("Patient is on long-term clonazepam and now needs an opioid. Is it OK to prescribe both?")
+    assert asks_together("Can I give the Hib and hepatitis B vaccines at the same visit?")
+    assert not asks_together("Which of my patients on opioids should get a naloxone prescription?")
+    assert _TOGETHER.search("Clinicians should use particular caution when prescribing opioid pain medication and "
+                            "benzodiazepines concurrently.")
+    assert _TOGETHER.search("Hepatitis B vaccine may be administered simultaneously with other vaccines.")
+    assert not _TOGETHER.search("Clinicians should offer naloxone when prescribing opioids.")
 
 
 def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() -> None:
