@@ -44,6 +44,9 @@ _GLUED_CITE = re.compile(r"(?<=[a-z]{3})\d{1,3}(?:,\d{1,3})*(?=[.,;:]?(?:\s|$))"
 _CROSS_REF = re.compile(r"\s*\((?:see\s+)?(?:tables?|box(?:es)?|figures?|fig\.|appendix|appendices|supplement\w*)"
                         r"\s*[A-Z\d][\w.–-]*(?:\s*(?:and|,)\s*(?:(?:tables?|box(?:es)?|figures?|appendix)\s*)?"
                         r"[A-Z\d][\w.–-]*)*\)", re.I)
+# A link in parentheses: "…for hemodialysis centers (available at: http://www.cdc. gov/dialysis/)". The sentence
+# is a statement without it (a link was debris, and the whole sentence with it).
+_LINK = re.compile(r"\s*\((?:(?:available|accessible) (?:at|from)|see|at)?:?\s*(?:https?://|www\.)[^()]*\)", re.I)
 # A PDF heading read into its first sentence: "Injection Safety Injection safety includes…".
 _ECHOED_HEADING = re.compile(r"((?:[A-Z][\w-]*\s){1,5})(?=\1)", re.I)
 _CHARACTERS = {"\u00ad": "", "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl"}
@@ -56,7 +59,10 @@ _CITATION = re.compile(
     r"\b[\w-]+\.(?:org|gov|com|net|edu|int)\b|\bavailable (?:at|from)\b|\baccessed\b",
     re.I,
 )
-_REFERENTIAL = re.compile(r"^(this|these|those|that|it|its|they|their|them|such|he|she|both|here|there)\b", re.I)
+# "This document does not replace…" names what it points at (the source itself): it stands alone.
+_REFERENTIAL = re.compile(r"^(?!th(?:is|ese) (?:[\w-]+ ){0,3}(?:documents?|guidelines?|guidance|guides?|reports?|statements?|checklists?|"
+                          r"recommendations?)\b)(this|these|those|that|it|its|they|their|them|such|he|she|both|here|"
+                          r"there)\b", re.I)
 _TERMINAL = re.compile(r"[.!][)\]”\"']?$")
 _FORM = re.compile(r"\bnot applicable\b|\byes\s*/?\s*no\b|[☐□✓]", re.I)  # ❑ is also a plain bullet
 # A reference-list entry: "Surname AB, Surname CD," authors, "et al.", "2019;12:345", a DOI or a URL.
@@ -117,7 +123,7 @@ def _edits(text: str, start: int, end: int) -> list[Edit]:
         lone_enumerator = len(inner) == 1 and int(inner[0]) <= 9 and after[:1].isalpha() and "[" not in match.group()
         if not lone_enumerator:
             add(match.start(), match.end(), "")
-    for pattern in (_EVIDENCE_TYPE, _CROSS_REF):
+    for pattern in (_EVIDENCE_TYPE, _CROSS_REF, _LINK):
         for match in pattern.finditer(window):
             add(match.start(), match.end(), "")
     for match in _GLUED_CITE.finditer(window):

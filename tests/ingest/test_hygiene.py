@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.chunking import sentence_spans
-from ingest.hygiene import apply, is_debris, is_reference_list, statement, statements
+from ingest.hygiene import stands_alone, apply, is_debris, is_reference_list, statement, statements
 
 
 def _quoted(sentence: str, section: str | None = None) -> str | None:
@@ -110,6 +110,17 @@ def test_a_lettered_checklist_item_after_a_link_is_its_own_statement() -> None:
         "All HCP receive baseline tuberculosis (TB) screening prior to placement; HCP receive repeat testing, if "
         "appropriate, based upon the facility-level risk assessment.",
     ]
+
+
+def test_a_link_in_parentheses_is_cut_from_its_statement() -> None:
+    sentence = ("This document does not replace existing, more-detailed guidance for hemodialysis centers or dental "
+                "practices (available at: http://www.cdc. gov/dialysis/ and http://www.cdc.gov/oralhealth/ "
+                "infectioncontrol/index.html).")
+    assert _quoted(sentence) == ("This document does not replace existing, more-detailed guidance for hemodialysis "
+                                 "centers or dental practices.")
+    # "This document…" names what it points at; "This approach…" needs the sentence before it
+    assert stands_alone("This clinical practice guideline does not apply to patients in end-of-life care.")
+    assert not stands_alone("This approach reduces the risk of overdose.")
 
 
 def test_reference_lists_are_dropped_whole() -> None:
