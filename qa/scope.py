@@ -15,11 +15,13 @@ from index.tokenize import tokenize
 from qa.statements import Candidate
 
 _EXCLUSION = re.compile(
-    r"\b(?:do(?:es)? not (?:address|apply|cover|include|pertain|focus)|(?:is|are) not (?:intended|applicable|addressed|"
+    r"\b(?:do(?:es)? not (?:address|apply|cover|include|pertain|focus|replace)|(?:is|are) not (?:intended|applicable|addressed|"
     r"covered|included)|(?:outside|beyond) the scope|(?:is|are) excluded|exclud(?:es|ing)|not within the scope|"
     r"will be (?:published|addressed) separately)\b",
     re.I,
 )
+_OUTRIGHT = re.compile(r"\b(?:do(?:es)? not (?:address|apply|cover|pertain)|(?:is|are) not (?:applicable|addressed|covered)|"
+                       r"(?:outside|beyond) the scope)\b", re.I)
 # "a 15-year-old", "13-month-old": an age the scope statements write as "aged <18 years", "children".
 _MINOR_AGE = re.compile(r"\b(?:(?:1[0-7]|[1-9])[- ]year[- ]old|\d+[- ](?:month|week|day)[- ]old)\b", re.I)
 MINORS = "children adolescents pediatric"
@@ -28,22 +30,38 @@ POPULATION_TERMS = frozenset(tokenize(
     "pregnant pregnancy breastfeeding lactating elderly older geriatric students adults adult women men"
 ))
 # A lookahead, so "for a patient with sickle cell disease" yields both phrases.
-_CONDITION = re.compile(r"(?=\b(?:with|who (?:have|has)|having|receiving|in|among)\s+((?:[\w-]+\s?){1,2}))", re.I)
+# "does that also cover our hemodialysis unit?", "does it apply to dental practices?" name what is asked about too.
+_CONDITION = re.compile(r"(?=\b(?:with|who (?:have|has)|having|receiving|in|among|cover|covers|apply to|applies to)\s+"
+                        r"(?:(?:our|my|the|a|an|your|their)\s+)?((?:[\w-]+\s?){1,2}))", re.I)
 # A scope statement speaks about the document ("The recommendations do not address…", "This guideline…").
 _ABOUT_ITSELF = re.compile(r"\b(?:recommendations?|guidelines?|guidance|guide|document|statement|report|this)\b", re.I)
 # Words every clinical question uses: naming them narrows nothing.
 _GENERIC = frozenset(tokenize(
     "patient patients people person care treatment therapy use management clinic clinics setting settings health "
     "medical chronic acute condition conditions disease diseases disorder history risk long term long-term example "
-    "someone them her him it this that these those one ones same place order addition general case practice result"
+    "someone them her him it this that these those one ones same place order addition general case practice result unit units"
 ))
 SCOPE_QUERY = "recommendations do not address not intended outside scope excluded"
+# Words a scope statement may use for what the question names otherwise: "in hospice" is excluded as
+# "palliative care, or end-of-life care".
+_SAME_SCOPE = [frozenset(tokenize(words)) for words in (
+    "hospice palliative end-of-life terminal terminally",
+    "cancer cancer-related oncology malignancy malignancies malignant tumor tumour",
+    "dialysis hemodialysis haemodialysis",
+    "dental dentist dentists dentistry",
+)]
+
+
+def _alike(terms: set[str]) -> set[str]:
+    return terms.union(*(same for same in _SAME_SCOPE if terms & same))
 
 
 def scope_query(question: str) -> str:
     """The search for scope statements about what this question names."""
     extra = MINORS if _MINOR_AGE.search(question) else ""
-    return f"{question} {extra} {SCOPE_QUERY}"
+    words = set(tokenize(question))
+    alike = " ".join(sorted(_alike(words) - words))
+    return f"{question} {extra} {alike} {SCOPE_QUERY}"
 
 
 def asked_terms(question: str, title: str | None) -> set[str]:
@@ -53,7 +71,7 @@ def asked_terms(question: str, title: str | None) -> set[str]:
     terms = set(tokenize(narrowed)) | (set(tokenize(question)) & POPULATION_TERMS)
     if _MINOR_AGE.search(question):
         terms |= set(tokenize(MINORS))
-    return terms - set(tokenize(title or "")) - _GENERIC
+    return _alike(terms) - set(tokenize(title or "")) - _GENERIC
 
 
 def exclusions(question: str, pool: list[Candidate], documents: set[str]) -> list[Candidate]:
@@ -67,4 +85,5 @@ def exclusions(question: str, pool: list[Candidate], documents: set[str]) -> lis
             continue
         if asked_terms(question, candidate.hit.passage.title) & set(tokenize(candidate.text)):
             found.append(candidate)
-    return sorted(found, key=lambda c: -c.score)
+    # "…does not apply to X" says it outright; "covers A, B, C, excluding X" says it in passing
+    return sorted(found, key=lambda c: (not _OUTRIGHT.search(c.text), -c.score))

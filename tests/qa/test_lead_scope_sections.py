@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qa.lead import _TOGETHER, asks_quantity, asks_together, contradicts, populations, _polarities
+from index.tokenize import tokenize
 from qa.scope import _EXCLUSION, asked_terms
 from qa.sections import heading_of
 
@@ -49,8 +50,13 @@ def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
     assert {"children", "adolesc"} <= asked_terms("Same cutoff for a 15-year-old?", OPIOID_TITLE)
     assert {"sickl", "cell"} <= asked_terms("Opioids for a patient with sickle cell disease?", OPIOID_TITLE)
     assert asked_terms("How should I taper long-term opioids?", OPIOID_TITLE) == set()
+    # named otherwise than the scope statement names it: "hospice" is excluded as "end-of-life care"
+    hospice = asked_terms("What should I put in place for an 80-year-old on chronic opioids if she's in hospice?", OPIOID_TITLE)
+    assert hospice & set(tokenize("This guideline does not apply to palliative care, or end-of-life care."))
     assert _EXCLUSION.search("The recommendations do not address the use of opioid pain medication in children.")
     assert not _EXCLUSION.search("Clinicians should offer naloxone to patients at increased risk of overdose.")
+    assert _EXCLUSION.search("This document does not replace existing, more-detailed guidance for hemodialysis centers.")
+    assert "hemodialysi" in asked_terms("Does that also cover our hemodialysis unit?", "Guide to Infection Prevention")
 
 
 def test_guideline_sections_as_sub_headings() -> None:
