@@ -104,6 +104,9 @@ class RayExecutor:
         wanted = [r for r in fresh if r.entry.id not in plan.removed]
         if wanted:
             self.start()
+            # A previous build's embedding actors hold every CPU of the cluster (one each): reading tasks would wait
+            # for them forever. They load again at the next embedding, if anything is not cached.
+            self._release()
         settings = plan.settings
         pending = {
             id(r): _read_remote.remote(SourceResult(r.entry, sha256=r.sha256), str(settings.source_root(r.entry.path)), settings.chunk)
@@ -134,10 +137,13 @@ class RayExecutor:
             self._actors = [EmbeddingActor.remote(*options) for _ in range(self.size())]
         return PoolEmbedder(self._actors, settings.model_name, settings.embed_batch_size)
 
-    def close(self) -> None:
+    def _release(self) -> None:
         for actor in self._actors:
             ray.kill(actor)
         self._actors = []
+
+    def close(self) -> None:
+        self._release()
         if self._started:
             ray.shutdown()
             self._started = False

@@ -43,7 +43,7 @@ def test_stats(run) -> None:
     assert result.exit_code == 0, result.output
     assert re.search(r"^guideline\s+2 documents, \d+ chunks", result.output, re.M)
     assert re.search(r"^research\s+41 documents", result.output, re.M)
-    assert "all-MiniLM-L6-v2, 384-d, FAISS flat" in result.output
+    assert "all-MiniLM-L6-v2 (torch), 384-d, FAISS flat; vectors complete" in result.output
 
 
 def test_ingest_again_is_up_to_date(run) -> None:

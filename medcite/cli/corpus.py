@@ -78,7 +78,8 @@ def stats() -> None:
     store.close()
     size = sum(f.stat().st_size for f in directory.iterdir())
     typer.echo(f"version     {manifest.version} (built {manifest.created_at})")
-    typer.echo(f"model       {manifest.model_name}, {manifest.dimensions}-d, FAISS {manifest.index_type}")
+    typer.echo(f"model       {manifest.model_name} ({manifest.embedding_backend}), {manifest.dimensions}-d, FAISS "
+               f"{manifest.index_type}; vectors {manifest.vectors}")  # pending | chunks | complete (a progressive build)
     typer.echo(f"sources     {manifest.sources}")
     for kind in KINDS:
         typer.echo(f"{kind:<11} {counts['documents'].get(kind, 0)} documents, {counts['chunks'].get(kind, 0)} chunks")

@@ -37,8 +37,10 @@ def ray_index(ray_local, mini_corpus: Path, tmp_path_factory):
     settings = settings_for(mini_corpus, tmp_path_factory.mktemp("ray-index"), tmp_path_factory.mktemp("ray-cache"))
     with RayExecutor(workers=2) as executor:
         report = build_index(settings, read_manifest(settings.manifest), lambda: pytest.fail("the local embedder"), show_progress=False)
-        again = build_index(settings, read_manifest(settings.manifest), lambda: None, show_progress=False, force=True)
         actors = len(executor._actors)
+        # a second build in the same Ray session reads every source again (--force): its reading tasks need the
+        # CPUs the first build's embedding actors hold, so those are let go first (it deadlocked before)
+        again = build_index(settings, read_manifest(settings.manifest), lambda: None, show_progress=False, force=True)
     return settings, report, again, actors
 
 
