@@ -166,6 +166,8 @@ function editable(answer) {
   return answer.review.status === "under_review" && answer.review.reviewer === me();
 }
 
+const answerBox = document.getElementById("answer");
+
 function show(answer, html) {
   current = answer;
   const review = answer.review;
@@ -355,6 +357,8 @@ async function change(url, body, done) {
     closePassage(false);
     show(data.answer, data.html);
     say(`${done || "Saved"} (v${answer.review.version}).`, false);
+    // The control used is gone with the old rendering: a keyboard user goes on from the answer, not the page top.
+    answerBox.focus({preventScroll: true});
   } catch (error) { say(error.message, true); }
   await loadQueue(Math.max(pagesLoaded, 1));  // the queue shows every entry's stored state after any action
 }

@@ -75,6 +75,7 @@ def test_editor_places_a_pinned_sentence_into_the_answer(sized, server, api_sett
     placed = page.locator(f'#answer .statement[data-chunk-id="{chunk_id}"][data-span="{span}"]')
     expect(placed).to_have_count(1)
     assert placed.inner_text() == text  # verbatim, as the passage's statement reads
+    assert page.evaluate("document.activeElement.id") == "answer"  # focus goes on from the re-rendered answer
     ref = placed.locator("xpath=following-sibling::sup[1]//a[@class='ref']").first
     target = ref.get_attribute("href")
     reference = page.locator(f"#answer {target}")
