@@ -275,7 +275,8 @@ function evidenceRow(ev, mine) {
   view.className = "view-passage";
   view.textContent = "Passage";
   view.setAttribute("aria-label", `Passage ${ev.rank}`);
-  view.addEventListener("click", () => showPassage(ev, view, false));
+  // an editor who holds the answer can quote any passage of its evidence, retrieved or pinned
+  view.addEventListener("click", () => showPassage(ev, view, mine));
   actions.appendChild(view);
   if (mine && ev.pinned) {
     const place = document.createElement("button");

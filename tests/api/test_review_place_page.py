@@ -76,6 +76,10 @@ def test_editor_places_a_pinned_sentence_into_the_answer(sized, server, api_sett
     expect(placed).to_have_count(1)
     assert placed.inner_text() == text  # verbatim, as the passage's statement reads
     assert page.evaluate("document.activeElement.id") == "answer"  # focus goes on from the re-rendered answer
+    retrieved = page.locator("#evidence tbody tr:not(.pinned)").first
+    retrieved.locator("button.view-passage").click()  # a retrieved passage's sentences can be placed too
+    expect(page.locator("#sentence-list button.place-sentence").first).to_be_visible()
+    page.keyboard.press("Escape")
     ref = placed.locator("xpath=following-sibling::sup[1]//a[@class='ref']").first
     target = ref.get_attribute("href")
     reference = page.locator(f"#answer {target}")
