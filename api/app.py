@@ -79,7 +79,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     def health(services: ServicesDep) -> HealthOut:
         m = services.searcher().manifest
         return HealthOut(
-            status="ok", version=m.version, model=m.model_name, documents=m.documents, chunks=m.chunks, sources=m.sources,
+            status="ok", version=m.version, model=m.model_name, embedding_backend=m.embedding_backend,
+            documents=m.documents, chunks=m.chunks, sources=m.sources,
             index=services.index_state(),  # vectors still being built after a first run: which, and how far
         )
 

@@ -140,6 +140,7 @@ class Health(BaseModel):
     status: str
     version: str
     model: str
+    embedding_backend: str = Field(description="torch | onnx-int8: what the index's vectors, and questions, are embedded with.")
     documents: int
     chunks: int
     sources: int

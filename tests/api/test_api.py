@@ -39,7 +39,7 @@ def test_search_documents_and_health(client) -> None:
     assert document["year"] == 1994 and "Air Ambulances" in document["mesh"]
     assert document["text"][hits[0]["start"] : hits[0]["end"]] == hits[0]["text"]
     health = client.get("/health").json()
-    assert health["status"] == "ok" and health["chunks"] > 100
+    assert health["status"] == "ok" and health["chunks"] > 100 and health["embedding_backend"] == "torch"
     assert client.get("/docs").status_code == 200 and "/ask" in client.get("/openapi.json").json()["paths"]
 
 
