@@ -23,7 +23,7 @@ from qa.models import (
 from qa.lead import rank_for_lead
 from qa.phrases import pretty
 from qa.sections import group_points
-from qa.select import Chosen, choose
+from qa.select import Chosen, choose, without_repeats
 from qa.statements import Candidate
 from qa.topics import group_statements
 
@@ -122,6 +122,7 @@ def compose(
     limits = [Chosen(c) for c in scope[:1]]
     stated = {(c.main.hit.passage.chunk_id, c.main.span) for c in limits}
     guideline_pool = [c for c in _pool(candidates, "guideline") if (c.hit.passage.chunk_id, c.span) not in stated]
+    guideline_pool = without_repeats(guideline_pool, [c.main for c in limits], settings.duplicate_similarity)
     guideline = pick(rank_for_lead(guideline_pool, understood_as, asked), settings.lead + settings.guideline_points, settings.lead)
     research = pick(_pool(candidates, "research"), settings.research_points // 2 if patient else settings.research_points)
     reference = pick(_pool(candidates, "reference"), settings.reference_points * (2 if patient else 1))

@@ -30,6 +30,13 @@ def _same(a: Candidate, b: Candidate, threshold: float) -> bool:
     return min(len(ta), len(tb)) >= 5 and len(ta & tb) >= 0.8 * min(len(ta), len(tb))
 
 
+def without_repeats(pool: list[Candidate], shown: list[Candidate], duplicate: float) -> list[Candidate]:
+    """The pool less what says the same as a statement already placed outside `choose` (a scope statement that
+    leads): "These recommendations do not apply to … sickle cell disease…" is not a point under "The
+    recommendations do not apply to pain related to sickle cell disease…"."""
+    return [c for c in pool if not any(_same(s, c, duplicate) for s in shown)]
+
+
 def choose(
     pool: list[Candidate], limit: int, min_score: float, mmr_lambda: float, duplicate: float, best_first: int = 0
 ) -> list[Chosen]:

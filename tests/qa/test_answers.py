@@ -10,7 +10,7 @@ import pytest
 from index.models import Filters
 from qa.conversations import ConversationStore, UnknownConversation
 from qa.models import Answer, Statement
-from qa.select import _same, choose
+from qa.select import _same, choose, without_repeats
 from qa.service import AnswerService
 from ingest.hygiene import apply
 
@@ -100,6 +100,17 @@ def test_near_duplicates_merge_and_keep_both_sources(service, searcher) -> None:
     chosen = choose([best, copy, *pool[1:]], limit=5, min_score=0.0, mmr_lambda=0.7, duplicate=0.9)
     assert chosen[0].main is best and chosen[0].duplicates == [copy]
     assert all(c.main is not copy for c in chosen)
+
+
+def test_a_statement_placed_before_choosing_is_not_repeated_below(service, searcher) -> None:
+    """A scope statement leads outside `choose`: candidates saying the same thing in other words leave the pool."""
+    question = "When should clinicians offer naloxone?"
+    vector = searcher.embed_query(question)
+    pool = service.statements(question, vector, searcher.search(question, k=10, vector=vector))
+    placed, reworded = pool[0], dataclasses.replace(pool[0], span=(0, 0), score=pool[0].score - 0.01)
+    left = without_repeats([reworded, *pool[1:]], [placed], 0.9)
+    assert reworded not in left and all(not _same(placed, c, 0.9) for c in left)
+    assert [c for c in pool[1:] if not _same(placed, c, 0.9)] == left
 
 
 def test_the_lead_is_the_best_two_not_the_most_diverse(service, searcher) -> None:
