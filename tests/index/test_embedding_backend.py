@@ -80,6 +80,15 @@ def test_export_is_reused_and_siblings_share_the_model(embedder, int8, model_cac
     assert int8.for_backend("torch")._runtime is embedder._runtime
 
 
+def test_an_int8_setup_loads_no_torch_model(int8, model_cache: Path, tiny_corpus: Path, tmp_path: Path) -> None:
+    from app.services import load_embedder
+
+    settings = settings_for(tiny_corpus, tmp_path / "index", model_cache, embedding_backend="onnx-int8")
+    loaded = load_embedder(settings)  # the export made for `int8` is reused from the cache dir
+    assert loaded.backend == "onnx-int8" and set(loaded._runtimes) == {"onnx-int8"}
+    assert np.allclose(loaded.embed(SENTENCES), int8.embed(SENTENCES), atol=1e-6)
+
+
 def test_cache_keys_differ_between_backends(embedder) -> None:
     # Plain torch keeps the bare model name: caches and indexes from before backends stay valid.
     assert embedding_id("all-MiniLM-L6-v2", "torch") == "all-MiniLM-L6-v2"
