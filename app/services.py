@@ -43,9 +43,14 @@ def one_version() -> Iterator[dict[int, "Searcher"]]:
 def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     # On the configured backend from the start: an onnx-int8 setup never loads the torch model it does not use
     # (a searcher still switches to the backend its index was built with, index/search.py).
+    if settings.threads:
+        import torch
+
+        torch.set_num_threads(settings.threads)
     return SentenceTransformerEmbedder(
         settings.resolved_model_path(), settings.model_name, batch_size=settings.embed_batch_size, device=settings.device,
-        backend=settings.embedding_backend, cache_dir=settings.cache_dir,
+        backend=settings.embedding_backend, cache_dir=settings.cache_dir, query_runtime=settings.query_embedding,
+        threads=settings.threads,
     )
 
 

@@ -108,6 +108,16 @@ class Settings(BaseSettings):
     embedding_backend: Literal["torch", "onnx-int8"] = Field(
         "torch", description="torch fp32, or onnx-int8 (CPU, ~2x faster, exported once into the cache dir); part of the index."
     )
+    query_embedding: Literal["auto", "torch", "onnx-fp32"] = Field(
+        "auto",
+        description="What embeds a question on the torch backend: the same fp32 weights in onnxruntime (equal vectors to "
+        "float rounding, ~3x faster on one thread), torch, or auto (onnx-fp32 when onnxruntime is installed, on the CPU).",
+    )
+    threads: int = Field(
+        0, ge=0, le=256,
+        description="Threads per server process for torch, onnxruntime and FAISS; 0: torch's default for one process, "
+        "the cores divided by the worker count under `serve --workers N` (api/workers.py).",
+    )
     chunk: ChunkSettings = ChunkSettings()
     bm25: BM25Settings = BM25Settings()
     dense: DenseSettings = DenseSettings()

@@ -1,10 +1,17 @@
-"""The onnx-int8 embedding backend: the packaged model exported once to ONNX, fused and quantized to int8.
+"""The onnx-int8 embedding backend: the packaged model exported once to ONNX, fused and quantized to int8;
+and the same export left in fp32, which embeds questions for the torch backend (`query_embedding`).
 
 The export runs offline from the local weights (torch.onnx.export), fuses attention, GELU and layer
 norms with onnxruntime's transformer optimizer, and quantizes the weight matrices to int8 per output
 channel (dynamic quantization: activations are scaled per batch at run time). It is written under
 `<cache_dir>/models/onnx-int8-<fingerprint>/`, the fingerprint covering the weights, this recipe and the
 torch and onnxruntime versions, so the same inputs give the same file and a change gives a new one.
+
+The fp32 export (`<cache_dir>/models/onnx-fp32-<fingerprint>/`) is the traced graph as torch exports it, not
+fused and not quantized: the same arithmetic as the torch backend, so its vectors equal torch's to float
+rounding (max difference ~2e-7 measured; tests/index/test_embedding_backend.py), and a question costs a
+third of torch's time on one thread (11 vs 33 ms p50, same run; docs/scaling.md) because onnxruntime runs
+the graph without torch's per-module Python.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ class OnnxRuntime:
     """The exported int8 model in onnxruntime; tokenizes as sentence-transformers does (longest first,
     truncated to the model's max_seq_length) and runs batches of similar length (less padding)."""
 
-    def __init__(self, model_path: Path, export_dir: Path) -> None:
+    def __init__(self, model_path: Path, export_dir: Path, threads: int = 0) -> None:
         import torch
         from transformers import AutoTokenizer
 
@@ -38,7 +45,7 @@ class OnnxRuntime:
         self.dimensions, self.max_length = int(meta["dimensions"]), int(meta["max_seq_length"])
         self.tokenizer = AutoTokenizer.from_pretrained(str(model_path), local_files_only=True)
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = torch.get_num_threads()  # the same threads torch would use
+        options.intra_op_num_threads = threads or torch.get_num_threads()  # by default the same threads torch would use
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(str(export_dir / "model.onnx"), options, providers=["CPUExecutionProvider"])
@@ -74,10 +81,22 @@ def int8_export_dir(model_path: Path, cache_dir: Path) -> Path:
     return cache_dir / "models" / f"onnx-int8-{_model_fingerprint(model_path)}"
 
 
+def fp32_export_dir(model_path: Path, cache_dir: Path) -> Path:
+    return cache_dir / "models" / f"onnx-fp32-{_model_fingerprint(model_path)}"
+
+
 def export_int8(model_path: Path, cache_dir: Path) -> Path:
     """Export the packaged model to ONNX int8 under `cache_dir` once (offline; the same bytes each time
     from the same weights and versions) and return its directory; later calls find it there."""
-    target = int8_export_dir(model_path, cache_dir)
+    return _export_once(model_path, int8_export_dir(model_path, cache_dir), quantize=True)
+
+
+def export_fp32(model_path: Path, cache_dir: Path) -> Path:
+    """The same export in fp32 (traced, neither fused nor quantized), once, under `cache_dir`."""
+    return _export_once(model_path, fp32_export_dir(model_path, cache_dir), quantize=False)
+
+
+def _export_once(model_path: Path, target: Path, quantize: bool) -> Path:
     if (target / "meta.json").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +106,7 @@ def export_int8(model_path: Path, cache_dir: Path) -> Path:
             return target
         work = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
         try:
-            meta = _export(model_path, work)
+            meta = _export(model_path, work, quantize)
             (work / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
             shutil.rmtree(target, ignore_errors=True)  # a leftover without meta.json is not a finished export
             os.replace(work, target)
@@ -96,7 +115,7 @@ def export_int8(model_path: Path, cache_dir: Path) -> Path:
     return target
 
 
-def _export(model_path: Path, work: Path) -> dict:
+def _export(model_path: Path, work: Path, quantize: bool = True) -> dict:
     import warnings
 
     import onnx
@@ -140,6 +159,9 @@ def _export(model_path: Path, work: Path) -> dict:
             Pooled(), tuple(sample[name] for name in _INPUTS), str(fp32), input_names=list(_INPUTS),
             output_names=["embedding"], dynamic_axes={**axes, "embedding": {0: "batch"}}, opset_version=17, dynamo=False,
         )
+        if not quantize:  # fp32: the traced graph as it is (fusing it measured slower on one thread: 13 vs 11 ms)
+            fp32.rename(final)
+            return _meta(model_path, st, final, quantize)
         optimized = optimize_model(
             str(fp32), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
         )
@@ -156,8 +178,14 @@ def _export(model_path: Path, work: Path) -> dict:
             root.removeFilter(advice)
     fp32.unlink()
     fused.unlink()
+    return _meta(model_path, st, final, quantize)
+
+
+def _meta(model_path: Path, st, final: Path, quantize: bool) -> dict:  # noqa: ANN001 - a SentenceTransformer
+    import torch
+
     return {
         "model": str(model_path), "recipe": INT8_RECIPE, "dimensions": int(st.get_embedding_dimension()),
         "max_seq_length": int(st.max_seq_length), "torch": torch.__version__, "onnxruntime": onnxruntime.__version__,
-        "sha256": hashlib.sha256(final.read_bytes()).hexdigest(),
+        "sha256": hashlib.sha256(final.read_bytes()).hexdigest(), "precision": "int8" if quantize else "fp32",
     }

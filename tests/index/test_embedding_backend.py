@@ -163,3 +163,26 @@ def test_an_index_keeps_to_its_backend(tiny_corpus: Path, tmp_path: Path, embedd
     _, third = build("torch")
     assert not third.unchanged and third.embedded == 0 and third.embedded_sentences == 0
     assert layout.current_manifest().embedding_backend == "torch"
+
+
+def test_questions_on_the_onnx_fp32_runtime_equal_torch_vectors(embedder, model_cache: Path) -> None:
+    """query_embedding=onnx-fp32: the torch backend's own weights in onnxruntime; a question's vector is torch's
+    to float rounding, so an index built with torch is searched with what it was built with."""
+    from index.embedding import SentenceTransformerEmbedder
+
+    fast = SentenceTransformerEmbedder(
+        embedder.path, embedder.name, cache_dir=model_cache, query_runtime="onnx-fp32", _runtimes=dict(embedder._runtimes)
+    )
+    assert (fast.backend, fast.query_runtime, fast.id) == ("torch", "onnx-fp32", embedder.id)
+    assert fast._runtime is embedder._runtime  # batches (ingest) stay on torch
+    torch_vectors = embedder.embed(SENTENCES)
+    questions = np.stack([fast.embed_query(text) for text in SENTENCES])
+    assert questions.dtype == np.float32 and questions.shape == torch_vectors.shape
+    assert np.abs(questions - torch_vectors).max() < 1e-5
+    same = SentenceTransformerEmbedder(embedder.path, embedder.name, query_runtime="torch", _runtimes=dict(embedder._runtimes))
+    assert same.query_runtime == "torch" and np.array_equal(same.embed_query(SENTENCES[0]), embedder.embed(SENTENCES[:1])[0])
+    # auto takes onnx-fp32 where onnxruntime is installed (this module needs it); another backend keeps its own.
+    auto = SentenceTransformerEmbedder(embedder.path, embedder.name, cache_dir=model_cache, query_runtime="auto",
+                                       _runtimes=dict(fast._runtimes))
+    assert auto.query_runtime == "onnx-fp32"
+    assert auto.for_backend("onnx-int8", model_cache).query_runtime == "onnx-int8"
