@@ -14,7 +14,6 @@ import json
 import os
 import statistics
 import time
-from functools import lru_cache, partial
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -25,8 +24,6 @@ from scipy import sparse  # noqa: E402
 
 from index.bm25 import BM25Index  # noqa: E402
 from index.dense import build_dense  # noqa: E402
-from index.search import _bm25_scores  # noqa: E402
-from ingest.models import KINDS  # noqa: E402
 from app.services import open_searcher  # noqa: E402
 from core.settings import Settings  # noqa: E402
 
@@ -58,8 +55,7 @@ def scale(searcher, target: int) -> None:
     # Each copy's chunks belong to documents of their own.
     copy = np.arange(target) // size
     searcher.documents = np.resize(searcher.documents, target) + copy.astype(np.int32) * (int(searcher.documents.max()) + 1)
-    searcher._kind_masks = {kind: searcher.kinds == code for code, kind in enumerate(KINDS)}
-    searcher._bm25_scores = lru_cache(maxsize=32)(partial(_bm25_scores, searcher.bm25))
+    searcher.caches()
     searcher.store = _WrappingStore(searcher.store, size)
 
 

@@ -79,6 +79,7 @@ class BM25Index:
         values = (idf[row_idx] * tf * (settings.k1 + 1) / (tf + norm)).astype(np.float32)
         del norm
         matrix = sparse.csr_matrix((values, (row_idx, col_idx)), shape=(len(vocabulary), n_docs))
+        matrix.sum_duplicates()  # canonical: each term's chunks ascending, once (what `present` searches)
         return cls(vocabulary, matrix)
 
     def idf(self, term: str) -> float:
@@ -92,9 +93,20 @@ class BM25Index:
         """(len(columns), len(terms)) booleans: which terms each chunk's indexed text contains."""
         found = np.zeros((len(columns), len(terms)), dtype=bool)
         known = [(j, self.vocabulary[t]) for j, t in enumerate(terms) if t in self.vocabulary]
-        if known and len(columns):
-            sub = self.matrix[[row for _, row in known]][:, np.asarray(columns, dtype=np.int64)]
-            found[:, [j for j, _ in known]] = (sub.toarray() > 0).T
+        if not known or not len(columns):
+            return found
+        # A binary search of each term's posting list (its chunks, ascending: the matrix is canonical, see
+        # `from_postings` and `load`) for the wanted columns; slicing the rows out with scipy copied whole
+        # posting lists, hundreds of thousands of entries for a common term at 1M passages.
+        wanted = np.asarray(columns, dtype=np.int64)
+        indptr, indices, data = self.matrix.indptr, self.matrix.indices, self.matrix.data
+        for j, row in known:
+            start, end = int(indptr[row]), int(indptr[row + 1])
+            if start == end:
+                continue
+            posting = indices[start:end]
+            at = np.minimum(np.searchsorted(posting, wanted), end - start - 1)
+            found[:, j] = (posting[at] == wanted) & (data[start + at] > 0)
         return found
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
@@ -125,4 +137,5 @@ class BM25Index:
             matrix = sparse.csr_matrix((data, indices, indptr), shape=shape, copy=False)
         else:
             matrix = sparse.load_npz(directory / LEGACY).tocsr()
+            matrix.sum_duplicates()  # in RAM: made canonical here (the mapped arrays were saved canonical)
         return cls({term: i for i, term in enumerate(terms)}, matrix)

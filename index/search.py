@@ -7,6 +7,7 @@ sentence vectors until it is "complete" (`sentence_vectors_of` gives None).
 
 from __future__ import annotations
 
+import threading
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -52,10 +53,73 @@ def _top(scores: np.ndarray, k: int) -> _Ranked:
     return _Ranked(rows, scores[rows])
 
 
-def _bm25_scores(bm25: BM25Index, query: str) -> np.ndarray:
-    scores = bm25.scores(tokenize(query))
-    scores.flags.writeable = False  # shared through the cache
-    return scores
+class _Scored:
+    """One question's BM25 scores over every row, and (computed once, when a filtered search first needs them)
+    the rows scoring above zero and their kinds: each kind's search then selects among those, instead of
+    masking and scanning every row of the index once per kind."""
+
+    __slots__ = ("scores", "_rows", "_kinds", "_lock")
+
+    def __init__(self, scores: np.ndarray) -> None:
+        scores.flags.writeable = False  # shared through the cache
+        self.scores, self._rows, self._kinds, self._lock = scores, None, None, threading.Lock()
+
+    def rows(self, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows scoring above zero, ascending; their kind codes)."""
+        if self._rows is None:
+            with self._lock:
+                if self._rows is None:
+                    rows = np.flatnonzero(self.scores > 0)
+                    self._kinds = kinds[rows]
+                    self._rows = rows
+        return self._rows, self._kinds
+
+
+def _bm25_scores(bm25: BM25Index, query: str) -> _Scored:
+    return _Scored(bm25.scores(tokenize(query)))
+
+
+def _dense_scan(index: faiss.Index, key: bytes) -> _Ranked:
+    """Every row an IVF search for this vector scans (its nprobe lists), with its score: the rows a filtered
+    search of the same vector would choose among, so one scan serves every kind's search of an answer."""
+    query = np.frombuffer(key, dtype=np.float32).reshape(1, -1)
+    limits, scores, rows = index.range_search(query, -np.inf)
+    return _Ranked(rows[limits[0] : limits[1]].astype(np.int64), scores[limits[0] : limits[1]])
+
+
+def _top_of(rows: np.ndarray, scores: np.ndarray, k: int) -> _Ranked:
+    """The k best of candidate rows with their scores, best first (ties: the lower row first)."""
+    if len(rows) > k:
+        part = np.argpartition(scores, -k)[-k:]
+        rows, scores = rows[part], scores[part]
+    order = np.lexsort((rows, -scores))
+    return _Ranked(rows[order], scores[order])
+
+
+def _top_rows(scores: np.ndarray, rows: np.ndarray, k: int) -> _Ranked:
+    """`_top` of the scores masked to `rows` (ascending, each scoring above zero), without the full mask."""
+    if len(rows) > k:
+        part = np.argpartition(scores[rows], -k)[-k:]
+        rows = rows[part]
+    order = np.argsort(-scores[rows], kind="stable")
+    rows = rows[order]
+    return _Ranked(rows, scores[rows])
+
+
+def _kinds_only(filters: Filters) -> bool:
+    return bool(filters.kinds) and filters.year_from is None and filters.year_to is None
+
+
+def _filter_mask(size: int, kind_masks: dict[str, np.ndarray], years: np.ndarray, filters: Filters) -> np.ndarray:
+    mask = np.ones(size, dtype=bool)
+    if filters.kinds:
+        mask = np.logical_or.reduce([kind_masks[k] for k in filters.kinds])
+    if filters.year_from is not None:
+        mask &= years >= filters.year_from
+    if filters.year_to is not None:
+        mask &= (years <= filters.year_to) & (years > 0)
+    mask.flags.writeable = False
+    return mask
 
 
 class Searcher:
@@ -82,11 +146,7 @@ class Searcher:
         self.bm25 = BM25Index.load(directory)
         self.dense = load_dense(directory, settings.dense) if self.manifest.vectors != "pending" else None
         self.kinds, self.years, self.documents = self.store.row_arrays()
-        self._kind_masks = {kind: self.kinds == code for code, kind in enumerate(KINDS)}
-        # An answer searches each kind with the same question: score BM25 once per question.
-        # Not a bound method: a cache holding `self` would make a reference cycle, and a replaced
-        # version would then stay open (files, memory) until the cyclic collector ran.
-        self._bm25_scores = lru_cache(maxsize=32)(partial(_bm25_scores, self.bm25))
+        self.caches()
         self.sentence_vectors = self.sentence_offsets = self._graded_vectors = None  # until the version is complete
         if self.manifest.vectors == "complete":
             self.sentence_vectors, self.sentence_offsets = load_sentence_vectors(directory)
@@ -98,6 +158,22 @@ class Searcher:
             for i, (row, ordinal) in enumerate(graded):
                 self._graded_vectors[i] = self.sentence_vectors[self.sentence_offsets[row] + ordinal]
         faiss.omp_set_num_threads(settings.dense.query_threads)
+
+    def caches(self) -> None:
+        """(Re)derive what is kept per filter and per question from the index arrays (bench/search_latency.py
+        tiles the arrays of a loaded version, then calls this)."""
+        self._kind_masks = {kind: self.kinds == code for code, kind in enumerate(KINDS)}
+        for mask in self._kind_masks.values():
+            mask.flags.writeable = False
+        # An answer searches each kind with the same question: score BM25 once per question.
+        # Not a bound method: a cache holding `self` would make a reference cycle, and a replaced
+        # version would then stay open (files, memory) until the cyclic collector ran.
+        self._bm25_scored = lru_cache(maxsize=32)(partial(_bm25_scores, self.bm25))
+        # Likewise the rows an IVF search scans, once per question vector (the kinds' searches select among them).
+        self._dense_scanned = (
+            lru_cache(maxsize=8)(partial(_dense_scan, self.dense)) if isinstance(self.dense, faiss.IndexIVF) else None
+        )
+        self._filter_masks = lru_cache(maxsize=64)(partial(_filter_mask, self.size, self._kind_masks, self.years))
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder) -> "Searcher":
@@ -135,6 +211,9 @@ class Searcher:
         start, end = self.sentence_offsets[row], self.sentence_offsets[row + 1]
         return np.asarray(self.sentence_vectors[start:end], dtype=np.float32)
 
+    def _bm25_scores(self, query: str) -> np.ndarray:
+        return self._bm25_scored(query).scores
+
     def graded(self, query: str, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Hit]:
         """Chunks holding the graded recommendations closest to the query: a guideline's bottom lines,
         which plain passage ranking can miss when the surrounding text says more about the topic."""
@@ -146,11 +225,17 @@ class Searcher:
             similarity = np.where(found > 0, found, -np.inf)  # a chunk without the query's words is not found
         else:
             similarity = self._graded_vectors @ vector
-        best: dict[int, float] = {}
-        for row, score in zip(self._graded_rows.tolist(), similarity.tolist()):
-            if (allowed is None or allowed[row]) and score > best.get(row, -1.0):
-                best[row] = score
-        ranked = sorted(best.items(), key=lambda item: -item[1])[:k]
+        # Each chunk's best graded sentence (a chunk may hold several), above -1; best first, ties by row.
+        rows = self._graded_rows
+        keep = similarity > -1.0
+        if allowed is not None:
+            keep &= allowed[rows]
+        rows, similarity = rows[keep], similarity[keep]
+        order = np.lexsort((rows, -similarity))
+        rows, similarity = rows[order], similarity[order]
+        _, first = np.unique(rows, return_index=True)  # a row's first place in that order is its best sentence
+        first.sort()
+        ranked = list(zip(rows[first][:k].tolist(), similarity[first][:k].tolist()))
         # Fused scores on the RRF scale (one list), so they compare with ordinary hits'.
         fused = [(row, 1.0 / (self.settings.fusion.rrf_k + rank)) for rank, (row, _) in enumerate(ranked, start=1)]
         none = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
@@ -169,16 +254,8 @@ class Searcher:
         self.store.close()
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
-        if not filters.active:
-            return None
-        mask = np.ones(self.size, dtype=bool)
-        if filters.kinds:
-            mask = np.logical_or.reduce([self._kind_masks[k] for k in filters.kinds])
-        if filters.year_from is not None:
-            mask &= self.years >= filters.year_from
-        if filters.year_to is not None:
-            mask &= (self.years <= filters.year_to) & (self.years > 0)
-        return mask
+        """The rows a filter lets through (read-only, kept for the next search with the same filter)."""
+        return self._filter_masks(filters) if filters.active else None
 
     def check(self, query: str, k: int) -> str:
         query = query.strip()
@@ -199,15 +276,27 @@ class Searcher:
             mode = "hybrid"  # no chunk vectors yet: keyword candidates, scored as a fused list
         allowed = self._allowed(filters)
         depth = max(k, self.settings.fusion.candidates)
-        bm25_scores = self._bm25_scores(query)
-        if allowed is not None:
-            bm25_scores = np.where(allowed, bm25_scores, 0.0).astype(np.float32)
+        scored = self._bm25_scored(query)
+        bm25_scores = scored.scores  # a hit is always an allowed row, whose score no filter changes
         vector = self.embed_query(query) if vector is None else vector
-        bm25 = self._one_per_document(_top(bm25_scores, 4 * depth), vector, depth) if mode != "dense" else _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        bm25 = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        if mode != "dense":
+            if allowed is None:
+                top = _top(bm25_scores, 4 * depth)
+            else:  # among the rows scoring above zero only: the same candidates, in the same order, as a masked scan
+                rows, codes = scored.rows(self.kinds)
+                rows = rows[self._kind_codes_allowed(filters, codes)] if _kinds_only(filters) else rows[allowed[rows]]
+                top = _top_rows(bm25_scores, rows, 4 * depth)
+            bm25 = self._one_per_document(top, vector, depth)
         dense = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         if mode != "bm25" and self.dense is not None:
-            scores, rows = search_dense(self.dense, vector, depth, allowed)
-            dense = _Ranked(rows.astype(np.int64), scores)
+            if allowed is not None and self._dense_scanned is not None:
+                scanned = self._dense_scanned(np.ascontiguousarray(vector, dtype=np.float32).tobytes())
+                chosen = allowed[scanned.rows]
+                dense = _top_of(scanned.rows[chosen], scanned.scores[chosen], min(depth, self.dense.ntotal))
+            else:
+                scores, rows = search_dense(self.dense, vector, depth, allowed)
+                dense = _Ranked(rows.astype(np.int64), scores)
         if mode == "hybrid":
             fused = fuse((bm25.rows, bm25.scores), (dense.rows, dense.scores), self.settings.fusion)
         else:
@@ -215,6 +304,10 @@ class Searcher:
             fused = dict(zip(single.rows.tolist(), single.scores.tolist()))
         best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         return self._hits(best, vector, bm25_scores, bm25, dense)
+
+    def _kind_codes_allowed(self, filters: Filters, codes: np.ndarray) -> np.ndarray:
+        wanted = [KINDS.index(kind) for kind in filters.kinds]
+        return codes == wanted[0] if len(wanted) == 1 else np.isin(codes, wanted)
 
     def _one_per_document(self, ranked: _Ranked, vector: np.ndarray, depth: int) -> _Ranked:
         """A short document is scored by BM25 as a whole, so its chunks tie; one list entry per such document
