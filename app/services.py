@@ -40,13 +40,24 @@ def one_version() -> Iterator[dict[int, "Searcher"]]:
         _pinned.reset(token)
 
 
+def limit_threads(threads: int) -> None:
+    """This process's thread pools: torch's and BLAS's (numpy, scipy); onnxruntime's session takes `threads`
+    when it is made (index/embedding.py) and FAISS's single queries keep `dense.query_threads`."""
+    import torch
+
+    torch.set_num_threads(threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # installed with sentence-transformers' scikit-learn; without it BLAS keeps its default
+        return
+    threadpool_limits(limits=threads, user_api="blas")
+
+
 def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     # On the configured backend from the start: an onnx-int8 setup never loads the torch model it does not use
     # (a searcher still switches to the backend its index was built with, index/search.py).
     if settings.threads:
-        import torch
-
-        torch.set_num_threads(settings.threads)
+        limit_threads(settings.threads)
     return SentenceTransformerEmbedder(
         settings.resolved_model_path(), settings.model_name, batch_size=settings.embed_batch_size, device=settings.device,
         backend=settings.embedding_backend, cache_dir=settings.cache_dir, query_runtime=settings.query_embedding,

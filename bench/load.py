@@ -3,6 +3,7 @@ errors, and the server's RSS after warm-up and at the end.
 
     .venv/bin/python bench/load.py [--clients 16] [--seconds 60]      # builds a small index, starts `medcite serve`
     .venv/bin/python bench/load.py --workers 1,2 [--index-dir var/scale/1000000]   # one run per worker count
+    .venv/bin/python bench/load.py --workers 1:2,1:1,2:1   # workers:threads per process (MEDCITE_THREADS)
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --token mc_… [--pid PID]
 
 Without --url it cuts the small test corpus from the shared data (tests/utils/corpus.py), ingests it
@@ -10,6 +11,11 @@ into a temporary index (embeddings cached in var/cache, so only the first run em
 with its own state dir (or serves --index-dir as it is). With --workers 1,2 the same index is served by
 `medcite serve --workers N` for each N in turn, and the runs are compared; memory is then the sum over the
 server's processes, as RSS and as PSS (shared pages of the mapped index counted once). Bounded: loopback only, at most --max-requests requests, each with a timeout.
+
+Threads: `W:T` serves with W workers of T threads each (torch, onnxruntime, BLAS: the `threads` setting);
+a bare `W` leaves the server's default (one process: torch's own, all cores; W workers: cores / W each,
+api/workers.py). The comparison at the end sets the best 2-worker run against the best 1-worker run, so
+each side is configured its best way, and says how each was configured.
 """
 
 from __future__ import annotations
@@ -70,10 +76,11 @@ def _prepare(work: Path, index_dir: Path | None) -> tuple[dict[str, str], str]:
     return env, TokenStore(work / "state" / "tokens.json").create("bench", "editor")
 
 
-def _start_server(work: Path, env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
-    """`python -m medcite serve --workers N`; returns (process, url) once it answers."""
+def _start_server(work: Path, env: dict[str, str], workers: int, threads: int = 0) -> tuple[subprocess.Popen, str]:
+    """`python -m medcite serve --workers N` (MEDCITE_THREADS=threads when given); returns (process, url) once it answers."""
     port = _free_port()
     log = (work / f"server-{workers}.log").open("w")
+    env = {**env, "MEDCITE_THREADS": str(threads)} if threads else {k: v for k, v in env.items() if k != "MEDCITE_THREADS"}
     server = subprocess.Popen([sys.executable, "-m", "medcite", "serve", "--port", str(port), "--workers", str(workers)],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -196,7 +203,8 @@ def main() -> None:
     parser.add_argument("--url", help="A running server (loopback only); default: start one on a small index.")
     parser.add_argument("--token", help="An editor token for the review queue (with --url).")
     parser.add_argument("--pid", type=int, help="The server's process id, for its RSS (with --url).")
-    parser.add_argument("--workers", default="1", help="Server processes, or a list (1,2) to compare (without --url).")
+    parser.add_argument("--workers", default="1",
+                        help="Server processes, or a list (1,2) to compare, each W or W:T (T threads per process) (without --url).")
     parser.add_argument("--index-dir", type=Path, help="Serve this index instead of building the small one.")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60)
@@ -212,10 +220,11 @@ def main() -> None:
     rates = {}
     try:
         env, token = (None, args.token) if args.url else _prepare(Path(work.name), args.index_dir and args.index_dir.resolve())
-        for workers in [int(w) for w in args.workers.split(",")] if not args.url else [0]:
+        configs = [tuple(int(x) for x in (w.split(":") + ["0"])[:2]) for w in args.workers.split(",")] if not args.url else [(0, 0)]
+        for workers, threads in configs:
             server, pid, url = None, args.pid, args.url
             if url is None:
-                server, url = _start_server(Path(work.name), env, workers)
+                server, url = _start_server(Path(work.name), env, workers, threads)
                 pid = server.pid
             try:
                 _warm_up(url, token, args.clients, args.warm_up)
@@ -226,14 +235,21 @@ def main() -> None:
                 if server is not None:
                     server.terminate()
                     server.wait(timeout=60)
-            label = f"{workers} worker(s), {args.clients} clients" if workers else f"{args.clients} clients"
-            rates[workers] = report(label, result, total, elapsed, (start, end))
+            how = f"{threads} thread(s) each" if threads else "default threads"
+            label = f"{workers} worker(s), {how}, {args.clients} clients" if workers else f"{args.clients} clients"
+            rates[(workers, threads)] = report(label, result, total, elapsed, (start, end))
+            print(f"load average {os.getloadavg()[0]:.2f} at the end of this run", flush=True)
     finally:
         work.cleanup()
-    if len(rates) > 1:
-        base = min(rates)
-        print("\n" + ", ".join(f"{w} workers: {r / rates[base]:.2f}x of {base}" for w, r in rates.items() if w != base)
-              + f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    counts = sorted({w for w, _ in rates})
+    if len(counts) > 1:
+        best = {w: max(((r, t) for (ww, t), r in rates.items() if ww == w)) for w in counts}
+        base_rate, base_threads = best[counts[0]]
+        name = lambda w, t: f"{w} worker(s) x {t or 'default'} thread(s)"  # noqa: E731
+        for w in counts[1:]:
+            rate, threads = best[w]
+            print(f"\nbest {name(w, threads)}: {rate:.1f} req/s = {rate / base_rate:.2f}x the best {name(counts[0], base_threads)}: "
+                  f"{base_rate:.1f} req/s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -130,3 +130,26 @@ def _ready(url: str) -> bool:
         return httpx.get(f"{url}/health", timeout=5).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_each_worker_takes_its_share_of_the_cores() -> None:
+    """N workers on C cores: C / N threads each (at least one); N from MEDCITE_WORKERS, else from the
+    `--workers N` of the process that started them (a real process here, read through /proc)."""
+    from api.workers import threads_per_worker, worker_count
+
+    assert worker_count({"MEDCITE_WORKERS": "4"}) == 4
+    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "serve", "--workers", "3"])
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "serve", "--workers=2"])
+    plain = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "serve"])
+    try:
+        deadline = time.monotonic() + 30
+        while not all(Path(f"/proc/{p.pid}/cmdline").read_bytes().count(b"serve") for p in (parent, other, plain)):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert worker_count({}, parent.pid) == 3 and worker_count({}, other.pid) == 2 and worker_count({}, plain.pid) == 1
+    finally:
+        for p in (parent, other, plain):
+            p.kill()
+            p.wait()
+    assert threads_per_worker(2, cores=2) == 1 and threads_per_worker(1, cores=2) == 2 and threads_per_worker(4, cores=2) == 1
+    assert threads_per_worker(2, cores=16) == 8
