@@ -4,7 +4,9 @@
 
 Per size: hybrid search p50/p95 through `Searcher.search` (given the question's vector: a first, cold pass and a second, warm
 one; and the whole call embedding it), whole answers p50/p95 through `AnswerService.ask` (composed, not
-stored; cold and warm passes), resident memory after warm-up
+stored; cold and warm passes; the warm pass interleaved, question by question, with the same answers as the
+searcher gave them before issue #17's query-path work, for a ratio under the same load), the question's embedding
+on the query runtime against torch's, resident memory after warm-up
 (VmRSS, split into private and file-backed pages: mapped index files are shared page cache), the index
 on disk, its build time, recall@10 of the approximate dense list against the exact flat one on the same
 query vectors, and BM25 top-100 against rank-bm25 on the same tokens (only up to --rank-bm25-max chunks:
@@ -64,6 +66,32 @@ def timed(call, items) -> list[float]:
     return out
 
 
+def interleaved(service: AnswerService, asked: list[str]) -> tuple[list[float], list[float]]:
+    """Each answer twice in a row, as configured and as the searcher answered before issue #17's query-path work
+    (the question embedded by torch, each kind's dense candidates by FAISS's filtered IVF search; BM25 candidate
+    selection is the current code in both), alternating which goes first: a ratio under the same load."""
+    searcher = service.searcher
+    embedder, scanned = searcher.embedder, searcher._dense_scanned
+    query = getattr(embedder, "_query", None)
+
+    def as_before(on: bool) -> None:
+        searcher._dense_scanned = None if on else scanned
+        if query is not None:
+            embedder._query = embedder._runtime if on else query
+
+    now, before = [], []
+    try:
+        for i, q in enumerate(asked):
+            for old in ((False, True) if i % 2 == 0 else (True, False)):
+                as_before(old)
+                t = time.perf_counter()
+                service.ask(q)
+                (before if old else now).append(time.perf_counter() - t)
+    finally:
+        as_before(False)
+    return now, before
+
+
 def versions(root: Path) -> dict[str, Path]:
     """index type → version dir (scale_corpus writes one version per dense index type)."""
     found = {}
@@ -120,15 +148,17 @@ def one(size: int, root: Path, n_queries: int, n_answers: int, rank_bm25_max: in
     hybrid = timed(lambda q: searcher.search(q, k=10, mode="hybrid", vector=given[q]), asked)
     whole = timed(lambda q: searcher.search(q, k=10, mode="hybrid"), asked)
     cold_answers = timed(service.ask, asked[:n_answers])
-    answers = timed(service.ask, asked[:n_answers])
+    answers, baseline = interleaved(service, asked[:n_answers])
     after = memory()
     tokens = [tokenize(q) for q in asked]
     out = {
         "size": size, "dense": approx_type, "open_s": opened, "queries": len(asked), "answers": min(n_answers, len(asked)),
         "hybrid_cold_ms": pct(cold), "hybrid_ms": pct(hybrid), "hybrid_with_embedding_ms": pct(whole),
         "embed_ms": pct(timed(searcher.embed_query, asked)),
+        "embed_torch_ms": pct(timed(lambda q: searcher.embedder.embed([q]), asked)),
+        "query_runtime": getattr(searcher.embedder, "query_runtime", "torch"),
         "bm25_top100_ms": pct(timed(lambda t: _top(searcher.bm25.scores(t), 100), tokens)),
-        "answer_cold_ms": pct(cold_answers), "answer_ms": pct(answers), "rss_warm_mb": rss, "rss_end_mb": after,
+        "answer_cold_ms": pct(cold_answers), "answer_ms": pct(answers), "answer_baseline_ms": pct(baseline), "rss_warm_mb": rss, "rss_end_mb": after,
         "load_average": os.getloadavg(),
         "disk_gb": sum(p.stat().st_size for p in found[approx_type].iterdir()) / 1e9,
         "build_s": json.loads((index_dir / "build-seconds.json").read_text()),
@@ -157,7 +187,8 @@ def row(r: dict) -> str:
     build = sum(v for k, v in b.items() if k.startswith(("store", f"dense {r['dense']}")))
     ratio = f"{r['rank_bm25_ratio']:.0f}x" if "rank_bm25_ratio" in r else "n/a"
     return (f"{r['size']:>9,} {r['dense']:>5} {r['hybrid_cold_ms'][0]:7.1f} {r['hybrid_ms'][0]:7.1f} {r['hybrid_ms'][1]:7.1f} "
-            f"{r['hybrid_with_embedding_ms'][0]:7.1f} {r['answer_ms'][0]:7.1f} "
+            f"{r['hybrid_with_embedding_ms'][0]:7.1f} {r['embed_ms'][0]:6.1f} {r['embed_torch_ms'][0]:6.1f} "
+            f"{r['answer_baseline_ms'][0]:7.1f} {r['answer_ms'][0]:7.1f} "
             f"{r['answer_ms'][1]:7.1f} {r['rss_warm_mb']['VmRSS']:7.0f} {r['rss_warm_mb']['RssAnon']:7.0f} "
             f"{r['disk_gb']:6.2f} {build:7.0f} {r.get('recall_at_10', float('nan')):6.3f} {ratio:>6}")
 
@@ -186,7 +217,7 @@ def main() -> None:
             continue
         results.append(json.loads(line[7:]))
         print(json.dumps(results[-1]), flush=True)
-    print(f"\n{'passages':>9} {'dense':>5} {'cold50':>7} {'hyb50':>7} {'hyb95':>7} {'+emb50':>7} {'ans50':>7} {'ans95':>7} {'RSS MB':>7} "
+    print(f"\n{'passages':>9} {'dense':>5} {'cold50':>7} {'hyb50':>7} {'hyb95':>7} {'+emb50':>7} {'emb50':>6} {'torch':>6} {'before':>7} {'ans50':>7} {'ans95':>7} {'RSS MB':>7} "
           f"{'anon MB':>7} {'disk GB':>6} {'build s':>7} {'R@10':>6} {'bm25x':>6}")
     for r in results:
         print(row(r))
