@@ -41,16 +41,11 @@ def one_version() -> Iterator[dict[int, "Searcher"]]:
 
 
 def limit_threads(threads: int) -> None:
-    """This process's thread pools: torch's and BLAS's (numpy, scipy); onnxruntime's session takes `threads`
-    when it is made (index/embedding.py) and FAISS's single queries keep `dense.query_threads`."""
+    """This process's torch threads; onnxruntime's session takes `threads` when it is made (index/embedding.py),
+    FAISS's single queries keep `dense.query_threads` and BLAS `query_blas_threads` (both set by the searcher)."""
     import torch
 
     torch.set_num_threads(threads)
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # installed with sentence-transformers' scikit-learn; without it BLAS keeps its default
-        return
-    threadpool_limits(limits=threads, user_api="blas")
 
 
 def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:

@@ -68,8 +68,8 @@ def timed(call, items) -> list[float]:
 
 def interleaved(service: AnswerService, asked: list[str]) -> tuple[list[float], list[float]]:
     """Each answer twice in a row, as configured and as the searcher answered before issue #17's query-path work
-    (the question embedded by torch, each kind's dense candidates by FAISS's filtered IVF search; BM25 candidate
-    selection is the current code in both), alternating which goes first: a ratio under the same load."""
+    (the question embedded by torch, each kind's dense candidates by FAISS's filtered IVF search, BLAS on every core;
+    BM25 candidate selection, graded sentences and terms_present are the current code in both), alternating which goes first: a ratio under the same load."""
     searcher = service.searcher
     embedder, scanned = searcher.embedder, searcher._dense_scanned
     query = getattr(embedder, "_query", None)
@@ -78,6 +78,9 @@ def interleaved(service: AnswerService, asked: list[str]) -> tuple[list[float], 
         searcher._dense_scanned = None if on else scanned
         if query is not None:
             embedder._query = embedder._runtime if on else query
+        from threadpoolctl import threadpool_limits  # BLAS: every core before, query_blas_threads now (untimed)
+
+        threadpool_limits(limits=os.cpu_count() if on else searcher.settings.query_blas_threads, user_api="blas")
 
     now, before = [], []
     try:

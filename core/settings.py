@@ -118,6 +118,12 @@ class Settings(BaseSettings):
         description="Threads per server process for torch, onnxruntime and FAISS; 0: torch's default for one process, "
         "the cores divided by the worker count under `serve --workers N` (api/workers.py).",
     )
+    query_blas_threads: int = Field(
+        1, ge=1, le=256,
+        description="BLAS (numpy, scipy, FAISS) threads of a process that serves searches: their products are small "
+        "(a question against ~10^3 vectors), which threads only slow down (1,240x384: 0.3 ms on one, 13.7 ms on two "
+        "on the loaded 2-core machine). Set when a version is opened (index/search.py).",
+    )
     chunk: ChunkSettings = ChunkSettings()
     bm25: BM25Settings = BM25Settings()
     dense: DenseSettings = DenseSettings()
