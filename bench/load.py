@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -239,10 +240,14 @@ def main() -> None:
     try:
         env, token = (None, args.token) if args.url else _prepare(Path(work.name), args.index_dir and args.index_dir.resolve())
         configs = [tuple(int(x) for x in (w.split(":") + ["0"])[:2]) for w in args.workers.split(",")] if not args.url else [(0, 0)]
-        for workers, threads in configs:
+        for run_number, (workers, threads) in enumerate(configs):
             server, pid, url = None, args.pid, args.url
             if url is None:
-                server, url = _start_server(Path(work.name), env, workers, threads)
+                # Each run on a fresh copy of the state (its token, no stored answers): the review queue grows
+                # with every answer asked, and a run must not pay for the answers of the runs before it.
+                state = Path(work.name) / f"state-{run_number}"
+                shutil.copytree(Path(env["MEDCITE_STATE_DIR"]), state)
+                server, url = _start_server(Path(work.name), {**env, "MEDCITE_STATE_DIR": str(state)}, workers, threads)
                 pid = server.pid
             try:
                 _warm_up(url, token, args.clients, args.warm_up)

@@ -70,6 +70,8 @@ class _Scored:
             with self._lock:
                 if self._rows is None:
                     rows = np.flatnonzero(self.scores > 0)
+                    if len(self.scores) < 2**31:  # half the memory for each of the cached questions
+                        rows = rows.astype(np.int32)
                     self._kinds = kinds[rows]
                     self._rows = rows
         return self._rows, self._kinds
