@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from index.models import Hit, Passage
+from ingest.models import TITLE_SECTION
 from core.settings import Settings
 from qa.phrases import is_readable_heading, pretty
 from qa.select import Chosen, choose
@@ -158,6 +159,25 @@ def test_subject_joins_only_when_it_reads_well(without_mesh) -> None:
         rest = heading.removeprefix("Acute Appendicitis and ")
         if rest != heading:
             assert "appendicitis" not in rest.lower(), heading  # the subject never twice in one heading
+
+
+def test_title_only_records_are_named_by_what_they_say_never_by_their_section(embedder) -> None:
+    """A title-only record's one sentence is its title, in a section labelled "Title": a part of a paper, not a
+    topic, so it never names a group (it once headed 456 of 500 PubMedQA answers on a title-only index)."""
+    for question, pmids in ANSWERS.items():
+        # the title a title-only record would have: its conclusion's first sentence (as bench/dev_sets.py makes them)
+        titles = [next(s["text"] for s in reversed(abstracts()[pmid]["sections"]) if "CONCLU" in s["label"].upper())
+                  .split(". ")[0].rstrip(".") for pmid in pmids]
+        vectors = embedder.embed(titles)
+        question_vector = embedder.embed([question])[0]
+        pool = sorted(
+            (candidate(passage(pmid, text, row, [], TITLE_SECTION, title=text), vector, float(vector @ question_vector))
+             for row, (pmid, text, vector) in enumerate(zip(pmids, titles, vectors))),
+            key=lambda c: -c.score,
+        )
+        headings = [h for h, _ in group_statements(choose(pool, 8, 0.0, 0.7, 0.9), 4, question)]
+        assert headings and all(is_readable_heading(h) for h in headings), headings
+        assert not any(re.search(r"\btitles?\b", h, re.I) for h in headings), (question, headings)
 
 
 def test_mesh_terms_still_name_groups_when_present(with_mesh) -> None:
