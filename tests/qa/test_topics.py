@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import time
 from functools import lru_cache
 
 import lemminflect
@@ -216,12 +215,13 @@ def test_pretty_is_unchanged() -> None:
     assert pretty("quality of life") == "Quality Of Life"
 
 
-def test_naming_stays_within_a_few_milliseconds(without_mesh) -> None:
-    timings = []
+def test_naming_is_repeatable_and_leaves_the_statements_as_chosen(without_mesh) -> None:
+    """The same evidence always gets the same headings, and naming never reorders or drops what was chosen.
+    (Its cost is part of composing, measured by bench/answer_latency.py; a test does not time it.)"""
     for question, chosen in without_mesh.items():
-        group_statements(chosen, 4, question)
-        start = time.perf_counter()
-        for _ in range(20):
-            group_statements(chosen, 4, question)
-        timings.append((time.perf_counter() - start) / 20)
-    assert float(np.median(timings)) < 0.015  # ~1.3 ms on a quiet machine; generous for a shared CI box
+        before = [id(c) for c in chosen]
+        first = group_statements(chosen, 4, question)
+        again = group_statements(chosen, 4, question)
+        assert [(h, [id(c) for c in g]) for h, g in first] == [(h, [id(c) for c in g]) for h, g in again]
+        assert [id(c) for c in chosen] == before
+        assert sorted(id(c) for _, g in first for c in g) == sorted(before)
