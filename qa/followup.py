@@ -65,6 +65,16 @@ _PROPERTY = re.compile(r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximu
                        r"with|from)\s+(.+)$", re.I)
 # "same cutoff for a 15-year-old?", "is it the same in pregnancy?": the earlier question, for someone or somewhere else.
 _SAME = re.compile(r"^(?:(?:is|are|would|does|do) (?:it|that|this|they) )?(?:the )?same(?:\s+[\w-]+){0,2}?\s+(?=(?:for|in|with|among|amongst|during|at)\b)", re.I)
+# "does that also hold for babies of HBsAg-positive moms?", "does that include our agency nurses?", "is that true for
+# adults too?": the earlier question again, for someone or something else, said as "and for …".
+_APPLIES = re.compile(r"^(?:(?:and|but|so)\s+)?(?:does|do|would|will|can|could|is|are|should)\s+(?:that|this|it|the same(?: \w+)?)\s+"
+                      r"(?:(?:also|still|then|too)\s+)?(?:(?:hold|apply|go|count|work|stand|be (?:true|the same|the case))\s+"
+                      r"(?:for|to|in|with)|(?:(?:true|the same|the case|so|valid|recommended)\s+(?:for|in|with))|include|"
+                      r"cover|extend to)\s+(?=\w)", re.I)
+# "what about IV tubing, can it be shared between patients?": a subject named, then a whole question about it.
+_ABOUT_THEN_ASKED = re.compile(r"^(?:and\s+)?(?:what|how) about\s+(?P<subject>[^,?]+?),\s*(?P<asked>(?:is|are|can|could|should|"
+                               r"does|do|would|will|must|may|how|what|when)\b[^?]*\b(?:it|they|them|those|these)\b[^?]*)\??$",
+                               re.I)
 _REGARDING = re.compile(r"\((?:regarding|about:) (.+)\)\s*$", re.I)
 
 
@@ -125,7 +135,7 @@ def is_followup(question: str) -> bool:
     words = _split(text := _clean(question))[1]
     if words and set(words) <= SOCIAL:  # "thanks!", "ok": nothing to resolve
         return False
-    if not words or _CONNECTIVE.match(text) or _SAME.match(text):
+    if not words or _CONNECTIVE.match(text) or _SAME.match(text) or _APPLIES.match(text):
         return bool(words)
     found = _find_anaphora(words)
     if found and (found[2] != "mark" or sum(not _generic(w) for w in words) <= 1):
@@ -230,6 +240,29 @@ def _reframe(rest: str, words: list[str], connected: bool, prev: str) -> Frame |
     return None
 
 
+# "To finish early, can we give the last dose at 4 months?": a clause before the question it qualifies.
+_LEADING_CLAUSE = re.compile(r"^(?P<clause>(?:to|in order to|if|when|once|after|before|while|during|since|for)\s[^,?]{3,80}),\s+"
+                             r"(?P<asked>(?:is|are|was|were|do|does|did|should|can|could|would|will|must|may|how|what|when|"
+                             r"which|who|why|where)\b[^?]*)\?*$", re.I)
+
+
+def _clause_last(question: str) -> str:
+    """The question first and its leading clause after it, so the question's own frame is what a follow-up varies:
+    "Can we give the last dose at 4 months to finish early?"."""
+    found = _LEADING_CLAUSE.match(question.strip())
+    if not found or re.search(r"\b(?:it(?! (?:is )?(?:ok|okay|better|safe|necessary|possible|reasonable|best)\b)|they|them|its|their|"
+                              r"this|these|those)\b", found.group("asked"), re.I):
+        return question  # "how long can we keep it": a pronoun for the clause's subject must not come before it
+    asked = found.group("asked").rstrip(" ?")
+    return f"{asked[:1].upper()}{asked[1:]} {_lower_first(found.group('clause'))}?"
+
+
+def _pronoun_is(question: str, subject: str) -> str:
+    """The question with its first pronoun replaced by the subject it stands for: "can it be shared" -> "can IV tubing
+    be shared"."""
+    return re.sub(r"\b(?:it|they|them|those|these)\b", subject.replace("\\", r"\\"), question, count=1, flags=re.I)
+
+
 def _fit(template: str, topic: str) -> str:
     out = _clean(template.replace(_SLOT, topic)) + "?"
     if len(out) > MAX_CHARS:  # cut the topic by the overflow, so that the follow-up's own words survive
@@ -247,6 +280,7 @@ def resolve(question: str, history: list[str]) -> str:
     if at is None:
         return stripped
     sentence, context = standalone(history[at])
+    sentence = _clause_last(sentence)
     out = _resolve(stripped, [*history[:at], sentence]) if is_followup(stripped) else stripped
     asked = _fit(_CONNECTIVE.sub("", _clean(stripped)), "")
     if out.lower() in (stripped.lower(), asked.lower()) or "(regarding " in out and unbound(stripped):  # left as asked: its pronouns may still need the subject
@@ -265,6 +299,10 @@ def _resolve(stripped: str, history: list[str]) -> str:
     text = _clean(stripped)
     if (same := _SAME.match(text)) and kind(text[same.end():].split(None, 1)[-1].strip(" ?.!")):
         text = "and " + text[same.end():]  # "same cutoff for a 15-year-old" varies who, like "and for a 15-year-old"
+    elif (applies := _APPLIES.match(text)) and (varied := kind(text[applies.end():].strip(" ?.!"))):
+        text = f"and {'for' if varied == 'population' else 'in'} {text[applies.end():]}"  # who or where, else as asked
+    if about := _ABOUT_THEN_ASKED.match(text):
+        return _fit(_pronoun_is(about.group("asked"), about.group("subject").strip()), "")
     conn = _CONNECTIVE.match(text)
     rest, conn = (text[conn.end():], conn.group(1).lower()) if conn else (text, "")
     rest = _EXAMPLE.sub("", rest)  # "and, e.g., insulin?" names insulin

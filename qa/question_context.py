@@ -25,10 +25,13 @@ _STOP = frozenset(_W(
 _POST = frozenset(_W("with on"))  # "a 13-month-old with sickle cell disease", "a patient on long-term opioids"
 _SINGULAR_PERSON = frozenset(_W("she he him she's he's she'd he'd"))
 _PLURAL = frozenset(_W("they them"))
-_GOT = frozenset(_W("got gets received receives took takes taken taking"))
+_GOT = frozenset(_W("got gets received receives took takes taken taking needs needed"))
 _BEEN = frozenset(_W("been is are was were be being stays stay remains"))
 _ACTS = frozenset(_W("stop stopping taper tapering start starting continue continuing prescribe prescribing repeat "
                      "repeating give giving use using discard discarding switch switching restart restarting"))
+# Acts whose object is a drug, never a person: "stop them outright" is the meds even when the context names no drug.
+_DRUG_ACTS = frozenset(_W("stop stopping taper tapering continue continuing prescribe prescribing repeat repeating "
+                          "discard discarding restart restarting take taking"))
 _DUMMY = frozenset(_W("ok okay better best safe reasonable appropriate necessary possible advisable true worth "
                       "important acceptable fine wise needed required alright"))
 
@@ -77,7 +80,11 @@ def _modifier(word: str) -> bool:  # a word that can sit in front of a noun: not
 def _phrase(tokens: list[str], head: int, post: frozenset[str]) -> tuple[int, int]:
     """The noun phrase around tokens[head]: modifiers and one determiner before it, a postmodifier after it."""
     start = head
-    while start > 0 and _modifier(_core(tokens[start - 1])) and not re.search(r"[,.;:]$", tokens[start - 1]):
+    while start > 0 and _modifier(_core(tokens[start - 1])) and (
+            not re.search(r"[,.;:]$", tokens[start - 1])
+            # "a long-term, high-dose opioid patient": a comma between two modifiers still inside the phrase
+            or tokens[start - 1].endswith(",") and start > 1 and start < head
+            and (_core(tokens[start - 2]) in _DETERMINERS or _modifier(_core(tokens[start - 2])))):
         start -= 1
     if start > 0 and _core(tokens[start - 1]) in _DETERMINERS:
         start -= 1
@@ -125,8 +132,9 @@ def context_of(context: str) -> Context:
             if cores[start] in _DETERMINERS or _is_person(cores[start]):  # "A toddler" mid-sentence: "a toddler"
                 person = person[:1].lower() + person[1:]
             break
-    for i, word in enumerate(cores[:-1]):  # "has been on oxycodone", "a patient on opioids", "got a dose of X"
-        if (word == "on" and i and (cores[i - 1] in _BEEN or _is_person(cores[i - 1])) or word in _GOT) and not _is_person(cores[i + 1]):
+    for i, word in enumerate(cores[:-1]):  # "has been on oxycodone", "a patient on opioids", "got a dose of X", "a patient off his meds"
+        if (word in ("on", "off") and i and (cores[i - 1] in _BEEN or _is_person(cores[i - 1])) or word in _GOT) \
+                and not _is_person(cores[i + 1]):
             if end := _run(tokens, cores, i + 1):
                 thing = _text(tokens, i + 1, end)
                 break
@@ -139,8 +147,10 @@ def _replacement(cores: list[str], i: int, ctx: Context) -> str:
     if word in _SINGULAR_PERSON and ctx.person and not ctx.plural:
         return re.sub(r"^(?:a|an)\s", "the ", ctx.person)  # "a woman" named again: "the woman"
     if word in _PLURAL:
-        if prev in ("on", "off", "from") or prev in _ACTS and ctx.thing:  # "been on them", "stop them": the drug
+        if prev in ("on", "off", "from") or prev in _ACTS | _DRUG_ACTS and ctx.thing:  # "been on them", "stop them": the drug
             return ctx.thing
+        if prev in _DRUG_ACTS:
+            return ""  # a drug the context does not name: the pronoun stays
         if word == "them" or ctx.plural:  # "see them back": a patient; but "they get" needs a plural subject
             return re.sub(r"^(?:a|an)\s", "the ", ctx.person)
     if word == "it" and ctx.thing and nxt not in _DUMMY and not (nxt in ("is", "'s") and i == 0):
@@ -154,13 +164,17 @@ def substitute(question: str, ctx: Context) -> str:
     if not (ctx.person or ctx.thing):
         return question
     tokens = question.split()
+    cores = [_core(t) for t in tokens]
+    # Named once, as English does: "seeing my patient while he stays on it", not the patient again for every "he".
+    named = {phrase.lower() for phrase in (ctx.person, ctx.thing) if phrase and phrase.lower() in question.lower()}
     out = []
     for i, token in enumerate(tokens):
-        cores = [_core(t) for t in tokens]
         new = _replacement(cores, i, ctx)
-        if not new:
+        key = re.sub(r"^(?:a|an|the)\s", "", new.lower())
+        if not new or any(re.sub(r"^(?:a|an|the)\s", "", n) == key for n in named):
             out.append(token)
             continue
+        named.add(new.lower())
         contraction = re.match(r"(?i)^\w+(['’](?:s|d))", token)
         tail = re.search(r"[^\w']*$", token).group()
         if contraction:  # "she'd only been" -> "the patient had only been"; "she's" -> "the patient is"

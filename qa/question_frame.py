@@ -65,6 +65,7 @@ _SPLIT = re.compile(r"(?:,\s*|\(\s*|\s)"
                     r"(?=\s)|\s(?P<prep>in|for|among|amongst|of|at|during|within|across|inside|outside|throughout|with|"
                     r"without|to|on|from)(?=\s)", re.I)
 _DETERMINERS = frozenset(_W("the a an all any some most"))
+_PARTICLES = frozenset(_W("off out up down back away over"))
 
 
 def _lower(text: str) -> list[str]:
@@ -80,14 +81,19 @@ def kind(phrase: str) -> str:
     words = [w for w in _lower(phrase) if w]
     if any(re.fullmatch(r"\d+-(?:year|month|week|day)s?-olds?", w) for w in words[:3]):  # "a 15-year-old (with …)"
         return "population"
-    postmodifier = (i for i, w in enumerate(words) if i and (w in _POSTMODIFIER or re.match(r"[\d≥≤<>]", w)))
+    # "a kid who's just sick": a contracted "who" starts a postmodifier too
+    postmodifier = (i for i, w in enumerate(words)
+                    if i and (w in _POSTMODIFIER or w.split("'")[0] in _POSTMODIFIER or re.match(r"[\d≥≤<>]", w)))
     cut = next(postmodifier, len(words))
     head = [w for w in words[:cut] if w not in _DETERMINERS]
     conjuncts = [c for c in re.split(r"\b(?:and|or|&)\b|,", " ".join(head)) if c.strip()]
     if not conjuncts:
         return ""
     lasts = [_last_part(c.split()[-1]) for c in conjuncts]
-    if all(w in POPULATION for w in lasts) or (head and head[-1] in ("pregnant", "elderly")):
+    # "agency and volunteer nurses": modifiers joined before one population head
+    shared_head = lasts[-1] in POPULATION and all(
+        len([w for w in c.split() if w not in ("our", "my", "your", "their", "his", "her")]) == 1 for c in conjuncts[:-1])
+    if all(w in POPULATION for w in lasts) or shared_head or (head and head[-1] in ("pregnant", "elderly")):
         return "population"
     if set(head) & SETTING_MODIFIERS or all(w in SETTING or w.upper() in ("ICU", "ED") for w in lasts):
         return "setting" if not (head[-1] == "care" and len(head) == 1) else ""
@@ -152,6 +158,9 @@ class Frame:
             before = ("What are the recommendations for" if not self.before or head and head[0] in GUIDANCE
                       else "What are" if _plural(_lower(topic)[-1:]) else "What is")
             return Frame(before, topic, "", kept)
+        words = self.topic.split()
+        if len(words) == 2 and words[0].lower() in ("it", "them", "this", "that") and words[1].lower() in _PARTICLES:
+            topic = f"{topic} {words[1]}"  # "take it off" -> "take the gown and gloves off"
         return replace(self, topic=topic, qualifiers=kept)
 
     def _has(self, kind_: str) -> bool:

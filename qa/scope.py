@@ -31,7 +31,8 @@ POPULATION_TERMS = frozenset(tokenize(
 ))
 # A lookahead, so "for a patient with sickle cell disease" yields both phrases.
 # "does that also cover our hemodialysis unit?", "does it apply to dental practices?" name what is asked about too.
-_CONDITION = re.compile(r"(?=\b(?:with|who (?:have|has)|having|receiving|in|among|cover|covers|apply to|applies to)\s+"
+# "what if he has cancer pain?": a condition the patient has, said with a bare "has" as well.
+_CONDITION = re.compile(r"(?=\b(?:with|who (?:have|has)|(?:has|have|had)(?!\s+(?:to|been|got|gotten|not|no)\b)|having|receiving|in|among|cover|covers|apply to|applies to)\s+"
                         r"(?:(?:our|my|the|a|an|your|their)\s+)?((?:[\w-]+\s?){1,2}))", re.I)
 # A scope statement speaks about the document ("The recommendations do not address…", "This guideline…").
 _ABOUT_ITSELF = re.compile(r"\b(?:recommendations?|guidelines?|guidance|guide|document|statement|report|this)\b", re.I)
@@ -52,6 +53,9 @@ _SAME_SCOPE = [frozenset(tokenize(words)) for words in (
 )]
 
 
+_SCOPE_TERMS = frozenset().union(*_SAME_SCOPE)
+
+
 def _alike(terms: set[str]) -> set[str]:
     return terms.union(*(same for same in _SAME_SCOPE if terms & same))
 
@@ -68,9 +72,12 @@ def asked_terms(question: str, title: str | None) -> set[str]:
     """Who or what the question narrows to — a population, an age, a condition after "with" or "who have" —
     and that is not the guideline's own subject (its title's words): what a scope may exclude."""
     narrowed = " ".join(m.group(1) for m in _CONDITION.finditer(question))
-    terms = set(tokenize(narrowed)) | (set(tokenize(question)) & POPULATION_TERMS)
+    words = set(tokenize(question))
+    # a population, or one of the settings and conditions guidelines often leave out, however the question names it
+    terms = set(tokenize(narrowed)) | (words & POPULATION_TERMS) | (words & _SCOPE_TERMS)
     if _MINOR_AGE.search(question):
         terms |= set(tokenize(MINORS))
+    terms = {t for t in terms if not t.replace(",", "").isdigit()}  # "have a 1,400 g preemie": the number is no scope
     return _alike(terms) - set(tokenize(title or "")) - _GENERIC
 
 

@@ -28,13 +28,45 @@ def test_a_multi_sentence_question_frames_its_question_sentence(previous: str, q
     assert resolve(question, [previous]) == expected
 
 
+# Phrasings of an unseen question set (evaluation/sets/guideline-holdout.jsonl, written blind) that once came out
+# garbled: a person named at every pronoun, "them" (the meds) read as the patient, a leading clause taken for the
+# subject, a population's relative clause taken for a topic, "take it off" losing its particle.
+READ_AS_ONE = [
+    ("My post-op ankle patient still needs oxycodone almost three weeks out. How often should I be seeing him while he "
+     "stays on it?", "and if he's still taking them after a month?",
+     "How often should I be seeing my post-op ankle patient while he stays on oxycodone if he's still taking them "
+     "after a month?"),
+    ("We want to get a long-term, high-dose opioid patient off his meds. Can we just stop them outright?",
+     "what if he has cancer pain?",
+     "Can we just stop his meds outright if the long-term, high-dose opioid patient has cancer pain?"),
+    ("Do we actually have to wipe the rubber stopper on a med vial with alcohol before putting a needle in?",
+     "what about IV tubing, can it be shared between patients?", "Can IV tubing be shared between patients?"),
+    ("To finish early, can we give the last hep B dose at the 4-month visit?",
+     "does that also hold for babies of HBsAg-positive moms?",
+     "Can we give the last hep B dose at the 4-month visit to finish early for babies of HBsAg-positive moms?"),
+    ("A 10-year-old had anaphylaxis after her first hepatitis B shot. Do we go ahead with the rest of the series?",
+     "what about a kid who's just sick with a fever today?",
+     "Do we go ahead with the rest of the series in a kid who's just sick with a fever today?"),
+    ("What sort of gloves should we wear for chemotherapy spills?", "does that also apply to the pharmacy?",
+     "What sort of gloves should we wear for chemotherapy spills in the pharmacy?"),
+    ("For a new chronic pain patient who needs an opioid, is it better to start with a long-acting formulation or a "
+     "short-acting one?", "and for a patient with sickle cell pain crises?",
+     "Is it better to start with a long-acting formulation or a short-acting one for a patient with sickle cell pain "
+     "crises?"),
+]
+
+
+@pytest.mark.parametrize(("previous", "question", "expected"), READ_AS_ONE)
+def test_unseen_phrasings_read_as_one_question(previous: str, question: str, expected: str) -> None:
+    assert resolve(question, [previous]) == expected
+    assert reads_well(expected)
+
+
 # A rewrite that would not read as a question gives way to the follow-up with the previous topic beside it.
 FALLBACK = [
     ("Once an insulin pen has been primed, how long can we keep it in the fridge?", "is that the same for vials?",
      "Is that the same for vials (about: once an insulin pen has been primed, how long can we keep it in the "
      "fridge)?"),
-    ("What sort of gloves should we wear for chemotherapy spills?", "does that also apply to the pharmacy?",
-     "Does that also apply to the pharmacy (about: what sort of gloves should we wear for chemotherapy spills)?"),
     ("Is it OK to split tablets of a modified-release drug?", "and if we crush them instead, when?",
      "When, if we crush them instead (about: is it OK to split tablets of a modified-release drug)?"),
 ]
