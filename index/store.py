@@ -107,15 +107,20 @@ class StoreWriter:
             self._db.execute("DETACH DATABASE old")
         return doc_ids, [(values[7], [tuple(s) for s in json.loads(values[8])]) for values in old_chunks]
 
-    def index_texts(self, whole_document_chars: int) -> Iterator[tuple[str, str | None, str | None]]:
-        """Per chunk row, in order: its text, its document's title, and the whole document text when the
-        document is at most `whole_document_chars` long (else None)."""
+    def index_texts(self, whole_document_chars: int) -> Iterator[tuple[str, str, str | None, str | None]]:
+        """Per chunk row, in order: its document's id, its text, its document's title, and the whole document
+        text when the document is at most `whole_document_chars` long (else None)."""
         self._db.commit()
         yield from self._db.execute(
-            """SELECT c.text, d.title, CASE WHEN length(d.text) <= ? THEN d.text END
+            """SELECT c.doc_id, c.text, d.title, CASE WHEN length(d.text) <= ? THEN d.text END
                FROM chunks c JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.row""",
             (whole_document_chars,),
         )
+
+    def document_texts(self) -> Iterator[tuple[str, str]]:
+        """(doc_id, whole text) of every document, one at a time."""
+        self._db.commit()
+        yield from self._db.execute("SELECT doc_id, text FROM documents")
 
     def close(self) -> None:
         self._db.commit()
