@@ -55,7 +55,7 @@ def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
         limit_threads(settings.threads)
     return SentenceTransformerEmbedder(
         settings.resolved_model_path(), settings.model_name, batch_size=settings.embed_batch_size, device=settings.device,
-        backend=settings.embedding_backend, cache_dir=settings.cache_dir, query_runtime=settings.query_embedding,
+        backend=settings.embedding_backend, cache_dir=settings.export_root, query_runtime=settings.query_embedding,
         threads=settings.threads,
     )
 

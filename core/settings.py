@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     manifest: Path = Field(PROJECT_ROOT / "corpus" / "manifest.jsonl", description="The corpus manifest ingestion reads.")
     index_dir: Path = Field(PROJECT_ROOT / "var" / "index", description="Index versions, the CURRENT pointer and state.")
     cache_dir: Path = Field(PROJECT_ROOT / "var" / "cache", description="Embedding cache, shared by every index built here.")
+    exports_dir: Path | None = Field(
+        None, description="Where the model's ONNX exports are kept (default: the cache dir). One export per model "
+        "fingerprint, made once (~15 s), so any number of caches can share one directory.",
+    )
     model_path: Path | None = Field(None, description="Local sentence-transformers model; defaults to the packaged all-MiniLM-L6-v2.")
     model_name: str = Field("all-MiniLM-L6-v2", description="Recorded in the index manifest; a change forces re-embedding.")
     embed_batch_size: int = Field(32, ge=1, le=512)
@@ -147,6 +151,11 @@ class Settings(BaseSettings):
     @property
     def embedding_cache_dir(self) -> Path:
         return self.cache_dir
+
+    @property
+    def export_root(self) -> Path:
+        """The directory whose `models/` holds the ONNX exports (index/onnx_int8.py)."""
+        return self.exports_dir or self.cache_dir
 
     def resolved_model_path(self) -> Path:
         if self.model_path is not None:

@@ -258,7 +258,7 @@ def _embed(
     settings = plan.settings
     sentences = [text[a:b] for text, spans in zip(rows.texts, rows.sentence_spans) for a, b in spans]
     model_id = embedding_id(settings.model_name, settings.embedding_backend)  # cache key: vectors of two backends never mix
-    factory = lambda: on_backend(embedder_factory(), settings.embedding_backend, settings.cache_dir)  # noqa: E731
+    factory = lambda: on_backend(embedder_factory(), settings.embedding_backend, settings.export_root)  # noqa: E731
     cache = EmbeddingCache(settings.embedding_cache_dir)
     try:
         batch = 8 * settings.embed_batch_size

@@ -132,7 +132,7 @@ class RayExecutor:
         if not self._actors:
             options = (
                 str(settings.resolved_model_path()), settings.model_name, settings.embed_batch_size,
-                settings.device, settings.embedding_backend, str(settings.cache_dir),
+                settings.device, settings.embedding_backend, str(settings.export_root),
             )
             self._actors = [EmbeddingActor.remote(*options) for _ in range(self.size())]
         return PoolEmbedder(self._actors, settings.model_name, settings.embed_batch_size)

@@ -128,7 +128,7 @@ class SentenceTransformerEmbedder:
         if self._cache_dir is None:
             from core.settings import Settings
 
-            self._cache_dir = Settings().cache_dir
+            self._cache_dir = Settings().export_root
         return OnnxRuntime(self.path, export_fp32(self.path, self._cache_dir), self._threads)
 
     def _load(self):  # noqa: ANN202 - a _TorchRuntime or an index.onnx_int8.OnnxRuntime
@@ -141,7 +141,7 @@ class SentenceTransformerEmbedder:
         if self._cache_dir is None:
             from core.settings import Settings
 
-            self._cache_dir = Settings().cache_dir
+            self._cache_dir = Settings().export_root
         return OnnxRuntime(self.path, export_int8(self.path, self._cache_dir))
 
     def for_backend(self, backend: str, cache_dir: Path | None = None) -> "SentenceTransformerEmbedder":

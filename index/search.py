@@ -150,7 +150,7 @@ class Searcher:
                 f"gives {embedder.dimensions}-d vectors: run `medcite ingest --force`"
             )
         # Queries are embedded with the backend the index was built with, whatever the settings say now.
-        self.embedder = on_backend(embedder, self.manifest.embedding_backend, settings.cache_dir)
+        self.embedder = on_backend(embedder, self.manifest.embedding_backend, settings.export_root)
         self.store = Store(directory / "store.sqlite")
         # A replaced version is dropped by the server, and requests still using it hold it until they end;
         # its database is closed when the last of them lets go (an sqlite3 connection would otherwise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Every test keeps its own embedding cache, but the model's ONNX exports (~15 s each, keyed by the model's
+# fingerprint) are made once per machine and shared, here and by the servers the tests start.
+os.environ.setdefault("MEDCITE_EXPORTS_DIR", str(Path(tempfile.gettempdir()) / "medcite-test-exports"))
 
 from index.build import build_index  # noqa: E402
 from index.embedding import SentenceTransformerEmbedder  # noqa: E402
