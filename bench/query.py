@@ -34,7 +34,8 @@ from app.services import load_embedder  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from index.dense import search_dense  # noqa: E402
 from index.models import IndexManifest  # noqa: E402
-from index.search import Searcher, _top  # noqa: E402
+from index.search import Searcher  # noqa: E402
+from index.selection import top as _top  # noqa: E402
 from index.tokenize import tokenize  # noqa: E402
 from ingest.models import searchable_text  # noqa: E402
 from qa.service import AnswerService  # noqa: E402

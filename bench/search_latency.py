@@ -88,7 +88,7 @@ def main() -> None:
         embed[i] = time.perf_counter() - t
     print(f"  embed question       {percentiles(embed)}")
     from index.dense import search_dense
-    from index.search import _top
+    from index.selection import top as _top
     from index.tokenize import tokenize
 
     bm25, dense = [], []

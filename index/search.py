@@ -7,9 +7,7 @@ sentence vectors until it is "complete" (`sentence_vectors_of` gives None).
 
 from __future__ import annotations
 
-import threading
 import weakref
-from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -30,82 +28,11 @@ from index.models import (
     Mode,
     QueryError,
 )
+from index.selection import Ranked, bm25_scored, dense_scan, filter_mask, kinds_only, top, top_of, top_rows
 from index.store import Store
 from index.tokenize import tokenize
 from ingest.models import KINDS
 from core.settings import Settings
-
-
-@dataclass(slots=True)
-class _Ranked:
-    rows: np.ndarray  # best first
-    scores: np.ndarray
-
-
-def _top(scores: np.ndarray, k: int) -> _Ranked:
-    """Top-k of a full score vector via argpartition (no full sort); zero or masked scores excluded."""
-    candidates = np.flatnonzero(scores > 0)
-    if len(candidates) > k:
-        part = np.argpartition(scores[candidates], -k)[-k:]
-        candidates = candidates[part]
-    order = np.argsort(-scores[candidates], kind="stable")
-    rows = candidates[order]
-    return _Ranked(rows, scores[rows])
-
-
-class _Scored:
-    """One question's BM25 scores over every row, and (computed once, when a filtered search first needs them)
-    the rows scoring above zero and their kinds: each kind's search then selects among those, instead of
-    masking and scanning every row of the index once per kind."""
-
-    __slots__ = ("scores", "_rows", "_kinds", "_lock")
-
-    def __init__(self, scores: np.ndarray) -> None:
-        scores.flags.writeable = False  # shared through the cache
-        self.scores, self._rows, self._kinds, self._lock = scores, None, None, threading.Lock()
-
-    def rows(self, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(rows scoring above zero, ascending; their kind codes)."""
-        if self._rows is None:
-            with self._lock:
-                if self._rows is None:
-                    rows = np.flatnonzero(self.scores > 0)
-                    if len(self.scores) < 2**31:  # half the memory for each of the cached questions
-                        rows = rows.astype(np.int32)
-                    self._kinds = kinds[rows]
-                    self._rows = rows
-        return self._rows, self._kinds
-
-
-def _bm25_scores(bm25: BM25Index, query: str) -> _Scored:
-    return _Scored(bm25.scores(tokenize(query)))
-
-
-def _dense_scan(index: faiss.Index, key: bytes) -> _Ranked:
-    """Every row an IVF search for this vector scans (its nprobe lists), with its score: the rows a filtered
-    search of the same vector would choose among, so one scan serves every kind's search of an answer."""
-    query = np.frombuffer(key, dtype=np.float32).reshape(1, -1)
-    limits, scores, rows = index.range_search(query, -np.inf)
-    return _Ranked(rows[limits[0] : limits[1]].astype(np.int64), scores[limits[0] : limits[1]])
-
-
-def _top_of(rows: np.ndarray, scores: np.ndarray, k: int) -> _Ranked:
-    """The k best of candidate rows with their scores, best first (ties: the lower row first)."""
-    if len(rows) > k:
-        part = np.argpartition(scores, -k)[-k:]
-        rows, scores = rows[part], scores[part]
-    order = np.lexsort((rows, -scores))
-    return _Ranked(rows[order], scores[order])
-
-
-def _top_rows(scores: np.ndarray, rows: np.ndarray, k: int) -> _Ranked:
-    """`_top` of the scores masked to `rows` (ascending, each scoring above zero), without the full mask."""
-    if len(rows) > k:
-        part = np.argpartition(scores[rows], -k)[-k:]
-        rows = rows[part]
-    order = np.argsort(-scores[rows], kind="stable")
-    rows = rows[order]
-    return _Ranked(rows, scores[rows])
 
 
 def _limit_blas(threads: int) -> None:
@@ -117,22 +44,6 @@ def _limit_blas(threads: int) -> None:
     except ImportError:  # comes with sentence-transformers (scikit-learn); without it BLAS keeps its default
         return
     threadpool_limits(limits=threads, user_api="blas")
-
-
-def _kinds_only(filters: Filters) -> bool:
-    return bool(filters.kinds) and filters.year_from is None and filters.year_to is None
-
-
-def _filter_mask(size: int, kind_masks: dict[str, np.ndarray], years: np.ndarray, filters: Filters) -> np.ndarray:
-    mask = np.ones(size, dtype=bool)
-    if filters.kinds:
-        mask = np.logical_or.reduce([kind_masks[k] for k in filters.kinds])
-    if filters.year_from is not None:
-        mask &= years >= filters.year_from
-    if filters.year_to is not None:
-        mask &= (years <= filters.year_to) & (years > 0)
-    mask.flags.writeable = False
-    return mask
 
 
 class Searcher:
@@ -182,12 +93,12 @@ class Searcher:
         # An answer searches each kind with the same question: score BM25 once per question.
         # Not a bound method: a cache holding `self` would make a reference cycle, and a replaced
         # version would then stay open (files, memory) until the cyclic collector ran.
-        self._bm25_scored = lru_cache(maxsize=32)(partial(_bm25_scores, self.bm25))
+        self._bm25_scored = lru_cache(maxsize=32)(partial(bm25_scored, self.bm25))
         # Likewise the rows an IVF search scans, once per question vector (the kinds' searches select among them).
         self._dense_scanned = (
-            lru_cache(maxsize=8)(partial(_dense_scan, self.dense)) if isinstance(self.dense, faiss.IndexIVF) else None
+            lru_cache(maxsize=8)(partial(dense_scan, self.dense)) if isinstance(self.dense, faiss.IndexIVF) else None
         )
-        self._filter_masks = lru_cache(maxsize=64)(partial(_filter_mask, self.size, self._kind_masks, self.years))
+        self._filter_masks = lru_cache(maxsize=64)(partial(filter_mask, self.size, self._kind_masks, self.years))
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder) -> "Searcher":
@@ -252,7 +163,7 @@ class Searcher:
         ranked = list(zip(rows[first][:k].tolist(), similarity[first][:k].tolist()))
         # Fused scores on the RRF scale (one list), so they compare with ordinary hits'.
         fused = [(row, 1.0 / (self.settings.fusion.rrf_k + rank)) for rank, (row, _) in enumerate(ranked, start=1)]
-        none = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        none = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         return self._hits(fused, vector, self._bm25_scores(query), none, none)
 
     def siblings(self, hits: list[Hit], query: str, vector: np.ndarray) -> list[Hit]:
@@ -261,7 +172,7 @@ class Searcher:
         have = {h.passage.row for h in hits}
         rows = self.store.short_document_rows((h.passage.doc_id for h in hits), self.settings.bm25.whole_document_chars)
         rows = [row for row in rows if row not in have]
-        none = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        none = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         return self._hits([(row, 0.0) for row in rows], vector, self._bm25_scores(query), none, none)
 
     def close(self) -> None:
@@ -293,24 +204,24 @@ class Searcher:
         scored = self._bm25_scored(query)
         bm25_scores = scored.scores  # a hit is always an allowed row, whose score no filter changes
         vector = self.embed_query(query) if vector is None else vector
-        bm25 = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        bm25 = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         if mode != "dense":
             if allowed is None:
-                top = _top(bm25_scores, 4 * depth)
+                best = top(bm25_scores, 4 * depth)
             else:  # among the rows scoring above zero only: the same candidates, in the same order, as a masked scan
                 rows, codes = scored.rows(self.kinds)
-                rows = rows[self._kind_codes_allowed(filters, codes)] if _kinds_only(filters) else rows[allowed[rows]]
-                top = _top_rows(bm25_scores, rows, 4 * depth)
-            bm25 = self._one_per_document(top, vector, depth)
-        dense = _Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
+                rows = rows[self._kind_codes_allowed(filters, codes)] if kinds_only(filters) else rows[allowed[rows]]
+                best = top_rows(bm25_scores, rows, 4 * depth)
+            bm25 = self._one_per_document(best, vector, depth)
+        dense = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         if mode != "bm25" and self.dense is not None:
             if allowed is not None and self._dense_scanned is not None:
                 scanned = self._dense_scanned(np.ascontiguousarray(vector, dtype=np.float32).tobytes())
                 chosen = allowed[scanned.rows]
-                dense = _top_of(scanned.rows[chosen], scanned.scores[chosen], min(depth, self.dense.ntotal))
+                dense = top_of(scanned.rows[chosen], scanned.scores[chosen], min(depth, self.dense.ntotal))
             else:
                 scores, rows = search_dense(self.dense, vector, depth, allowed)
-                dense = _Ranked(rows.astype(np.int64), scores)
+                dense = Ranked(rows.astype(np.int64), scores)
         if mode == "hybrid":
             fused = fuse((bm25.rows, bm25.scores), (dense.rows, dense.scores), self.settings.fusion)
         else:
@@ -323,7 +234,7 @@ class Searcher:
         wanted = [KINDS.index(kind) for kind in filters.kinds]
         return codes == wanted[0] if len(wanted) == 1 else np.isin(codes, wanted)
 
-    def _one_per_document(self, ranked: _Ranked, vector: np.ndarray, depth: int) -> _Ranked:
+    def _one_per_document(self, ranked: Ranked, vector: np.ndarray, depth: int) -> Ranked:
         """A short document is scored by BM25 as a whole, so its chunks tie; one list entry per such document
         (the chunk closest in meaning), or a single abstract would fill four places of the list and crowd
         out other documents, in BM25 rankings and in fusion alike. Long documents' passages keep their own."""
@@ -335,7 +246,7 @@ class Searcher:
         tied[1:] = (docs[1:] == docs[:-1]) & (scores[1:] == scores[:-1])
         tied[:-1] |= tied[1:]
         if not tied.any():
-            return _Ranked(ranked.rows[:depth], scores[:depth])
+            return Ranked(ranked.rows[:depth], scores[:depth])
         closeness = self._closeness(ranked.rows[tied], vector)
         meaning = np.full(len(ranked.rows), np.inf, dtype=np.float32)
         meaning[tied] = closeness
@@ -344,7 +255,7 @@ class Searcher:
         keep[1:] = ~((docs[order][1:] == docs[order][:-1]) & (scores[order][1:] == scores[order][:-1]))
         chosen = order[keep]
         chosen = chosen[np.argsort(-scores[chosen], kind="stable")][:depth]
-        return _Ranked(ranked.rows[chosen], scores[chosen])
+        return Ranked(ranked.rows[chosen], scores[chosen])
 
     def _closeness(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """Cosine of these chunks to the query vector; 0 while the version has no chunk vectors."""
@@ -352,7 +263,7 @@ class Searcher:
             return np.zeros(len(rows), dtype=np.float32)
         return self.dense.reconstruct_batch(rows.astype(np.int64)) @ vector
 
-    def _hits(self, best: list[tuple[int, float]], vector: np.ndarray, bm25_scores: np.ndarray, bm25: _Ranked, dense: _Ranked) -> list[Hit]:
+    def _hits(self, best: list[tuple[int, float]], vector: np.ndarray, bm25_scores: np.ndarray, bm25: Ranked, dense: Ranked) -> list[Hit]:
         rows = [row for row, _ in best]
         if not rows:
             return []

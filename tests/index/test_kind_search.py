@@ -13,7 +13,8 @@ from core.settings import DenseSettings
 from index.build import build_index
 from index.dense import search_dense
 from index.models import Filters
-from index.search import Searcher, _top, _top_of, _top_rows
+from index.search import Searcher
+from index.selection import top as _top, top_of as _top_of, top_rows as _top_rows
 from ingest.manifest import read_manifest
 from ingest.models import KINDS
 from tests.conftest import settings_for
