@@ -7,6 +7,7 @@ import re
 from itertools import takewhile
 from typing import NamedTuple
 
+from qa.followup_forms import APPLIES, SAME, about_then_asked, clause_last, lower_first, varied
 from qa.question_context import context_of, name_pronouns, replace_person, standalone, substitute, unbound
 from qa.question_frame import SLOT as _SLOT
 from qa.question_frame import SUBJECTS, Frame, gerund, is_base_verb, kind, parse
@@ -63,18 +64,6 @@ _PRED = re.compile(r"\b(?:" + "|".join(sorted(PREDICATE)) + r")\b", re.I)
 _PROPERTY = re.compile(r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximum|starting|serious)\s+)*((?:side|"
                        rf"adverse)[\s-])?({'|'.join(PROPERTY | {'dose', 'doses', 'dosage', 'dosing'})})\s+(?:of|for|"
                        r"with|from)\s+(.+)$", re.I)
-# "same cutoff for a 15-year-old?", "is it the same in pregnancy?": the earlier question, for someone or somewhere else.
-_SAME = re.compile(r"^(?:(?:is|are|would|does|do) (?:it|that|this|they) )?(?:the )?same(?:\s+[\w-]+){0,2}?\s+(?=(?:for|in|with|among|amongst|during|at)\b)", re.I)
-# "does that also hold for babies of HBsAg-positive moms?", "does that include our agency nurses?", "is that true for
-# adults too?": the earlier question again, for someone or something else, said as "and for …".
-_APPLIES = re.compile(r"^(?:(?:and|but|so)\s+)?(?:does|do|would|will|can|could|is|are|should)\s+(?:that|this|it|the same(?: \w+)?)\s+"
-                      r"(?:(?:also|still|then|too)\s+)?(?:(?:hold|apply|go|count|work|stand|be (?:true|the same|the case))\s+"
-                      r"(?:for|to|in|with)|(?:(?:true|the same|the case|so|valid|recommended)\s+(?:for|in|with))|include|"
-                      r"cover|extend to)\s+(?=\w)", re.I)
-# "what about IV tubing, can it be shared between patients?": a subject named, then a whole question about it.
-_ABOUT_THEN_ASKED = re.compile(r"^(?:and\s+)?(?:what|how) about\s+(?P<subject>[^,?]+?),\s*(?P<asked>(?:is|are|can|could|should|"
-                               r"does|do|would|will|must|may|how|what|when)\b[^?]*\b(?:it|they|them|those|these)\b[^?]*)\??$",
-                               re.I)
 _REGARDING = re.compile(r"\((?:regarding|about:) (.+)\)\s*$", re.I)
 
 
@@ -104,10 +93,6 @@ def _head_generic(words: list[str], splitters: frozenset[str]) -> bool:
     return all(_generic(word) for word in takewhile(lambda word: word not in splitters, words))
 
 
-def _lower_first(text: str) -> str:  # "Metformin" mid-sentence is "metformin", but "CKD" stays
-    return text[:1].lower() + text[1:] if text[:1].isupper() and text.split(" ", 1)[0][1:].islower() else text
-
-
 def _plural(word: str) -> bool:
     return word.endswith("s") and not word.endswith(("ss", "sis", "us"))
 
@@ -135,7 +120,7 @@ def is_followup(question: str) -> bool:
     words = _split(text := _clean(question))[1]
     if words and set(words) <= SOCIAL:  # "thanks!", "ok": nothing to resolve
         return False
-    if not words or _CONNECTIVE.match(text) or _SAME.match(text) or _APPLIES.match(text):
+    if not words or _CONNECTIVE.match(text) or SAME.match(text) or APPLIES.match(text):
         return bool(words)
     found = _find_anaphora(words)
     if found and (found[2] != "mark" or sum(not _generic(w) for w in words) <= 1):
@@ -157,7 +142,7 @@ def topic_of(question: str) -> Topic:
     if (subject or re.search(r"\b(?:i|we|you|one)\s*$", opener.group(), re.I)) and len(words) > subject + 1 \
             and is_base_verb(words[subject].lower()):
         text = " ".join([gerund(words[subject]), *words[subject + 1:]])
-    text = _lower_first(text) if prev.startswith(text) else text  # a sentence-initial capital is not the topic's
+    text = lower_first(text) if prev.startswith(text) else text  # a sentence-initial capital is not the topic's
     prop = _PROPERTY.match(text)
     return Topic(text, prop.group(3), _plural(prop.group(2).lower())) if prop else Topic(text, text, False)
 
@@ -204,7 +189,7 @@ def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
             tokens[i] = f"{tokens[i][:len(tokens[i]) - len(tail)]} {join(word, topic.core)}{tail}"
             out = " ".join(tokens)
             if not lead and cores[0] not in OPENERS | PREPS:  # a bare "side effects?" reads better as a question
-                out = f"What {'are' if _plural(word) else 'is'} the {_lower_first(out)}"
+                out = f"What {'are' if _plural(word) else 'is'} the {lower_first(out)}"
             return lead + out, topic.core
     return f"{lead}{text} (regarding {_SLOT})", topic.full
 
@@ -221,7 +206,7 @@ def _reframe(rest: str, words: list[str], connected: bool, prev: str) -> Frame |
     if set(words) & (WH | AUX | _ANAPHORA | {"if", "not"}) or (words[0] in QUALIFIERS and words[0] not in _FRAME_PREPS):
         return None
     prep, phrase = (rest.split(None, 1) + [""])[:2] if words[0] in _FRAME_PREPS else ("", rest)
-    phrase = _lower_first(phrase.strip(" ,;:?!."))
+    phrase = lower_first(phrase.strip(" ,;:?!."))
     if not phrase:
         return None
     frame, found = parse(prev), kind(phrase)
@@ -238,29 +223,6 @@ def _reframe(rest: str, words: list[str], connected: bool, prev: str) -> Frame |
     if prep.lower() in ("", "for", "about", "regarding", "on") and (connected or prep):
         return frame.with_topic(phrase)
     return None
-
-
-# "To finish early, can we give the last dose at 4 months?": a clause before the question it qualifies.
-_LEADING_CLAUSE = re.compile(r"^(?P<clause>(?:to|in order to|if|when|once|after|before|while|during|since|for)\s[^,?]{3,80}),\s+"
-                             r"(?P<asked>(?:is|are|was|were|do|does|did|should|can|could|would|will|must|may|how|what|when|"
-                             r"which|who|why|where)\b[^?]*)\?*$", re.I)
-
-
-def _clause_last(question: str) -> str:
-    """The question first and its leading clause after it, so the question's own frame is what a follow-up varies:
-    "Can we give the last dose at 4 months to finish early?"."""
-    found = _LEADING_CLAUSE.match(question.strip())
-    if not found or re.search(r"\b(?:it(?! (?:is )?(?:ok|okay|better|safe|necessary|possible|reasonable|best)\b)|they|them|its|their|"
-                              r"this|these|those)\b", found.group("asked"), re.I):
-        return question  # "how long can we keep it": a pronoun for the clause's subject must not come before it
-    asked = found.group("asked").rstrip(" ?")
-    return f"{asked[:1].upper()}{asked[1:]} {_lower_first(found.group('clause'))}?"
-
-
-def _pronoun_is(question: str, subject: str) -> str:
-    """The question with its first pronoun replaced by the subject it stands for: "can it be shared" -> "can IV tubing
-    be shared"."""
-    return re.sub(r"\b(?:it|they|them|those|these)\b", subject.replace("\\", r"\\"), question, count=1, flags=re.I)
 
 
 def _fit(template: str, topic: str) -> str:
@@ -280,7 +242,7 @@ def resolve(question: str, history: list[str]) -> str:
     if at is None:
         return stripped
     sentence, context = standalone(history[at])
-    sentence = _clause_last(sentence)
+    sentence = clause_last(sentence)
     out = _resolve(stripped, [*history[:at], sentence]) if is_followup(stripped) else stripped
     asked = _fit(_CONNECTIVE.sub("", _clean(stripped)), "")
     if out.lower() in (stripped.lower(), asked.lower()) or "(regarding " in out and unbound(stripped):  # left as asked: its pronouns may still need the subject
@@ -297,12 +259,9 @@ def resolve(question: str, history: list[str]) -> str:
 def _resolve(stripped: str, history: list[str]) -> str:
     prev = _clean(history[-1])
     text = _clean(stripped)
-    if (same := _SAME.match(text)) and kind(text[same.end():].split(None, 1)[-1].strip(" ?.!")):
-        text = "and " + text[same.end():]  # "same cutoff for a 15-year-old" varies who, like "and for a 15-year-old"
-    elif (applies := _APPLIES.match(text)) and (varied := kind(text[applies.end():].strip(" ?.!"))):
-        text = f"and {'for' if varied == 'population' else 'in'} {text[applies.end():]}"  # who or where, else as asked
-    if about := _ABOUT_THEN_ASKED.match(text):
-        return _fit(_pronoun_is(about.group("asked"), about.group("subject").strip()), "")
+    text = varied(text)
+    if (whole := about_then_asked(text)) is not None:
+        return _fit(whole, "")
     conn = _CONNECTIVE.match(text)
     rest, conn = (text[conn.end():], conn.group(1).lower()) if conn else (text, "")
     rest = _EXAMPLE.sub("", rest)  # "and, e.g., insulin?" names insulin
@@ -321,14 +280,14 @@ def _resolve(stripped: str, history: list[str]) -> str:
         prep, base = "in" if population else words[0], _clean(history[-2]) if len(history) > 1 else ""
         if base and prev.lower().startswith(base.lower() + " ") and _split(prev[len(base):])[1][:1] == [prep]:
             prev = base
-        return _fit(f"{_SLOT} {'in ' if population else ''}{_lower_first(rest)}", prev)
+        return _fit(f"{_SLOT} {'in ' if population else ''}{lower_first(rest)}", prev)
     lead = "What about " if conn.endswith("about") else ""
     frame = parse(prev)  # the subject stands in for the pronoun; the previous setting and population go at the end
     topic = topic_of(frame.bare() or prev)
     if frame.agent:  # "Should health-care workers receive X?": "it" is X, "they" the health-care workers
         topic = Topic(frame.topic, frame.topic, False)
         rest = re.sub(r"\b(?:they|them)\b", "\x02one", rest, flags=re.I)  # a generic stand-in until "it" is done
-    template, subject = _rewrite(_lower_first(rest) if lead else rest, topic, lead)
+    template, subject = _rewrite(lower_first(rest) if lead else rest, topic, lead)
     template = template.replace("\x02one", frame.agent)
     if frame.qualifiers and "(regarding " not in template:
         own = {q.kind for q in parse(template.replace(_SLOT, subject)).qualifiers}  # unless the follow-up names its own
