@@ -47,10 +47,14 @@ def _metrics(results: dict) -> dict:
 
 
 def test_ray_eval_matches_the_local_run(ray_local, question_set, searcher, mini_settings, tmp_path) -> None:
+    from app.services import open_searcher
     from index.distributed import RayExecutor
 
     modes = ["bm25", "dense", "hybrid"]
-    local = evaluate(read_questions(question_set), "mini", searcher, mini_settings, modes, tmp_path / "local", progress=False)
+    # Opened as the Ray workers open theirs (the settings' own query embedding), so both sides embed alike.
+    local_searcher = open_searcher(mini_settings)
+    local = evaluate(read_questions(question_set), "mini", local_searcher, mini_settings, modes, tmp_path / "local", progress=False)
+    local_searcher.close()
     with RayExecutor(workers=2):
         distributed = evaluate(read_questions(question_set), "mini", searcher, mini_settings, modes, tmp_path / "ray", progress=False)
     records = _records(tmp_path / "ray")
