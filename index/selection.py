@@ -22,13 +22,7 @@ class Ranked:
 
 def top(scores: np.ndarray, k: int) -> Ranked:
     """Top-k of a full score vector via argpartition (no full sort); zero or masked scores excluded."""
-    candidates = np.flatnonzero(scores > 0)
-    if len(candidates) > k:
-        part = np.argpartition(scores[candidates], -k)[-k:]
-        candidates = candidates[part]
-    order = np.argsort(-scores[candidates], kind="stable")
-    rows = candidates[order]
-    return Ranked(rows, scores[rows])
+    return top_rows(scores, np.flatnonzero(scores > 0), k)
 
 
 class Scored:
