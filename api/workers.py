@@ -10,7 +10,8 @@ Threads: each process would otherwise size torch's, onnxruntime's and BLAS's thr
 N workers would run N × cores threads on the cores and fight for them (a question took 774 ms instead of
 74 ms with two torch threads on the loaded 2-core machine, docs/scaling.md). Unless `threads`
 (MEDCITE_THREADS) is set, a worker uses cores / N of them, at least one; N is MEDCITE_WORKERS when set, else
-the `--workers N` of the process that started the workers (`medcite serve` or `uvicorn --workers`).
+the `--workers N` of the process that started the workers (`medcite serve` sets MEDCITE_WORKERS; a plain
+`uvicorn --workers N` is read from its command line).
 """
 
 from __future__ import annotations

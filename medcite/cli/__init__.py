@@ -62,7 +62,8 @@ def serve(
             fail("--ingest builds beside one server process: run `medcite ingest` first, then serve with --workers")
         # Worker processes build their settings from the environment (api/workers.py): the global flags go there.
         os.environ.update({"MEDCITE_DATA_DIR": str(settings.data_dir), "MEDCITE_INDEX_DIR": str(settings.index_dir),
-                           "MEDCITE_MANIFEST": str(settings.manifest), "MEDCITE_STATE_DIR": str(settings.state_dir)})
+                           "MEDCITE_MANIFEST": str(settings.manifest), "MEDCITE_STATE_DIR": str(settings.state_dir),
+                           "MEDCITE_WORKERS": str(workers)})  # each worker sizes its threads to cores / N
         uvicorn.run("api.workers:from_environment", factory=True, workers=workers, host=host, port=port, log_level="info")
         return
     embedder = None  # loaded by the app at startup
