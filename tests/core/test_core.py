@@ -58,17 +58,41 @@ def test_timestamps_are_utc_iso() -> None:
     assert utc_now().endswith("+00:00") and len(utc_now("seconds")) == 25 and len(utc_now("milliseconds")) == 29
 
 
-def test_a_review_file_from_before_the_summary_columns_opens(stored_file: Path) -> None:
+@pytest.mark.parametrize("dropped", [("question", "audience", "statements", "understood_as"), ("understood_as",)])
+def test_a_review_file_from_before_the_summary_columns_opens(stored_file: Path, dropped: tuple[str, ...]) -> None:
+    """As the first release wrote it, and as the release before the queue's own understood_as column did."""
     from review.store import ReviewStore
 
-    with sqlite3.connect(stored_file) as conn:  # as the first release wrote it
-        for column in ("question", "audience", "statements"):
+    with sqlite3.connect(stored_file) as conn:
+        conn.execute("DROP INDEX IF EXISTS answers_created")
+        conn.execute("DROP INDEX IF EXISTS answers_status_created")
+        for column in dropped:
             conn.execute(f"ALTER TABLE answers DROP COLUMN {column}")
     store = ReviewStore(stored_file)
     try:
         [summary] = store.summaries()
         assert summary.question == "When should clinicians offer naloxone?" and summary.statements > 0
+        assert summary.understood_as == store.get(summary.answer_id).understood_as != ""
+        assert [s.answer_id for s in store.summaries(words="NALOXONE")] == [summary.answer_id]
         assert len(summary.created_at) == 25  # seconds, as this table always stored them
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("filters", [{}, {"status": "submitted"}, {"audience": "patient"}, {"words": "naloxone dose"},
+                                     {"status": "approved", "after": ("2026-01-01T00:00:00+00:00", "a_x")}])
+def test_a_queue_page_reads_its_rows_from_an_index(stored_file: Path, filters: dict) -> None:
+    """A page walks the creation-ordered index and stops at its limit: no sort of the whole table, and no stored
+    answer parsed to filter (with 5,000 answers the table-wide page took 98 ms; 0.4 ms from the index)."""
+    from review.store import ReviewStore, queue_query
+
+    store = ReviewStore(stored_file)
+    try:
+        sql, args = queue_query(filters.get("status"), 51, filters.get("after"), filters.get("audience"),
+                                filters.get("words", ""))
+        plan = " | ".join(row[-1] for row in store._db.execute("EXPLAIN QUERY PLAN " + sql, args))
+        assert "answers_created" in plan or "answers_status_created" in plan, plan
+        assert "TEMP B-TREE" not in plan and "json" not in sql.lower(), plan
     finally:
         store.close()
 
