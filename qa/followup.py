@@ -4,47 +4,22 @@ matches every dosing table) and the answer shows the resolved text, so it carrie
 from __future__ import annotations
 
 import re
+from functools import partial
 from itertools import takewhile
 from typing import NamedTuple
 
 from qa.followup_forms import APPLIES, SAME, about_then_asked, clause_last, lower_first, varied
-from qa.question_context import context_of, name_pronouns, replace_person, standalone, substitute, unbound
+from qa.followup_words import (
+    ASPECT, AUX, CONTEXT, DUMMY_IT, FOLLOWERS, FOR_ASPECT, GENERIC, OPENERS, POPULATION, PREDICATE, PREPS, PRONOUNS,
+    PROPERTY, QUALIFIERS, REFERENT, SOCIAL, WH,
+)
+from qa.question_context import context_of, name_pronouns, replace_person, split_question, standalone, substitute, unbound
 from qa.question_frame import SLOT as _SLOT
 from qa.question_frame import SUBJECTS, Frame, gerund, is_base_verb, kind, parse
-from qa.readable import fallback, reads_well, topic_phrase
+from qa.readable import fallback, in_turn, stands_alone
 
 MAX_CHARS = 2000
-_W = str.split  # word lists below are written as one string each
-
-WH = frozenset(_W("what which how when why who whom whose where what's how's"))
-AUX = frozenset(_W("is are was were be been do does did should can could would will must might may shall has have"))
-PRONOUNS = frozenset(_W("i me my we us our you your one it it's its they them their this that these those such there"))
-CONTEXT = frozenset(_W("in during with without among after before on under over if while versus vs compared or"))
-QUALIFIERS = CONTEXT | {"for"}  # a fragment led by one qualifies the last question: "in children?"
-PREPS = QUALIFIERS | frozenset(_W("of to at by about from into between than as per and but also so the a an any no"))
-POPULATION = frozenset(_W("children child people infants infant neonates newborns babies adolescents teenagers teens "
-                          "adults adult elderly older younger women men pregnancy pregnant breastfeeding patients"))
-PROPERTY = frozenset(_W("effect effects reactions events contraindications interactions risk risks benefits causes "
-                        "prognosis complications symptoms signs duration efficacy safety diagnosis prevention "
-                        "indications"))
-FOR_ASPECT = frozenset(_W("dose doses dosage dosing treatment treatments therapy management test tests testing "
-                          "screening monitoring alternatives options guidelines recommendations evidence regimen"))
-ASPECT = PROPERTY | FOR_ASPECT | {"side-effects"}  # a property ("side effects of X") or done for it ("dose for X")
-REFERENT = frozenset(_W("drug drugs medication medications medicine condition disease disorder illness infection"))
-PREDICATE = frozenset(_W("safe effective recommended indicated contraindicated necessary needed required ok"))
-VERBS = frozenset(_W("treat manage use give given take taken start stop stopped continue switch avoid prevent test "
-                     "screen diagnose monitor dose prescribe taper titrate adjust repeat refer check measure reduce "
-                     "increase change need help work affect apply last happen recommend consider do get make cause"))
-GENERIC = WH | AUX | PRONOUNS | PREPS | POPULATION | ASPECT | PREDICATE | VERBS | frozenset(_W(
-    "long often much many more most less usually best good first next still ever main important usual typical "
-    "standard appropriate initial maximum daily else again then now soon fast time times day days week weeks month "
-    "months year years long-term first-line second-line higher lower high low way ways course role side adverse "
-    "common serious okay"))
-OPENERS = WH | AUX | frozenset(_W("tell explain describe list please give define compare any i"))
-FOLLOWERS = AUX | PREPS | PREDICATE | VERBS | {"'s"}  # words after "this"/"that" when it stands for a noun
-SOCIAL = frozenset(_W("hi hello hey hiya thanks thank thx ok okay great cool nice bye goodbye yes no yeah nope sure "
-                      "cheers good morning afternoon evening you very much please"))
-DUMMY_IT = frozenset(_W("possible necessary advisable reasonable true worth important known likely"))
+_W = str.split
 
 _AUX = r"(?:is|are|was|were|do|does|did|should|can|could|would|will|must|might|may)"
 _CONNECTIVE = re.compile(r"^(and what about|and how about|what about|how about|and what if|what if|and also|and|also|"
@@ -235,7 +210,8 @@ def _fit(template: str, topic: str) -> str:
 def resolve(question: str, history: list[str]) -> str:
     """The question as understood: a follow-up rewritten to carry the previous topic, anything else just stripped.
     The frame is the previous question's question sentence, its context naming what pronouns stand for; a rewrite
-    that does not read as a question gives way to the follow-up with the previous topic beside it."""
+    that does not read as a question gives way to the follow-up with the previous topic beside it, or after the
+    previous question whole when its topic is no phrase."""
     if not re.search(r"\w", stripped := question.strip()):
         raise ValueError("the question is empty")
     at = next((i for i in range(len(history) - 1, -1, -1) if re.search(r"\w", history[i])), None)
@@ -243,17 +219,24 @@ def resolve(question: str, history: list[str]) -> str:
         return stripped
     sentence, context = standalone(history[at])
     sentence = clause_last(sentence)
-    out = _resolve(stripped, [*history[:at], sentence]) if is_followup(stripped) else stripped
+    fall_back = partial(fallback, stripped, topic_of(sentence).full, history[at])
+
+    follow_up = is_followup(stripped)
+    if follow_up and split_question(history[at])[0].endswith("?"):
+        return in_turn(history[at], stripped)  # after questions asked in turn, the next one is asked in turn too
+    out = _resolve(stripped, [*history[:at], sentence]) if follow_up else stripped
+    if not out:  # no rewrite reads as one question
+        return fall_back()
     asked = _fit(_CONNECTIVE.sub("", _clean(stripped)), "")
     if out.lower() in (stripped.lower(), asked.lower()) or "(regarding " in out and unbound(stripped):  # left as asked: its pronouns may still need the subject
         if not unbound(stripped):
             return out
         out = name_pronouns(asked, context, sentence) or asked
         if unbound(out):
-            return fallback(stripped, topic_phrase(topic_of(sentence).full, sentence))
+            return fall_back()
     elif context:  # the follow-up's own pronouns: "if she'd only been on them" -> "if my patient had … on oxycodone"
         out = substitute(out, context_of(context))
-    return out if reads_well(out) else fallback(stripped, topic_phrase(topic_of(sentence).full, sentence))
+    return out if stands_alone(out, stripped) else fall_back()
 
 
 def _resolve(stripped: str, history: list[str]) -> str:
@@ -268,6 +251,11 @@ def _resolve(stripped: str, history: list[str]) -> str:
     words = _split(rest)[1]
     if all(w in PREPS | CONNECTIVES for w in words):
         words = []  # "and in?", "what about the?": nothing new is named
+    # A second condition on a question with one ("… if I'm drawing from it" + "and if it went into a room?"), or a
+    # condition with a question of its own ("what if it shows X, can I discharge them?"): asked in turn.
+    conditional = conn.endswith("what if") or words and words[0] == "if"
+    if conditional and (re.search(r"\bif\b", prev, re.I) or re.search(rf",\s*(?:{_AUX}|how|what|when|why)\b", rest, re.I)):
+        return ""
     if not words or conn.endswith("what if"):  # a bare "and?" asks the previous question again
         return _fit(f"{_SLOT} if {rest}" if words else _SLOT, prev)
     if conn and words[0] in OPENERS and not _find_anaphora(words) and not _head_generic(words, QUALIFIERS):

@@ -153,7 +153,7 @@ def _replacement(cores: list[str], i: int, ctx: Context) -> str:
             return ""  # a drug the context does not name: the pronoun stays
         if word == "them" or ctx.plural:  # "see them back": a patient; but "they get" needs a plural subject
             return re.sub(r"^(?:a|an)\s", "the ", ctx.person)
-    if word == "it" and ctx.thing and nxt not in _DUMMY and not (nxt in ("is", "'s") and i == 0):
+    if word == "it" and ctx.thing and nxt not in _DUMMY and prev != "worth" and not (nxt in ("is", "'s") and i == 0):
         return ctx.thing
     return ""
 

@@ -66,6 +66,7 @@ _SPLIT = re.compile(r"(?:,\s*|\(\s*|\s)"
                     r"without|to|on|from)(?=\s)", re.I)
 _DETERMINERS = frozenset(_W("the a an all any some most"))
 _PARTICLES = frozenset(_W("off out up down back away over"))
+_PREPOSITIONS = frozenset(_W("for to at on in of with from about into by"))  # a topic never starts with one
 
 
 def _lower(text: str) -> list[str]:
@@ -150,12 +151,18 @@ class Frame:
         default = "at" if _lower(phrase)[-1:] == ["home"] else "in"
         return self._qualified(Qualifier(prep or ("" if self._has("setting") else default), phrase, "setting"))
 
-    def with_topic(self, topic: str) -> Frame:
-        """A new topic in the old one's place; the setting and population stay, the examples go."""
+    def with_topic(self, topic: str) -> Frame | None:
+        """A new topic in the old one's place; the setting and population stay, the examples go. None where the
+        question had no frame to put it in."""
         kept = tuple(q for q in self.qualifiers if q.kind != "example")
-        if self.copular or not self.before:  # "What are safe injection practices" -> "... for hand hygiene"
+        # No frame found (its aspect would be lost: "what level of …"); a topic led by a preposition ("reach | for an
+        # opioid") or one that is a setting or population ("Can | our clinic | share …"): not what a new topic replaces.
+        if not self.before or _lower(self.topic)[:1] and _lower(self.topic)[0] in _PREPOSITIONS \
+                or kind(self.topic) in ("setting", "population") and not kind(topic):
+            return None
+        if self.copular:  # "What are safe injection practices" -> "... for hand hygiene"
             head = _lower(self.topic)[-1:]
-            before = ("What are the recommendations for" if not self.before or head and head[0] in GUIDANCE
+            before = ("What are the recommendations for" if head and head[0] in GUIDANCE
                       else "What are" if _plural(_lower(topic)[-1:]) else "What is")
             return Frame(before, topic, "", kept)
         words = self.topic.split()

@@ -1,12 +1,14 @@
-"""The readability guard on a rewritten follow-up, and the fallback that always reads well. The page shows the
+"""The readability guard on a rewritten follow-up, and the fallbacks that always read well. The page shows the
 rewrite as "Understood as: …", so a garbled splice ("Is Once a multi-dose vial has , how long …") is worse than the
-follow-up as asked with the previous question's topic beside it."""
+follow-up as asked with the previous question's topic beside it, or after the previous question whole."""
 
 from __future__ import annotations
 
 import re
 
 import lemminflect
+
+from qa.question_context import unbound
 
 _W = str.split
 WH = frozenset(_W("what which how when why who whom whose where what's how's"))
@@ -17,6 +19,8 @@ _SUBJECTS = frozenset(_W("i we you they he she it"))
 _PREPS = frozenset(_W("of in for at on with to from by about into"))
 # Words after which a clause may start again with an inverted modal: "how often, and can I …", "if so, should we …"
 _CLAUSE = WH | frozenset(_W("and or but if whether that so then when while because"))
+_PRONOUNS = frozenset(_W("it it's its they them their this that these those i we you he she"))
+_SUBORDINATE = frozenset(_W("if when while because unless whether although"))
 _NOT_TOPIC = WH | AUX | frozenset(_W(
     "it it's that this they them she he i we you of in for at on to with by from about up if after during once "
     "fast often long much many soon kind level type just still also only the being our my your"))
@@ -58,21 +62,44 @@ def reads_well(text: str) -> bool:
     return True
 
 
-def topic_phrase(topic: str, question: str) -> str:
-    """The topic when it reads as a noun phrase ("tapering opioids"), else the question sentence itself."""
+def topic_phrase(topic: str) -> str:
+    """The topic when it reads as a short noun phrase ("tapering opioids"), else ''."""
     words = _words(topic)
+    if len(words) > 8 or set(words) & _SUBORDINATE:  # "carrying a vial … if I'm drawing doses from it": a clause
+        return ""
     verb = words[1] in lemminflect.getAllLemmas(words[1]).get("VERB", ()) if len(words) > 1 else False
     if words and not (words[0].endswith("ing") and verb) \
             and words[0] not in _NOT_TOPIC and not set(words) & (WH | AUX) and not re.search(r"[,;:?]", topic):
         return topic
-    question = " ".join(question.split()).rstrip("?.!,;: ")
-    first = question.split(" ", 1)[0]
-    return question[:1].lower() + question[1:] if first[1:].islower() or len(first) == 1 else question
+    return ""
 
 
-def fallback(follow_up: str, topic: str, max_chars: int = 2000) -> str:
-    """The follow-up as a question on its own, with the previous topic beside it: 'What about IV tubing (about:
-    reusing the rest for the next patient)?'. Never a splice of the two."""
+def names_a_thing(phrase: str) -> bool:
+    """A noun phrase ("the side effects of metformin"), not a clause ("it to carry needles back, or do they …")."""
+    words = _words(phrase)
+    return bool(words) and words[0] not in _PRONOUNS and not set(words) & (WH | AUX | _SUBORDINATE) \
+        and not re.search(r"[,;:?]", phrase)
+
+
+def in_turn(previous: str, follow_up: str, max_chars: int = 2000) -> str:
+    """Both questions as the clinician asked them, the previous one first: 'Which of my patients on opioids should
+    get a naloxone prescription? And their family at home?'. Where the previous question has no topic to name in a
+    phrase, this reads as the conversation did, and is searched as one question asked after its context (the
+    follow-up is the question sentence: qa/question_context.split_question). Earlier sentences go first if too long."""
+    then = " ".join(follow_up.split()).strip(" ?.!,;:")
+    then = then[:1].upper() + then[1:] + "?" if len(then) < max_chars else then[:1].upper() + then[1:max_chars - 2] + "…?"
+    before = re.split(r"(?<=[.?!])\s+", " ".join(previous.split()).rstrip(" .!,;:") + ("" if previous.rstrip().endswith("?") else "?"))
+    while before and len(" ".join(before)) + 1 + len(then) > max_chars:
+        before = before[1:]
+    return " ".join([*before, then])
+
+
+def fallback(follow_up: str, topic: str, previous: str, max_chars: int = 2000) -> str:
+    """The follow-up as a question on its own, with the previous topic beside it when that is a short noun phrase:
+    'What about IV tubing (about: reusing the rest for the next patient)?'; else both questions in turn (in_turn).
+    Never a splice of the two."""
+    if not (topic := topic_phrase(topic)):
+        return in_turn(previous, follow_up, max_chars)
     text = " ".join(follow_up.split()).strip(" ?.!,;:")
     text = re.sub(r"^(?:and|but|also|plus|or|so)(?:[\s,]+|$)", "", text, flags=re.I).strip(" ,")
     words = _words(text)
@@ -90,3 +117,15 @@ def fallback(follow_up: str, topic: str, max_chars: int = 2000) -> str:
     if topic and len(topic) > room:
         topic = topic[: room - 1].rstrip() + "…" if room > 20 else ""
     return f"{text} (about: {topic})?" if topic else f"{text}?"
+
+
+_BESIDE = re.compile(r"\((?:regarding|about:) (.+)\)\??\s*$", re.I)
+
+
+def stands_alone(rewrite: str, asked: str) -> bool:
+    """The rewrite reads as one question, puts only a noun phrase beside itself ("How long (regarding tapering
+    opioids)?", never "(regarding it to carry …)"), and names what a pronoun it brought in from the previous
+    question stands for (not "Which products can I use for it …?")."""
+    beside = _BESIDE.search(rewrite)
+    brought = any(re.search(rf"\b{w}\b", rewrite, re.I) and not re.search(rf"\b{w}\b", asked, re.I) for w in ("it", "they", "them"))
+    return reads_well(rewrite) and not (beside and not names_a_thing(beside.group(1))) and not (brought and unbound(rewrite))

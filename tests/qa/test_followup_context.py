@@ -32,6 +32,8 @@ def test_a_multi_sentence_question_frames_its_question_sentence(previous: str, q
 # garbled: a person named at every pronoun, "them" (the meds) read as the patient, a leading clause taken for the
 # subject, a population's relative clause taken for a topic, "take it off" losing its particle.
 READ_AS_ONE = [
+    ("Should we still give the measles booster during the outbreak?", "and for older kids?",
+     "Should we still give the measles booster during the outbreak for older kids?"),
     ("My post-op ankle patient still needs oxycodone almost three weeks out. How often should I be seeing him while he "
      "stays on it?", "and if he's still taking them after a month?",
      "How often should I be seeing my post-op ankle patient while he stays on oxycodone if he's still taking them "
@@ -62,13 +64,28 @@ def test_unseen_phrasings_read_as_one_question(previous: str, question: str, exp
     assert reads_well(expected)
 
 
-# A rewrite that would not read as a question gives way to the follow-up with the previous topic beside it.
+# A rewrite that would not read as a question gives way to the follow-up with the previous topic beside it, or,
+# when that topic is no short noun phrase, to both questions as asked, in turn.
 FALLBACK = [
     ("Once an insulin pen has been primed, how long can we keep it in the fridge?", "is that the same for vials?",
-     "Is that the same for vials (about: once an insulin pen has been primed, how long can we keep it in the "
-     "fridge)?"),
+     "Once an insulin pen has been primed, how long can we keep it in the fridge? Is that the same for vials?"),
     ("Is it OK to split tablets of a modified-release drug?", "and if we crush them instead, when?",
-     "When, if we crush them instead (about: is it OK to split tablets of a modified-release drug)?"),
+     "Is it OK to split tablets of a modified-release drug? And if we crush them instead, when?"),
+    ("What is the starting dose of metformin?", "and if it's not tolerated, what then?",
+     "What is the starting dose of metformin? And if it's not tolerated, what then?"),
+    # the rewrite's condition would stack on the question's own; a condition with a question of its own
+    ("Can I carry a multi-dose vial into the exam room if I'm drawing doses for several patients?",
+     "and if one already went into a patient's room?",
+     "Can I carry a multi-dose vial into the exam room if I'm drawing doses for several patients? And if one already "
+     "went into a patient's room?"),
+    ("How often do I have to check the state PDMP?", "what if it shows scripts from another prescriber, can I stop?",
+     "How often do I have to check the state PDMP? What if it shows scripts from another prescriber, can I stop?"),
+    # the frame's topic is a setting, or led by a preposition: a new thing does not replace it
+    ("Can our clinic share one glucometer between patients?", "and the lancing devices?",
+     "Can our clinic share one glucometer between patients? And the lancing devices?"),
+    # after questions asked in turn, the next is asked in turn too
+    ("Is it OK to split tablets? And if we crush them instead, when?", "and for children?",
+     "Is it OK to split tablets? And if we crush them instead, when? And for children?"),
 ]
 
 
@@ -77,7 +94,11 @@ def test_a_garbled_rewrite_falls_back_to_the_follow_up_with_its_topic(
     previous: str, question: str, expected: str
 ) -> None:
     assert resolve(question, [previous]) == expected
-    assert reads_well(expected)
+    if "(about: " in expected or expected.count("?") == 1:
+        assert reads_well(expected)
+    else:  # in turn: the previous question whole, then the follow-up as asked
+        asked = question.strip().rstrip("?")
+        assert expected.startswith(previous) and expected.endswith(asked[:1].upper() + asked[1:] + "?")
 
 
 @pytest.mark.parametrize("garbled", [
@@ -106,8 +127,7 @@ PRONOUNS = [
     ("My patient is on warfarin after a valve replacement. Can she fly long-haul?",
      "how do I make sure she keeps it in range?", "How do I make sure my patient keeps warfarin in range?"),
     ("Should we still give the measles booster during the outbreak?", "how do we make sure they get it later?",
-     "How do we make sure they get it later (about: should we still give the measles booster during the "
-     "outbreak)?"),
+     "Should we still give the measles booster during the outbreak? How do we make sure they get it later?"),
 ]
 
 
