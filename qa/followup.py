@@ -39,6 +39,7 @@ _PRED = re.compile(r"\b(?:" + "|".join(sorted(PREDICATE)) + r")\b", re.I)
 _PROPERTY = re.compile(r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximum|starting|serious)\s+)*((?:side|"
                        rf"adverse)[\s-])?({'|'.join(PROPERTY | {'dose', 'doses', 'dosage', 'dosing'})})\s+(?:of|for|"
                        r"with|from)\s+(.+)$", re.I)
+_ABOUT_CONTEXT = re.compile(r"^(?:is|are|was|would|does|do|can|could|should|will)\s+(?:that|this)\b", re.I)
 _REGARDING = re.compile(r"\((?:regarding|about:) (.+)\)\s*$", re.I)
 
 
@@ -222,8 +223,10 @@ def resolve(question: str, history: list[str]) -> str:
     fall_back = partial(fallback, stripped, topic_of(sentence).full, history[at])
 
     follow_up = is_followup(stripped)
-    if follow_up and split_question(history[at])[0].endswith("?"):
-        return in_turn(history[at], stripped)  # after questions asked in turn, the next one is asked in turn too
+    # After questions asked in turn, the next one is asked in turn too; so after "… wants to detox. Is that a reasonable
+    # plan?", whose question is about its context.
+    if follow_up and (split_question(history[at])[0].endswith("?") or context and _ABOUT_CONTEXT.match(sentence)):
+        return in_turn(history[at], stripped)
     out = _resolve(stripped, [*history[:at], sentence]) if follow_up else stripped
     if not out:  # no rewrite reads as one question
         return fall_back()

@@ -83,6 +83,9 @@ FALLBACK = [
     # the frame's topic is a setting, or led by a preposition: a new thing does not replace it
     ("Can our clinic share one glucometer between patients?", "and the lancing devices?",
      "Can our clinic share one glucometer between patients? And the lancing devices?"),
+    # the question is about its context ("Is that …?"), and so is the follow-up
+    ("My patient wants to stop drinking on his own at home. Is that a reasonable plan?", "and if he has had seizures?",
+     "My patient wants to stop drinking on his own at home. Is that a reasonable plan? And if he has had seizures?"),
     # after questions asked in turn, the next is asked in turn too
     ("Is it OK to split tablets? And if we crush them instead, when?", "and for children?",
      "Is it OK to split tablets? And if we crush them instead, when? And for children?"),
