@@ -32,7 +32,7 @@ POPULATION_TERMS = frozenset(tokenize(
 # A lookahead, so "for a patient with sickle cell disease" yields both phrases.
 # "does that also cover our hemodialysis unit?", "does it apply to dental practices?" name what is asked about too.
 # "what if he has cancer pain?": a condition the patient has, said with a bare "has" as well.
-_CONDITION = re.compile(r"(?=\b(?:with|who (?:have|has)|(?:has|have|had)(?!\s+(?:to|been|got|gotten|not|no)\b)|having|receiving|in|among|cover|covers|apply to|applies to)\s+"
+_CONDITION = re.compile(r"(?=\b(?:with|for|who (?:have|has)|(?:has|have|had)(?!\s+(?:to|been|got|gotten|not|no)\b)|having|receiving|in|among|cover|covers|apply to|applies to)\s+"
                         r"(?:(?:our|my|the|a|an|your|their)\s+)?((?:[\w-]+\s?){1,2}))", re.I)
 # A scope statement speaks about the document ("The recommendations do not address…", "This guideline…").
 _ABOUT_ITSELF = re.compile(r"\b(?:recommendations?|guidelines?|guidance|guide|document|statement|report|this)\b", re.I)

@@ -49,6 +49,8 @@ def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
     assert asked_terms("How should I taper long-term opioids in children?", OPIOID_TITLE) == {"children"}
     assert {"children", "adolesc"} <= asked_terms("Same cutoff for a 15-year-old?", OPIOID_TITLE)
     assert {"sickl", "cell"} <= asked_terms("Opioids for a patient with sickle cell disease?", OPIOID_TITLE)
+    # "for" a condition narrows as "with" one does: "reach for an opioid first for a sickle cell pain crisis?"
+    assert {"sickl", "cell"} <= asked_terms("Should I reach for an opioid first for a sickle cell crisis?", OPIOID_TITLE)
     assert asked_terms("How should I taper long-term opioids?", OPIOID_TITLE) == set()
     # named otherwise than the scope statement names it: "hospice" is excluded as "end-of-life care"
     hospice = asked_terms("What should I put in place for an 80-year-old on chronic opioids if she's in hospice?", OPIOID_TITLE)
