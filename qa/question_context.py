@@ -15,7 +15,11 @@ from qa.question_frame import POPULATION
 _W = str.split
 PERSON = POPULATION - frozenset(_W("pregnancy pregnancies lactation lactating breastfeeding postpartum those anyone "
                                    "everyone population populations group groups")) | frozenset(_W(
-    "someone somebody preemie preemies household family families"))
+    "someone somebody preemie preemies household family families mom moms mum mums dad dads"))
+# Who "she" and "he" stand for when the context names more than one person: "Mom's result came back positive; the
+# baby got the vaccine. … and if she was never tested?" is about Mom.
+_FEMALE = frozenset(_W("woman women mother mothers mom moms mum mums girl girls wife daughter"))
+_MALE = frozenset(_W("man men father fathers dad dads boy boys husband son"))
 _AGE = re.compile(r"^\d+[-\s]?(?:day|week|month|year)s?-old$", re.I)
 _DETERMINERS = frozenset(_W("a an the my our your this that these those his her their some"))
 _STOP = frozenset(_W(
@@ -32,7 +36,7 @@ _ACTS = frozenset(_W("stop stopping taper tapering start starting continue conti
 # Acts whose object is a drug, never a person: "stop them outright" is the meds even when the context names no drug.
 _DRUG_ACTS = frozenset(_W("stop stopping taper tapering continue continuing prescribe prescribing repeat repeating "
                           "discard discarding restart restarting take taking"))
-_DUMMY = frozenset(_W("ok okay better best safe reasonable appropriate necessary possible advisable true worth "
+_DUMMY = frozenset(_W("too ok okay better best safe reasonable appropriate necessary possible advisable true worth "
                       "important acceptable fine wise needed required alright"))
 
 
@@ -40,6 +44,8 @@ class Context(NamedTuple):
     person: str  # "my patient", "a 13-month-old with sickle cell disease", "our clinic staff"
     plural: bool  # the person is a group: "they" and "them" can stand for it
     thing: str  # what the person is on or got: "oxycodone", "a dose of PedvaxHIB"
+    female: str = ""  # the first person named as a woman ("mom"), for "she"; "" when none is
+    male: str = ""
 
 
 def split_question(text: str) -> tuple[str, str]:
@@ -67,6 +73,7 @@ def _core(token: str) -> str:
 
 
 def _is_person(word: str) -> bool:
+    word = re.sub(r"['’]s$", "", word)  # "Mom's result": Mom
     return word in PERSON or bool(_AGE.match(word))
 
 
@@ -118,34 +125,41 @@ def context_of(context: str) -> Context:
     """Who the context is about and what they are on; empty strings where it names none."""
     tokens = context.split()
     cores = [_core(t) for t in tokens]
-    person, plural, thing = "", False, ""
+    people, covered = [], 0  # (phrase, plural, head word) of each person, in order
     for i, word in enumerate(cores):
-        if _is_person(word) and not (i and cores[i - 1] in ("of", "to")):  # "a mother" of a baby is not the subject
+        if i >= covered and _is_person(word) and not (i and cores[i - 1] in ("of", "to")):  # "a mother" of a baby is not the subject
             while i + 1 < len(cores) and _is_person(cores[i + 1]) and not re.search(r"[,.;:]$", tokens[i]):
                 i += 1  # "a pregnant patient": the head is the last word
             nxt = [_pos(w) for w in cores[i + 1:i + 3]] + [frozenset(), frozenset()]
-            if cores[i + 1:i + 2] and cores[i + 1] not in _STOP and not re.search(r"[,.;:]$", tokens[i]) and (
-                    nxt[0] == {"NOUN"} or "NOUN" in nxt[0] and "NOUN" in nxt[1]):
+            owner = bool(re.search(r"['’]s$", cores[i]))  # "Mom's surface antigen": she may be Mom, the subject is not
+            if not owner and cores[i + 1:i + 2] and cores[i + 1] not in _STOP and not re.search(r"[,.;:]$", tokens[i]) \
+                    and (nxt[0] == {"NOUN"} or "NOUN" in nxt[0] and "NOUN" in nxt[1]):
                 continue  # "the toddler booster dose": a modifier, not a person
-            start, end = _phrase(tokens, i, _POST)
-            person, plural = _text(tokens, start, end), cores[i].endswith("s") and cores[i] not in ("someone", "somebody")
+            start, covered = (i, i + 1) if owner else _phrase(tokens, i, _POST)
+            person = re.sub(r"['’]s$", "", _text(tokens, start, covered))
             if cores[start] in _DETERMINERS or _is_person(cores[start]):  # "A toddler" mid-sentence: "a toddler"
                 person = person[:1].lower() + person[1:]
-            break
+            head = re.sub(r"['’]s$", "", cores[i])
+            people.append((person, head.endswith("s") and head not in ("someone", "somebody"), head, owner))
+    person, plural = next((p[:2] for p in people if not p[3]), ("", False))
+    female = next((phrase for phrase, _, head, _ in people if head in _FEMALE), "")
+    male = next((phrase for phrase, _, head, _ in people if head in _MALE), "")
+    thing = ""
     for i, word in enumerate(cores[:-1]):  # "has been on oxycodone", "a patient on opioids", "got a dose of X", "a patient off his meds"
         if (word in ("on", "off") and i and (cores[i - 1] in _BEEN or _is_person(cores[i - 1])) or word in _GOT) \
                 and not _is_person(cores[i + 1]):
             if end := _run(tokens, cores, i + 1):
                 thing = _text(tokens, i + 1, end)
                 break
-    return Context(person, plural, thing)
+    return Context(person, plural, thing, female, male)
 
 
 def _replacement(cores: list[str], i: int, ctx: Context) -> str:
     word, nxt = cores[i], (cores[i + 1] if i + 1 < len(cores) else "")
     prev = cores[i - 1] if i else ""
-    if word in _SINGULAR_PERSON and ctx.person and not ctx.plural:
-        return re.sub(r"^(?:a|an)\s", "the ", ctx.person)  # "a woman" named again: "the woman"
+    named = (ctx.female if word.startswith("she") else ctx.male) or ("" if ctx.plural else ctx.person)
+    if word in _SINGULAR_PERSON and named:
+        return re.sub(r"^(?:a|an)\s", "the ", named)  # "a woman" named again: "the woman"
     if word in _PLURAL:
         if prev in ("on", "off", "from") or prev in _ACTS | _DRUG_ACTS and ctx.thing:  # "been on them", "stop them": the drug
             return ctx.thing
@@ -161,12 +175,12 @@ def _replacement(cores: list[str], i: int, ctx: Context) -> str:
 def substitute(question: str, ctx: Context) -> str:
     """The question with each pronoun the context clearly names replaced: 'apply to him?' -> 'apply to a
     13-month-old with sickle cell disease?'. Unclear pronouns stay."""
-    if not (ctx.person or ctx.thing):
+    if not (ctx.person or ctx.thing or ctx.female or ctx.male):
         return question
     tokens = question.split()
     cores = [_core(t) for t in tokens]
     # Named once, as English does: "seeing my patient while he stays on it", not the patient again for every "he".
-    named = {phrase.lower() for phrase in (ctx.person, ctx.thing) if phrase and phrase.lower() in question.lower()}
+    named = {phrase.lower() for phrase in ctx if isinstance(phrase, str) and phrase and phrase.lower() in question.lower()}
     out = []
     for i, token in enumerate(tokens):
         new = _replacement(cores, i, ctx)
@@ -217,7 +231,8 @@ def unbound(text: str) -> bool:
 def name_pronouns(text: str, context: str, question: str) -> str:
     """The text with the pronouns the previous question names replaced, the context's names first; '' if none."""
     own, asked = context_of(context), context_of(question)
-    ctx = Context(own.person or asked.person, own.plural if own.person else asked.plural, own.thing or asked.thing)
+    ctx = Context(own.person or asked.person, own.plural if own.person else asked.plural, own.thing or asked.thing,
+                  own.female or asked.female, own.male or asked.male)
     out = substitute(text, ctx)
     return out if out != text and not unbound(out) else ""
 

@@ -125,6 +125,11 @@ def test_every_rewrite_reads_well(previous: str, question: str) -> None:
 
 # A pronoun follow-up takes the subject the previous question names; where none is clear, the fallback.
 PRONOUNS = [
+    # "she" is the person named as a woman, a possessive one too; "is it too late" keeps its "it"
+    ("Mom's surface antigen came back positive; the baby only got the vaccine at birth. Is it too late for HBIG?",
+     "and if she was never tested at all?", "Is it too late for HBIG if mom was never tested at all?"),
+    ("The baby is three weeks old and his mother has the flu. Can she still breastfeed?", "and if she has a fever?",
+     "Can his mother still breastfeed if she has a fever?"),
     ("Do our ward nurses need a hepatitis B booster?", "which other vaccines should we give them?",
      "Which other vaccines should we give our ward nurses?"),
     ("My patient is on warfarin after a valve replacement. Can she fly long-haul?",
