@@ -18,7 +18,7 @@ Vectors = Literal["pending", "chunks", "complete"]
 STAGES: tuple[Vectors, ...] = ("pending", "chunks", "complete")
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
-INDEX_FORMAT = 7  # 7: sentences joined across semicolons, links cut from statements (ingest/)
+INDEX_FORMAT = 8  # 8: sentences split after a link's stop and joined across a paragraph break; "Note:" a label (ingest/)
 
 
 class IndexNotReady(Unavailable):

@@ -33,8 +33,9 @@ def sentence_spans(text: str, offset: int = 0) -> list[Span]:
             tokens = [token for token in sentence if token.value]
             if tokens:
                 spans.append((tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)))
-    spans = _join_semicolons(text, _reattach_citations(text, spans))
+    spans = _join_broken(text, _join_semicolons(text, _reattach_citations(text, spans)))
     spans = [part for span in spans for part in _split_after_parenthesis(text, span)]
+    spans = [part for span in spans for part in _split_after_link(text, span)]
     spans = [item for a, b in spans for item in list_items(text, a, b)]
     return [(offset + a, offset + b) for a, b in spans]
 
@@ -46,6 +47,36 @@ def _split_after_parenthesis(text: str, span: Span) -> Iterator[Span]:
         yield start, match.start()
         start = match.end()
     yield start, end
+
+
+# "…on the Merck website at http://www.merckvaccines.com/PCHRecall.pdf. Additional information…": syntok reads the
+# link and its full stop as one token, so the sentences after it ran on into one (and that one, holding a link,
+# was never quoted).
+_LINK_STOP = re.compile(r"(?:https?://|www\.)\S*?\.(?=\s+[A-Z])")
+
+
+def _split_after_link(text: str, span: Span) -> Iterator[Span]:
+    start, end = span
+    for match in _LINK_STOP.finditer(text, start, end):
+        cut = match.end()
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    yield start, end
+
+
+def _join_broken(text: str, spans: list[Span]) -> list[Span]:
+    """A paragraph break inside a sentence ("…does not expect to resume\n\ndistribution of these vaccines until…",
+    a web page's markup): the part without a closing stop and the lower-case rest are one sentence."""
+    joined: list[Span] = []
+    for start, end in spans:
+        if joined and text[start:start + 1].islower() and text[joined[-1][1] - 1] not in ".!?:;)]\"”" \
+                and text[joined[-1][1]:start].isspace():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _reattach_citations(text: str, spans: list[Span]) -> list[Span]:

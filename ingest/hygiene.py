@@ -20,7 +20,7 @@ Statement = tuple[int, int, int, tuple[Edit, ...]]
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _LEADER = re.compile(
-    r"(?:(?:Not applicable\s*(?:\([^)]{0,200}\))?|[•▪◦●■□☐❑✓\-–—*·]+|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z]\)|"
+    r"(?:(?:Not applicable\s*(?:\([^)]{0,200}\))?|Notes?:|NOTES?:|[•▪◦●■□☐❑✓\-–—*·]+|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z]\)|"
     r"[a-z]\.(?=\s)|[A-Z]\.(?=\s+[A-Z])|(?:i{1,3}|iv|v|vi{1,3})[.)](?=\s))\s+)+"
 )
 # "…in outpatient settings: 1." — the next item's number was read into the list's lead-in.
@@ -52,11 +52,14 @@ _ECHOED_HEADING = re.compile(r"((?:[A-Z][\w-]*\s){1,5})(?=\1)", re.I)
 _CHARACTERS = {"\u00ad": "", "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl"}
 _CHARACTER = re.compile("|".join(_CHARACTERS))
 _DOUBLE_DASH = re.compile(r"\s*--\s*")
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 
-_CAPTION = re.compile(r"^\s*(fig(ure)?|table|box|panel|appendix|abbreviations?|source|note|keywords?)\b\.?\s*[\dA-Z:]", re.I)
+# "Note: Endoscopes should be hung in a vertical position." is a statement once its label goes (_LEADER).
+_CAPTION = re.compile(r"^\s*(fig(ure)?|table|box|panel|appendix|abbreviations?|source|keywords?)\b\.?\s*[\dA-Z:]", re.I)
 _CITATION = re.compile(
     r"\bet al\b\.?[^.]{0,40}\b(19|20)\d{2}\b|\bdoi:|https?://|www\.|\b\d+\(\d+\):\d+|"
-    r"\b[\w-]+\.(?:org|gov|com|net|edu|int)\b|\bavailable (?:at|from)\b|\baccessed\b",
+    # "available at: http://…" points at a link; "are available at no cost to employees" is a statement
+    r"\b[\w-]+\.(?:org|gov|com|net|edu|int)\b|\bavailable (?:at|from)(?::|\s+(?:https?://|www\.))|\baccessed\b",
     re.I,
 )
 # "This document does not replace…" names what it points at (the source itself): it stands alone.
@@ -84,10 +87,24 @@ _ITEM_START = re.compile(
 )
 
 
+# A checklist's next lettered item run on after a word with no stop, the form's "Yes No" boxes dropped between them:
+# "…extend beyond OSHA bloodborne pathogens training B. Infection prevention policies are re-assessed…". Only where
+# the item before it ("A.") starts earlier in the text: "chronic hepatitis B. Persons with…" is one letter's name.
+_RUN_ON_ITEM = re.compile(r"(?<=[a-z])\s+(?=([B-Z])\.\s+[A-Z][a-z])")
+
+
+def _run_on_items(text: str, start: int, end: int) -> list[re.Match]:
+    return [m for m in _RUN_ON_ITEM.finditer(text, start, end)
+            if re.search(rf"(?:^|\s){chr(ord(m.group(1)) - 1)}\.\s+[A-Z]", text[:m.start()])]
+
+
 def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """text[start:end] split where list items begin inside it."""
     parts, at = [], start
-    for match in _ITEM_START.finditer(text, start, end):
+    starts = sorted([*_ITEM_START.finditer(text, start, end), *_run_on_items(text, start, end)], key=lambda m: m.start())
+    for match in starts:
+        if match.start() < at:
+            continue
         if match.start() > at:
             parts.append((at, match.start()))
         at = match.end()
@@ -134,6 +151,8 @@ def _edits(text: str, start: int, end: int) -> list[Edit]:
         add(match.start(), match.end(), "–" if between_digits else " — ")
     for match in _CHARACTER.finditer(window):
         add(match.start(), match.end(), _CHARACTERS[match.group()])
+    for match in _LINE_BREAK.finditer(window):  # a sentence the page's markup broke reads as one line
+        add(match.start(), match.end(), " ")
     return sorted(found)
 
 

@@ -149,3 +149,35 @@ def test_a_heading_read_into_its_first_sentence_is_dropped() -> None:
                    "infectious diseases between one patient and another.") == (
         "Injection safety includes practices intended to prevent transmission of infectious diseases between one "
         "patient and another.")
+
+
+def test_what_follows_a_link_and_a_paragraph_break_reads_as_its_own_sentences() -> None:
+    """The Hib recall page: a link's full stop ends its sentence, and a sentence broken by the page's markup is one."""
+    text = ("Providers should return unused vaccine from these lots using procedures on the Merck website at "
+            "http://www.merckvaccines.com/PCHRecall.pdf. Merck has suspended production of its Hib conjugate vaccines "
+            "and does not expect to resume\n\ndistribution of these vaccines until the fourth quarter of 2008.")
+    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), None, {})]
+    assert shown == [
+        "Merck has suspended production of its Hib conjugate vaccines and does not expect to resume distribution of "
+        "these vaccines until the fourth quarter of 2008."]
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ("Note: Endoscopes should be hung in a vertical position.", "Endoscopes should be hung in a vertical position."),
+    ("C. Following an exposure event, post-exposure evaluation and follow-up, including prophylaxis as appropriate, "
+     "are available at no cost to employee.", "Following an exposure event, post-exposure evaluation and follow-up, "
+     "including prophylaxis as appropriate, are available at no cost to employee."),
+    ("Note: A guide for creating an exposure control plan is available at: http://www.osha.gov/plan.pdf.", None),
+])
+def test_a_note_label_and_an_offer_available_at_no_cost_are_not_debris(raw: str, shown: str | None) -> None:
+    assert _quoted(raw) == shown
+
+
+def test_a_checklist_item_run_on_after_a_note_is_split_but_a_letter_name_is_not() -> None:
+    text = ("A. Written infection prevention policies are available and current. Note: Policies should extend beyond "
+            "OSHA bloodborne pathogens training B. Infection prevention policies are re-assessed at least annually.")
+    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), "Elements to be assessed", {})]
+    assert shown == ["Written infection prevention policies are available and current.",
+                     "Infection prevention policies are re-assessed at least annually."]
+    one = "Infants are at high risk for chronic hepatitis B. Persons with chronic infection should be referred for care."
+    assert [one[a:b] for a, b in sentence_spans(one)] == [one]
