@@ -50,6 +50,8 @@ _SAME_SCOPE = [frozenset(tokenize(words)) for words in (
     "cancer cancer-related oncology malignancy malignancies malignant tumor tumour",
     "dialysis hemodialysis haemodialysis",
     "dental dentist dentists dentistry",
+    # "my post-op patients still on the surgical ward" and "do not apply to … patients who are hospitalized"
+    "hospital hospitals hospitalized hospitalised hospitalization inpatient inpatients ward wards admitted",
 )]
 
 
