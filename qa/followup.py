@@ -4,7 +4,6 @@ matches every dosing table) and the answer shows the resolved text, so it carrie
 from __future__ import annotations
 
 import re
-from functools import partial
 from itertools import takewhile
 from typing import NamedTuple
 
@@ -220,7 +219,9 @@ def resolve(question: str, history: list[str]) -> str:
         return stripped
     sentence, context = standalone(history[at])
     sentence = clause_last(sentence)
-    fall_back = partial(fallback, stripped, topic_of(sentence).full, history[at])
+
+    def fall_back() -> str:  # the previous topic is worked out only when a rewrite gives way
+        return fallback(stripped, topic_of(sentence).full, history[at])
 
     follow_up = is_followup(stripped)
     # After questions asked in turn, the next one is asked in turn too; so after "… wants to detox. Is that a reasonable

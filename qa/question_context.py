@@ -72,8 +72,12 @@ def _core(token: str) -> str:
     return re.sub(r"^[^\w']+|[^\w']+$", "", token.lower().replace("’", "'"))
 
 
+def _unowned(text: str) -> str:
+    return re.sub(r"['’]s$", "", text)  # "Mom's result": Mom
+
+
 def _is_person(word: str) -> bool:
-    word = re.sub(r"['’]s$", "", word)  # "Mom's result": Mom
+    word = _unowned(word)
     return word in PERSON or bool(_AGE.match(word))
 
 
@@ -136,10 +140,10 @@ def context_of(context: str) -> Context:
                     and (nxt[0] == {"NOUN"} or "NOUN" in nxt[0] and "NOUN" in nxt[1]):
                 continue  # "the toddler booster dose": a modifier, not a person
             start, covered = (i, i + 1) if owner else _phrase(tokens, i, _POST)
-            person = re.sub(r"['’]s$", "", _text(tokens, start, covered))
+            person = _unowned(_text(tokens, start, covered))
             if cores[start] in _DETERMINERS or _is_person(cores[start]):  # "A toddler" mid-sentence: "a toddler"
                 person = person[:1].lower() + person[1:]
-            head = re.sub(r"['’]s$", "", cores[i])
+            head = _unowned(cores[i])
             people.append((person, head.endswith("s") and head not in ("someone", "somebody"), head, owner))
     person, plural = next((p[:2] for p in people if not p[3]), ("", False))
     female = next((phrase for phrase, _, head, _ in people if head in _FEMALE), "")

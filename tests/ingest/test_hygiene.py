@@ -8,6 +8,11 @@ from ingest.chunking import sentence_spans
 from ingest.hygiene import stands_alone, apply, is_debris, is_reference_list, statement, statements
 
 
+def _shown(text: str, section: str | None = None) -> list[str]:
+    """Every statement of the text as quoted, split into sentences as ingest splits it."""
+    return [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), section, {})]
+
+
 def _quoted(sentence: str, section: str | None = None) -> str | None:
     made = statement(sentence, 0, 0, len(sentence), section)
     return apply(sentence, *made[1:]) if made else None
@@ -92,7 +97,7 @@ def test_a_list_inside_one_sentence_becomes_its_items() -> None:
     text = ("Key recommendations for safe injection practices in outpatient settings: 1. Use aseptic technique to "
             "avoid contamination of sterile injection equipment. 2. Do not administer medications from a syringe to "
             "multiple patients, even if the needle is changed.")
-    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), None, {})]
+    shown = _shown(text)
     assert shown == [
         "Use aseptic technique to avoid contamination of sterile injection equipment.",
         "Do not administer medications from a syringe to multiple patients, even if the needle is changed.",
@@ -104,7 +109,7 @@ def test_a_lettered_checklist_item_after_a_link_is_its_own_statement() -> None:
             "Health-Care Personnel: Recommendations of the ACIP available at: http://www.cdc. "
             "gov/mmwr/preview/mmwrhtml/rr6007a1.htm F. All HCP receive baseline tuberculosis (TB) screening prior "
             "to placement; HCP receive repeat testing, if appropriate, based upon the facility-level risk assessment.")
-    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), "Elements to be assessed", {})]
+    shown = _shown(text, "Elements to be assessed")
     assert shown == [
         "Facility follows recommendations of the ACIP for immunization of HCP.",
         "All HCP receive baseline tuberculosis (TB) screening prior to placement; HCP receive repeat testing, if "
@@ -139,7 +144,7 @@ def test_a_checklist_item_keeps_its_statement_without_the_form() -> None:
     """The outpatient guide states some expectations only in its checklist: the item is kept, its boxes are not."""
     text = ("Not applicable (Facility does not use tubing or connectors) G. Multi-dose vials are dated by HCP when "
             "they are first opened and discarded within 28 days unless the manufacturer specifies a different date.")
-    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), "Elements to be assessed", {})]
+    shown = _shown(text, "Elements to be assessed")
     assert shown == ["Multi-dose vials are dated by HCP when they are first opened and discarded within 28 days unless "
                      "the manufacturer specifies a different date."]
 
@@ -156,7 +161,7 @@ def test_what_follows_a_link_and_a_paragraph_break_reads_as_its_own_sentences() 
     text = ("Providers should return unused vaccine from these lots using procedures on the Merck website at "
             "http://www.merckvaccines.com/PCHRecall.pdf. Merck has suspended production of its Hib conjugate vaccines "
             "and does not expect to resume\n\ndistribution of these vaccines until the fourth quarter of 2008.")
-    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), None, {})]
+    shown = _shown(text)
     assert shown == [
         "Merck has suspended production of its Hib conjugate vaccines and does not expect to resume distribution of "
         "these vaccines until the fourth quarter of 2008."]
@@ -176,7 +181,7 @@ def test_a_note_label_and_an_offer_available_at_no_cost_are_not_debris(raw: str,
 def test_a_checklist_item_run_on_after_a_note_is_split_but_a_letter_name_is_not() -> None:
     text = ("A. Written infection prevention policies are available and current. Note: Policies should extend beyond "
             "OSHA bloodborne pathogens training B. Infection prevention policies are re-assessed at least annually.")
-    shown = [apply(text, *made[1:]) for made in statements(text, sentence_spans(text), "Elements to be assessed", {})]
+    shown = _shown(text, "Elements to be assessed")
     assert shown == ["Written infection prevention policies are available and current.",
                      "Infection prevention policies are re-assessed at least annually."]
     one = "Infants are at high risk for chronic hepatitis B. Persons with chronic infection should be referred for care."
