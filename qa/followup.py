@@ -39,6 +39,7 @@ _PROPERTY = re.compile(r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximu
                        rf"adverse)[\s-])?({'|'.join(PROPERTY | {'dose', 'doses', 'dosage', 'dosing'})})\s+(?:of|for|"
                        r"with|from)\s+(.+)$", re.I)
 _ABOUT_CONTEXT = re.compile(r"^(?:is|are|was|would|does|do|can|could|should|will)\s+(?:that|this)\b", re.I)
+_POINTS_BACK = re.compile(r"\b(?:these|those|afterwards?|each case)\b", re.I)
 _REGARDING = re.compile(r"\((?:regarding|about:) (.+)\)\s*$", re.I)
 
 
@@ -172,7 +173,7 @@ def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
 _EXAMPLE = re.compile(r"^(?:e\.\s?g\.|eg|i\.\s?e\.|such as|like|for example|for instance)(?:[\s,]+|$)", re.I)
 CONNECTIVES = frozenset(_W("and or but also plus what about how if e.g eg"))
 _FRAME_PREPS = frozenset(_W("in for among amongst during at within across about regarding on"))
-_ANAPHORA = frozenset(_W("it it's its they them their this that these"))
+_ANAPHORA = frozenset(_W("it it's its they them their this that these her his"))
 
 
 def _reframe(rest: str, words: list[str], connected: bool, prev: str) -> Frame | None:
@@ -220,8 +221,9 @@ def resolve(question: str, history: list[str]) -> str:
     sentence, context = standalone(history[at])
     sentence = clause_last(sentence)
 
-    def fall_back() -> str:  # the previous topic is worked out only when a rewrite gives way
-        return fallback(stripped, topic_of(sentence).full, history[at])
+    def fall_back() -> str:  # the previous topic is worked out only when a rewrite gives way; after a case, the
+        # question sentence's topic alone ("a 2-shot option") loses the case, so both questions go in turn
+        return in_turn(history[at], stripped) if context else fallback(stripped, topic_of(sentence).full, history[at])
 
     follow_up = is_followup(stripped)
     # After questions asked in turn, the next one is asked in turn too; so after "… wants to detox. Is that a reasonable
@@ -233,6 +235,8 @@ def resolve(question: str, history: list[str]) -> str:
         return fall_back()
     asked = _fit(_CONNECTIVE.sub("", _clean(stripped)), "")
     if out.lower() in (stripped.lower(), asked.lower()) or "(regarding " in out and unbound(stripped):  # left as asked: its pronouns may still need the subject
+        if _POINTS_BACK.search(stripped):  # "at what age are those babies most at risk?": only the last question says which
+            return in_turn(history[at], stripped)
         if not unbound(stripped):
             return out
         out = name_pronouns(asked, context, sentence) or asked
@@ -240,7 +244,7 @@ def resolve(question: str, history: list[str]) -> str:
             return fall_back()
     elif context:  # the follow-up's own pronouns: "if she'd only been on them" -> "if my patient had … on oxycodone"
         out = substitute(out, context_of(context))
-    return out if stands_alone(out, stripped) else fall_back()
+    return out if stands_alone(out, stripped, history[at]) else fall_back()
 
 
 def _resolve(stripped: str, history: list[str]) -> str:
@@ -258,8 +262,9 @@ def _resolve(stripped: str, history: list[str]) -> str:
     # A second condition on a question with one ("… if I'm drawing from it" + "and if it went into a room?"), or a
     # condition with a question of its own ("what if it shows X, can I discharge them?"): asked in turn.
     conditional = conn.endswith("what if") or words and words[0] == "if"
-    if conditional and (re.search(r"\bif\b", prev, re.I) or re.search(rf",\s*(?:{_AUX}|how|what|when|why)\b", rest, re.I)):
-        return ""
+    if conditional and (re.search(r"\bif\b", prev, re.I) or re.search(rf",\s*(?:{_AUX}|how|what|when|why)\b", rest, re.I)) \
+            or re.search(rf",\s*{_AUX}\s+(?:i|we|you|she|he|they|it|one)\b", rest, re.I):
+        return ""  # "and after delivery, can she breastfeed …?" too: a question of its own after its setting
     if not words or conn.endswith("what if"):  # a bare "and?" asks the previous question again
         return _fit(f"{_SLOT} if {rest}" if words else _SLOT, prev)
     if conn and words[0] in OPENERS and not _find_anaphora(words) and not _head_generic(words, QUALIFIERS):

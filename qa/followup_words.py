@@ -33,4 +33,4 @@ OPENERS = WH | AUX | frozenset(_W("tell explain describe list please give define
 FOLLOWERS = AUX | PREPS | PREDICATE | VERBS | {"'s"}  # words after "this"/"that" when it stands for a noun
 SOCIAL = frozenset(_W("hi hello hey hiya thanks thank thx ok okay great cool nice bye goodbye yes no yeah nope sure "
                       "cheers good morning afternoon evening you very much please"))
-DUMMY_IT = frozenset(_W("possible necessary advisable reasonable true worth important known likely"))
+DUMMY_IT = frozenset(_W("possible necessary advisable reasonable true worth important known likely matter matters"))

@@ -21,6 +21,7 @@ PERSON = POPULATION - frozenset(_W("pregnancy pregnancies lactation lactating br
 _FEMALE = frozenset(_W("woman women mother mothers mom moms mum mums girl girls wife daughter"))
 _MALE = frozenset(_W("man men father fathers dad dads boy boys husband son"))
 _AGE = re.compile(r"^\d+[-\s]?(?:day|week|month|year)s?-old$", re.I)
+_NO_ARTICLE = frozenset(_W("mom mum dad someone somebody anyone anybody everyone everybody"))  # "if mom was never tested"
 _DETERMINERS = frozenset(_W("a an the my our your this that these those his her their some"))
 _STOP = frozenset(_W(
     "i we you he she it they them him me us is are was were be been being do does did should can could would will "
@@ -37,7 +38,7 @@ _ACTS = frozenset(_W("stop stopping taper tapering start starting continue conti
 _DRUG_ACTS = frozenset(_W("stop stopping taper tapering continue continuing prescribe prescribing repeat repeating "
                           "discard discarding restart restarting take taking"))
 _DUMMY = frozenset(_W("too ok okay better best safe reasonable appropriate necessary possible advisable true worth "
-                      "important acceptable fine wise needed required alright"))
+                      "important acceptable fine wise needed required alright matter matters"))
 
 
 class Context(NamedTuple):
@@ -104,10 +105,12 @@ def _phrase(tokens: list[str], head: int, post: frozenset[str]) -> tuple[int, in
         end += 1
         while end < len(tokens) and _core(tokens[end]) not in _STOP and _core(tokens[end]) not in _DETERMINERS \
                 and (not _pos(_core(tokens[end])) or "VERB" not in _pos(_core(tokens[end]))
-                     or _pos(_core(tokens[end])) & {"NOUN", "ADJ"}):
-            end += 1
+                     or _pos(_core(tokens[end])) & {"NOUN", "ADJ"} or _core(tokens[end]).endswith("ed")):
+            end += 1  # "with suspected measles": a participle is a modifier here
             if re.search(r"[,.;:?]$", tokens[end - 1]):
                 break
+        if end == head + 2:  # nothing after the preposition: "a toddler with" is "a toddler"
+            end = head + 1
     return start, end
 
 
@@ -143,6 +146,8 @@ def context_of(context: str) -> Context:
             person = _unowned(_text(tokens, start, covered))
             if cores[start] in _DETERMINERS or _is_person(cores[start]):  # "A toddler" mid-sentence: "a toddler"
                 person = person[:1].lower() + person[1:]
+            if _is_person(cores[start]) and not owner and cores[start] not in _NO_ARTICLE and not re.search(r"s$", cores[i]):
+                person = f"the {person}"  # "Kid with suspected measles, …": mid-sentence, "the kid with suspected measles"
             head = _unowned(cores[i])
             people.append((person, head.endswith("s") and head not in ("someone", "somebody"), head, owner))
     person, plural = next((p[:2] for p in people if not p[3]), ("", False))

@@ -17,10 +17,12 @@ OPENERS = WH | AUX | frozenset(_W("any tell explain describe list please compare
 _MODALS = frozenset(_W("should can could would will must might may shall do does did"))
 _SUBJECTS = frozenset(_W("i we you they he she it"))
 _PREPS = frozenset(_W("of in for at on with to from by about into"))
+_ARTICLES = frozenset(_W("a an the"))
 # Words after which a clause may start again with an inverted modal: "how often, and can I …", "if so, should we …"
 _CLAUSE = WH | frozenset(_W("and or but if whether that so then when while because"))
 _PRONOUNS = frozenset(_W("it it's its they them their this that these those i we you he she"))
 _SUBORDINATE = frozenset(_W("if when while because unless whether although"))
+_HANGS = frozenset(_W("while if because unless although"))  # never right after a preposition
 _NOT_TOPIC = WH | AUX | frozenset(_W(
     "it it's that this they them she he i we you of in for at on to with by from about up if after during once "
     "fast often long much many soon kind level type just still also only the being our my your"))
@@ -45,7 +47,7 @@ def reads_well(text: str) -> bool:
         a, b = words[i - 1], words[i]
         if a == b and a not in ("that", "had"):  # "in in", "the the"
             return False
-        if a in _PREPS and b in _PREPS - {"to"}:  # "of in", "for at": a dangling preposition
+        if a in _PREPS and (b in _PREPS - {"to"} or b in _HANGS):  # "of in", "kid with while": a dangling preposition
             return False
         if a == "being" and b.endswith("ing"):  # "should being handing out"
             return False
@@ -62,10 +64,19 @@ def reads_well(text: str) -> bool:
     return True
 
 
+def _clause_parts(words: list[str]) -> bool:
+    """Parts of a clause rather than one noun phrase: two phrases side by side, their copula dropped ("a yeast
+    allergy a contraindication to hep B vaccine"), or a clause's end ("replacement vaccine come from")."""
+    return bool(words) and (words[-1] in _PREPS or any(a not in _PREPS | _ARTICLES and b in _ARTICLES
+                                                        for a, b in zip(words, words[1:])))
+
+
 def topic_phrase(topic: str) -> str:
     """The topic when it reads as a short noun phrase ("tapering opioids"), else ''."""
     words = _words(topic)
     if len(words) > 8 or set(words) & _SUBORDINATE:  # "carrying a vial … if I'm drawing doses from it": a clause
+        return ""
+    if _clause_parts(words):
         return ""
     verb = words[1] in lemminflect.getAllLemmas(words[1]).get("VERB", ()) if len(words) > 1 else False
     if words and not (words[0].endswith("ing") and verb) \
@@ -78,7 +89,7 @@ def names_a_thing(phrase: str) -> bool:
     """A noun phrase ("the side effects of metformin"), not a clause ("it to carry needles back, or do they …")."""
     words = _words(phrase)
     return bool(words) and words[0] not in _PRONOUNS and not set(words) & (WH | AUX | _SUBORDINATE) \
-        and not re.search(r"[,;:?]", phrase)
+        and not _clause_parts(words) and not re.search(r"[,;:?]", phrase)
 
 
 def in_turn(previous: str, follow_up: str, max_chars: int = 2000) -> str:
@@ -119,13 +130,23 @@ def fallback(follow_up: str, topic: str, previous: str, max_chars: int = 2000) -
     return f"{text} (about: {topic})?" if topic else f"{text}?"
 
 
+def _content(text: str) -> set[str]:
+    return {w for w in _words(text) if len(w) > 2 and w not in _NOT_TOPIC}
+
+
 _BESIDE = re.compile(r"\((?:regarding|about:) (.+)\)\??\s*$", re.I)
 
 
-def stands_alone(rewrite: str, asked: str) -> bool:
+def stands_alone(rewrite: str, asked: str, previous: str = "") -> bool:
     """The rewrite reads as one question, puts only a noun phrase beside itself ("How long (regarding tapering
-    opioids)?", never "(regarding it to carry …)"), and names what a pronoun it brought in from the previous
-    question stands for (not "Which products can I use for it …?")."""
+    opioids)?", never "(regarding it to carry …)"), names what a pronoun it brought in from the previous
+    question stands for (not "Which products can I use for it …?"), and, as a yes/no question for a follow-up that
+    only names a thing, brings in some word of the previous question: "what about ActHIB?" after "Is Comvax part of
+    the recall?" is not "Is ActHIB?"."""
+    fragment = names_a_thing(re.sub(r"^(?:and|but|also|plus|or|so|what about|how about)\b[\s,]*", "", asked.strip(" ?.!"), flags=re.I))
+    yes_no = _words(rewrite)[:1] and _words(rewrite)[0] in AUX  # "What is pseudogout?" asks; "Is ActHIB?" does not
+    if fragment and yes_no and previous and not (_content(rewrite) - _content(asked)) & _content(previous):
+        return False
     beside = _BESIDE.search(rewrite)
     brought = any(re.search(rf"\b{w}\b", rewrite, re.I) and not re.search(rf"\b{w}\b", asked, re.I) for w in ("it", "they", "them"))
     return reads_well(rewrite) and not (beside and not names_a_thing(beside.group(1))) and not (brought and unbound(rewrite))

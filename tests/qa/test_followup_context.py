@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.followup import resolve
-from qa.readable import reads_well
+from qa.readable import reads_well, stands_alone
 from tests.qa.test_followup import HEP_B, INJECTION, METFORMIN, TAPER
 
 
@@ -89,6 +89,28 @@ FALLBACK = [
     # after questions asked in turn, the next is asked in turn too
     ("Is it OK to split tablets? And if we crush them instead, when?", "and for children?",
      "Is it OK to split tablets? And if we crush them instead, when? And for children?"),
+    # a yes/no rewrite that keeps nothing of the previous question ("Is Trumenba?")
+    ("Is Menveo part of the recall too, or only Bexsero?", "what about Trumenba?",
+     "Is Menveo part of the recall too, or only Bexsero? What about Trumenba?"),
+    # "it matters that" is no pronoun, and a clause's end ("vaccine come from") is no topic
+    ("Where will replacement MenACWY vaccine come from?", "and why does it matter that the booster is the same brand?",
+     "Where will replacement MenACWY vaccine come from? And why does it matter that the booster is the same brand?"),
+    # two phrases side by side, the copula dropped, are no topic to put beside the follow-up
+    ("Is an egg allergy a contraindication to flu vaccine?", "what about a child who had Kawasaki disease?",
+     "Is an egg allergy a contraindication to flu vaccine? What about a child who had Kawasaki disease?"),
+    # after a case, the question sentence's topic alone ("a single-visit option") would lose the case
+    ("12-year-old needs MMR catch-up but the family can only come once. Is there a single-visit option?",
+     "and his mom, who's 40 and never had it?",
+     "12-year-old needs MMR catch-up but the family can only come once. Is there a single-visit option? "
+     "And his mom, who's 40 and never had it?"),
+    # a setting, then a question of its own
+    ("My patient is 20 weeks pregnant and on methadone. Should I keep her dose the same?",
+     "and after delivery, can she breastfeed on it?",
+     "My patient is 20 weeks pregnant and on methadone. Should I keep her dose the same? "
+     "And after delivery, can she breastfeed on it?"),
+    # "those" points back to what only the previous answer's question says
+    ("Which flu vaccines are approved for toddlers?", "can both of those be given at the same visit?",
+     "Which flu vaccines are approved for toddlers? Can both of those be given at the same visit?"),
 ]
 
 
@@ -111,6 +133,7 @@ def test_a_garbled_rewrite_falls_back_to_the_follow_up_with_its_topic(
     "The dose of which in children of my patients should be lowered?",
     "What dose in in children?",
     "How fast should it go? What about children?",
+    "Where do we keep the boy with while the ambulance comes?",
 ])
 def test_the_guard_refuses_garbled_text(garbled: str) -> None:
     assert not reads_well(garbled)
@@ -130,6 +153,10 @@ PRONOUNS = [
      "and if she was never tested at all?", "Is it too late for HBIG if mom was never tested at all?"),
     ("The baby is three weeks old and his mother has the flu. Can she still breastfeed?", "and if she has a fever?",
      "Can his mother still breastfeed if she has a fever?"),
+    # a person named without an article reads with one mid-sentence, with what qualifies them
+    ("Toddler with suspected chickenpox in our waiting room, we're sending him to the ER by ambulance. What should we "
+     "tell the crew?", "and where does he wait while the ambulance comes?",
+     "Where does the toddler with suspected chickenpox wait while the ambulance comes?"),
     ("Do our ward nurses need a hepatitis B booster?", "which other vaccines should we give them?",
      "Which other vaccines should we give our ward nurses?"),
     ("My patient is on warfarin after a valve replacement. Can she fly long-haul?",
@@ -147,3 +174,9 @@ def test_a_pronoun_takes_the_previous_subject(previous: str, question: str, expe
 @pytest.mark.parametrize("question", ["can I wash the gloves and reuse them?", "does the usual screen pick up it?"])
 def test_a_pronoun_the_follow_up_names_itself_stays(question: str) -> None:
     assert resolve(question, [METFORMIN]) == question
+
+
+def test_a_yes_no_rewrite_must_keep_something_of_the_previous_question() -> None:
+    assert not stands_alone("Is Trumenba?", "what about Trumenba?", "Is Menveo part of the recall too?")
+    assert stands_alone("What is pseudogout?", "what about pseudogout?", "What is gout?")
+    assert stands_alone("Is Trumenba part of the recall too?", "what about Trumenba?", "Is Menveo part of the recall too?")
