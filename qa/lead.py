@@ -5,7 +5,8 @@ sentence that answers: what to do (a recommendation, a directive), and, when the
 long, how much, how often or when, the sentence that states the number. A guideline's background
 ("studies found…", "median use was…") is context, kept for the points below the lead. These are
 properties of sentences and questions in any guideline, not of one corpus; the weights are small
-against the retrieval score they adjust, so a far better match still wins.
+against the retrieval score they adjust, so a far better match still wins. A question about a reaction, an
+allergy or a contraindication puts the guideline's caution ahead of its routine advice.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ DESCRIPTION_PENALTY = 0.04
 CONTRADICTION_PENALTY = 0.08
 POPULATION_BONUS = 0.04
 TOGETHER_BONUS = 0.04
+CAUTION_BONUS = 0.04
 ASKED_WEIGHT = 0.2  # half the weight meaning carries in a statement's score
 
 _DIRECTIVE = re.compile(
@@ -97,6 +99,19 @@ _TOGETHER = re.compile(
 )
 
 
+# "She had anaphylaxis after the first shot; do we go ahead?", "Is a yeast allergy a contraindication?": the asker
+# must see the guideline's contraindication or precaution first, though "complete the series" may match the
+# question's words better.
+_ASKS_CAUTION = re.compile(r"\b(?:anaphyla\w*|allerg\w*|reactions?|contraindicat\w*|adverse (?:events?|reactions?)|"
+                           r"is it safe|precautions?)\b", re.I)
+_CAUTION = re.compile(r"\b(?:contraindicat\w*|precautions?|should not|must not|not be (?:given|administered|used)|"
+                      r"avoid\w*|not recommended)\b", re.I)
+
+
+def asks_caution(question: str) -> bool:
+    return bool(_ASKS_CAUTION.search(question))
+
+
 def asks_together(question: str) -> bool:
     return bool(_ASKS_TOGETHER.search(question))
 
@@ -123,7 +138,7 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
     sentence alone when the question opens with its case ("My patient has been on oxycodone for five years…
     How fast should the taper go?"): the case found the evidence, the question sentence says which part answers."""
     quantity, results, who = asks_quantity(question), _polarities(question), populations(question)
-    together = asks_together(question)
+    together, caution = asks_together(question), asks_caution(question)
     rescored = []
     for c in pool:
         score = answering(c, quantity) - CONTRADICTION_PENALTY * contradicts(c.text, results)
@@ -131,6 +146,8 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
             score += POPULATION_BONUS
         if together and _TOGETHER.search(c.text):
             score += TOGETHER_BONUS
+        if caution and _CAUTION.search(c.text):
+            score += CAUTION_BONUS
         if asked is not None:
             score += ASKED_WEIGHT * (float(c.vector @ asked) - c.similarity)
         rescored.append(replace(c, score=score))
