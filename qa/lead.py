@@ -23,7 +23,7 @@ DESCRIPTION_PENALTY = 0.04
 CONTRADICTION_PENALTY = 0.08
 POPULATION_BONUS = 0.04
 TOGETHER_BONUS = 0.04
-CAUTION_BONUS = 0.04
+CAUTION_BONUS = 0.05  # a little over the others: asked about a reaction, the caution goes first
 ASKED_WEIGHT = 0.2  # half the weight meaning carries in a statement's score
 
 _DIRECTIVE = re.compile(
