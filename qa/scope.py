@@ -25,6 +25,10 @@ _OUTRIGHT = re.compile(r"\b(?:do(?:es)? not (?:address|apply|cover|pertain)|(?:i
 # "a 15-year-old", "13-month-old": an age the scope statements write as "aged <18 years", "children".
 _MINOR_AGE = re.compile(r"\b(?:(?:1[0-7]|[1-9])[- ]year[- ]old|\d+[- ](?:month|week|day)[- ]old)\b", re.I)
 MINORS = "children adolescents pediatric"
+# "an unvaccinated 24-year-old", "her dad, who's 48": an adult, whom a guideline for children may leave out.
+_ADULT = r"(?:1[89]|[2-5]\d|6[0-4])"  # an older adult is "older" (qa/lead.py), not what "adults" exclude
+_ADULT_AGE = re.compile(rf"\b(?:{_ADULT}[- ]year[- ]old|(?:who(?:'s| is)|aged?)\s+{_ADULT}\b|{_ADULT}\s?(?:y/?o|yo)\b)", re.I)
+ADULTS = "adults adult"
 POPULATION_TERMS = frozenset(tokenize(
     "children child kids infants newborns neonates adolescents teenagers teens pediatric paediatric minors youth "
     "pregnant pregnancy breastfeeding lactating elderly older geriatric students adults adult women men"
@@ -62,12 +66,16 @@ def _alike(terms: set[str]) -> set[str]:
     return terms.union(*(same for same in _SAME_SCOPE if terms & same))
 
 
-def scope_query(question: str) -> str:
-    """The search for scope statements about what this question names."""
-    extra = MINORS if _MINOR_AGE.search(question) else ""
+def _ages(question: str) -> str:
+    return " ".join(words for pattern, words in ((_MINOR_AGE, MINORS), (_ADULT_AGE, ADULTS)) if pattern.search(question))
+
+
+def scope_query(question: str, titles: str = "") -> str:
+    """The search for scope statements about what this question names, in the guidelines titled `titles` (every
+    passage's indexed text holds its document's title, so their words steer the search to those guidelines)."""
     words = set(tokenize(question))
     alike = " ".join(sorted(_alike(words) - words))
-    return f"{question} {extra} {alike} {SCOPE_QUERY}"
+    return f"{question} {_ages(question)} {alike} {SCOPE_QUERY} {titles}".strip()
 
 
 def asked_terms(question: str, title: str | None) -> set[str]:
@@ -76,9 +84,7 @@ def asked_terms(question: str, title: str | None) -> set[str]:
     narrowed = " ".join(m.group(1) for m in _CONDITION.finditer(question))
     words = set(tokenize(question))
     # a population, or one of the settings and conditions guidelines often leave out, however the question names it
-    terms = set(tokenize(narrowed)) | (words & POPULATION_TERMS) | (words & _SCOPE_TERMS)
-    if _MINOR_AGE.search(question):
-        terms |= set(tokenize(MINORS))
+    terms = set(tokenize(narrowed)) | (words & POPULATION_TERMS) | (words & _SCOPE_TERMS) | set(tokenize(_ages(question)))
     terms = {t for t in terms if not t.replace(",", "").isdigit()}  # "have a 1,400 g preemie": the number is no scope
     return _alike(terms) - set(tokenize(title or "")) - _GENERIC
 

@@ -22,6 +22,7 @@ from qa.statements import Candidate, candidates, on_topic, prefer_new
 
 _WORD = re.compile(r"\w")
 SCOPE_FROM = 3  # a scope statement comes from a guideline among the best three statements' sources
+SCOPE_PASSAGES = 50  # keyword search only: a scope sentence in a long guideline's chunk ranks low
 # What an answer says while a progressive first build (index/stages.py) has not yet published all vectors.
 INDEX_NOTES = {
     "pending": "The index is still being prepared: this answer comes from keyword search only, "
@@ -105,11 +106,14 @@ class AnswerService:
     def _scope(self, question: str, vector, filters: Filters, pool: list[Candidate]) -> list[Candidate]:
         """Statements of the guidelines answering (those of the best few statements) that exclude who or
         what the question narrows to (qa/scope.py)."""
-        answering = {c.hit.passage.doc_id for c in [c for c in pool if c.kind == "guideline"][:SCOPE_FROM]}
+        best = [c for c in pool if c.kind == "guideline"][:SCOPE_FROM]
+        answering = {c.hit.passage.doc_id for c in best}
         if not answering or not asked_terms(question, None):
             return []
+        titles = " ".join(sorted({c.hit.passage.title for c in best if c.hit.passage.title}))
         hits = self.searcher.search(
-            scope_query(question), k=20, mode="bm25", filters=replace(filters, kinds=("guideline",)), vector=vector
+            scope_query(question, titles), k=SCOPE_PASSAGES, mode="bm25", filters=replace(filters, kinds=("guideline",)),
+            vector=vector,
         )
         terms = QuestionTerms.of(question, self.searcher.idf)
         return exclusions(question, candidates(hits, vector, self.searcher.sentence_vectors_of, terms, {}), answering)

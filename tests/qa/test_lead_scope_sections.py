@@ -64,6 +64,12 @@ def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
     # "for" a condition narrows as "with" one does: "reach for an opioid first for a sickle cell pain crisis?"
     assert {"sickl", "cell"} <= asked_terms("Should I reach for an opioid first for a sickle cell crisis?", OPIOID_TITLE)
     assert asked_terms("How should I taper long-term opioids?", OPIOID_TITLE) == set()
+    # an adult's age names adults, whom a guideline for children may leave out; an 80-year-old is "older"
+    hep_b = "A Comprehensive Immunization Strategy to Eliminate Transmission of Hepatitis B Virus Infection"
+    assert "adult" in asked_terms("And her dad, who's 48 and never had it?", hep_b)
+    assert "adult" in asked_terms("And an unvaccinated 24-year-old?", hep_b)
+    assert "adult" not in asked_terms("How do I limit side effects in an 80-year-old on chronic opioids?", OPIOID_TITLE)
+    assert "adult" not in asked_terms("Is a 3-year-old due a catch-up dose?", hep_b)
     # named otherwise than the scope statement names it: "hospice" is excluded as "end-of-life care"
     hospice = asked_terms("What should I put in place for an 80-year-old on chronic opioids if she's in hospice?", OPIOID_TITLE)
     assert hospice & set(tokenize("This guideline does not apply to palliative care, or end-of-life care."))
