@@ -112,7 +112,7 @@ def fallback(follow_up: str, topic: str, previous: str, max_chars: int = 2000) -
     if not (topic := topic_phrase(topic)):
         return in_turn(previous, follow_up, max_chars)
     text = " ".join(follow_up.split()).strip(" ?.!,;:")
-    text = re.sub(r"^(?:and|but|also|plus|or|so)(?:[\s,]+|$)", "", text, flags=re.I).strip(" ,")
+    text = _LEADING.sub("", text).strip(" ,")
     words = _words(text)
     trailing = re.search(r",\s*(how|when|why|where|what)$", text, re.I)  # "if we stop it, how?" -> "How, if …"
     if trailing:
@@ -134,6 +134,8 @@ def _content(text: str) -> set[str]:
     return {w for w in _words(text) if len(w) > 2 and w not in _NOT_TOPIC}
 
 
+_LEADING = re.compile(r"^(?:and|but|also|plus|or|so)(?:[\s,]+|$)", re.I)  # a connective that opens a follow-up
+_ABOUT = re.compile(r"^(?:what|how) about\s+", re.I)
 _BESIDE = re.compile(r"\((?:regarding|about:) (.+)\)\??\s*$", re.I)
 
 
@@ -143,7 +145,7 @@ def stands_alone(rewrite: str, asked: str, previous: str = "") -> bool:
     question stands for (not "Which products can I use for it …?"), and, as a yes/no question for a follow-up that
     only names a thing, brings in some word of the previous question: "what about ActHIB?" after "Is Comvax part of
     the recall?" is not "Is ActHIB?"."""
-    fragment = names_a_thing(re.sub(r"^(?:and|but|also|plus|or|so|what about|how about)\b[\s,]*", "", asked.strip(" ?.!"), flags=re.I))
+    fragment = names_a_thing(_ABOUT.sub("", _LEADING.sub("", asked.strip(" ?.!"))))
     yes_no = _words(rewrite)[:1] and _words(rewrite)[0] in AUX  # "What is pseudogout?" asks; "Is ActHIB?" does not
     if fragment and yes_no and previous and not (_content(rewrite) - _content(asked)) & _content(previous):
         return False

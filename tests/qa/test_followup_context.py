@@ -92,6 +92,8 @@ FALLBACK = [
     # a yes/no rewrite that keeps nothing of the previous question ("Is Trumenba?")
     ("Is Menveo part of the recall too, or only Bexsero?", "what about Trumenba?",
      "Is Menveo part of the recall too, or only Bexsero? What about Trumenba?"),
+    ("Is Menveo part of the recall too, or only Bexsero?", "What about Trumenba?",
+     "Is Menveo part of the recall too, or only Bexsero? What about Trumenba?"),
     # "it matters that" is no pronoun, and a clause's end ("vaccine come from") is no topic
     ("Where will replacement MenACWY vaccine come from?", "and why does it matter that the booster is the same brand?",
      "Where will replacement MenACWY vaccine come from? And why does it matter that the booster is the same brand?"),
