@@ -70,6 +70,10 @@ class QASettings(BaseModel):
         0.6, ge=0, le=1, description="And the statement must answer at least this fraction as well as the best statement."
     )
     similarity_weight: float = Field(0.8, ge=0, le=1, description="Meaning vs the question's terms in a statement's relevance.")
+    support_similarity: float = Field(
+        0.6, ge=0, le=1,
+        description="When a guideline answers, a research or reference statement must be this similar to the question itself.",
+    )
     weak_words: float = Field(0.3, ge=0, le=1, description="Abstain when no passage holds this share of the question's terms…")
     weak_meaning: float = Field(0.35, ge=0, le=1, description="…and none is this similar in meaning.")
     lead: int = Field(2, ge=1, le=3, description="Statements in the guideline lead paragraph.")

@@ -18,7 +18,7 @@ from qa.models import Answer, Audience
 from qa.question_context import split_question
 from qa.relevance import QuestionTerms, topicality, weak
 from qa.scope import asked_terms, exclusions, scope_query
-from qa.statements import Candidate, candidates, on_topic, prefer_new
+from qa.statements import Candidate, candidates, on_topic, prefer_new, supporting
 
 _WORD = re.compile(r"\w")
 SCOPE_FROM = 3  # a scope statement comes from a guideline among the best three statements' sources
@@ -132,7 +132,9 @@ class AnswerService:
         pool = candidates(
             near, vector, self.searcher.sentence_vectors_of, terms, topics, qa.similarity_weight, audience == "patient"
         )
-        return on_topic(pool, qa.min_topicality, qa.relative_relevance)
+        pool = on_topic(pool, qa.min_topicality, qa.relative_relevance)
+        # a similarity is a sentence's cosine only once sentence vectors exist (else its share of the words)
+        return supporting(pool, qa.support_similarity, audience == "patient") if self.searcher.complete else pool
 
     def _remember(self, answer: Answer, question: str, understood: str) -> Answer:
         if self.conversations is not None:

@@ -121,6 +121,18 @@ def on_topic(pool: list[Candidate], min_topic: float, relative_relevance: float)
     return [c for c in kept if c.relevance >= bar]
 
 
+def supporting(pool: list[Candidate], min_similarity: float, keep_reference: bool = False) -> list[Candidate]:
+    """The pool less research and reference statements not close to the question in their own right, when a
+    guideline answers it. The bars of `on_topic` are relative: on an index of guidelines, abstracts and health
+    pages, a clinician's guideline question ("How often do we run a spore test on our autoclave?") leaves the
+    research that passes them sharing one word with it ("testes", "lysis time tested"). A patient's answer
+    keeps its reference pages (`keep_reference`): they are what it leads with."""
+    if not any(c.kind == "guideline" for c in pool):
+        return pool
+    return [c for c in pool if c.kind == "guideline" or keep_reference and c.kind == "reference"
+            or c.similarity >= min_similarity]
+
+
 ALREADY_SHOWN = 0.1  # a follow-up's answer leads with what the conversation has not yet shown
 
 

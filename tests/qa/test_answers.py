@@ -11,7 +11,9 @@ from index.models import Filters
 from qa.conversations import ConversationStore, UnknownConversation
 from qa.models import Answer, Statement
 from qa.select import _same, choose, without_repeats
+from qa.relevance import QuestionTerms
 from qa.service import AnswerService
+from qa.statements import candidates, supporting
 from ingest.hygiene import apply
 
 QUESTIONS = [
@@ -147,6 +149,26 @@ def test_a_section_without_relevant_sources_says_so(service) -> None:
     assert not answer.abstained and answer.research.sections
     assert not answer.guidelines.lead and "No guideline" in answer.guidelines.note
     assert any(r.doc_id == "PMID:10340286" for r in answer.references)
+
+
+def test_when_a_guideline_answers_research_must_be_close_to_the_question_itself(service, searcher, mini_settings) -> None:
+    # Real sentences of every kind retrieved for a guideline question, before any bar: on the mini index the
+    # relative bars already leave no research beside this guideline, so the rule is checked on the raw pool.
+    question = "When should clinicians offer naloxone to patients on opioids?"
+    vector = searcher.embed_query(question)
+    hits = [h for kind in ("guideline", "research", "reference")
+            for h in searcher.search(question, k=8, filters=Filters(kinds=(kind,)), vector=vector)]
+    pool = candidates(hits, vector, searcher.sentence_vectors_of, QuestionTerms.of(question, searcher.idf), {})
+    bar = mini_settings.qa.support_similarity
+    kept = supporting(pool, bar)
+    assert {c.kind for c in pool} == {"guideline", "research", "reference"}
+    assert [c for c in kept if c.kind == "guideline"] == [c for c in pool if c.kind == "guideline"]
+    assert all(c.similarity >= bar for c in kept if c.kind != "guideline")
+    assert len(kept) < len(pool)  # research sharing a word or two with the question, not its meaning
+    patient = supporting(pool, bar, keep_reference=True)  # a patient's answer leads with reference pages
+    assert [c for c in patient if c.kind == "reference"] == [c for c in pool if c.kind == "reference"]
+    research_only = [c for c in pool if c.kind != "guideline"]
+    assert supporting(research_only, bar) == research_only  # no guideline: research is the answer
 
 
 def test_follow_up_is_resolved_and_changes_retrieval(service) -> None:
