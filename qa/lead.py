@@ -106,10 +106,18 @@ _ASKS_CAUTION = re.compile(r"\b(?:anaphyla\w*|allerg\w*|reactions?|contraindicat
                            r"is it safe|precautions?)\b", re.I)
 _CAUTION = re.compile(r"\b(?:contraindicat\w*|precautions?|should not|must not|not be (?:given|administered|used)|"
                       r"avoid\w*|not recommended)\b", re.I)
+_REACTION = re.compile(r"\b(?:anaphyla\w*|allerg\w*|hypersensitiv\w*|reactions?|adverse events?|contraindicat\w*|"
+                       r"precautions?)\b", re.I)
 
 
 def asks_caution(question: str) -> bool:
     return bool(_ASKS_CAUTION.search(question))
+
+
+def is_caution(text: str) -> bool:
+    """A caution about a reaction ("… anaphylaxis … should not receive additional doses"), not any "should not"
+    ("the birth dose should not be counted as part of the series")."""
+    return bool(_CAUTION.search(text) and _REACTION.search(text))
 
 
 def asks_together(question: str) -> bool:
@@ -146,7 +154,7 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
             score += POPULATION_BONUS
         if together and _TOGETHER.search(c.text):
             score += TOGETHER_BONUS
-        if caution and _CAUTION.search(c.text):
+        if caution and is_caution(c.text):
             score += CAUTION_BONUS
         if asked is not None:
             score += ASKED_WEIGHT * (float(c.vector @ asked) - c.similarity)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.lead import _CAUTION, _TOGETHER, asks_caution, asks_quantity, asks_together, contradicts, populations, _polarities
+from qa.lead import _TOGETHER, asks_caution, is_caution, asks_quantity, asks_together, contradicts, populations, _polarities
 from index.tokenize import tokenize
 from qa.scope import _EXCLUSION, asked_terms
 from qa.sections import heading_of
@@ -43,10 +43,11 @@ def test_a_question_about_a_reaction_or_allergy_meets_the_guidelines_caution() -
     assert asks_caution("Is it safe to give the hepatitis B vaccine to a pregnant patient?")
     assert not asks_caution("I just started someone on opioids. When should I check benefits and harms?")
     assert not asks_caution("What should I put in place to limit opioid side effects in an 80-year-old?")
-    assert _CAUTION.search("Persons with a history of serious adverse events (e.g., anaphylaxis) after receipt of "
-                           "hepatitis B vaccine should not receive additional doses.")
-    assert _CAUTION.search("Hepatitis B vaccination is contraindicated for persons with a history of hypersensitivity to yeast.")
-    assert not _CAUTION.search("All children aged 11–12 years should complete the vaccine series if incompletely vaccinated.")
+    assert is_caution("Persons with a history of serious adverse events (e.g., anaphylaxis) after receipt of "
+                      "hepatitis B vaccine should not receive additional doses.")
+    assert is_caution("Hepatitis B vaccination is contraindicated for persons with a history of hypersensitivity to yeast.")
+    assert not is_caution("All children aged 11–12 years should complete the vaccine series if incompletely vaccinated.")
+    assert not is_caution("For preterm infants weighing <2,000 g, the birth dose should not be counted as part of the series.")
 
 
 def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() -> None:
