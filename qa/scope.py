@@ -70,12 +70,16 @@ def _ages(question: str) -> str:
     return " ".join(words for pattern, words in ((_MINOR_AGE, MINORS), (_ADULT_AGE, ADULTS)) if pattern.search(question))
 
 
-def scope_query(question: str, titles: str = "") -> str:
+def scope_query(question: str, titles: str = "", max_chars: int = 2000) -> str:
     """The search for scope statements about what this question names, in the guidelines titled `titles` (every
-    passage's indexed text holds its document's title, so their words steer the search to those guidelines)."""
+    passage's indexed text holds its document's title, so their words steer the search to those guidelines).
+    At most `max_chars`, as every search is: a question near the limit keeps its end, where it asks."""
     words = set(tokenize(question))
     alike = " ".join(sorted(_alike(words) - words))
-    return f"{question} {_ages(question)} {alike} {SCOPE_QUERY} {titles}".strip()
+    added = f"{_ages(question)} {alike} {SCOPE_QUERY}".strip()
+    titles = titles[: max(0, (max_chars - len(added)) // 3)]
+    room = max(0, max_chars - len(added) - len(titles) - 2)
+    return " ".join(part for part in (question[len(question) - room:] if room else "", added, titles) if part)[:max_chars]
 
 
 def asked_terms(question: str, title: str | None) -> set[str]:

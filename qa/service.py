@@ -112,7 +112,7 @@ class AnswerService:
             return []
         titles = " ".join(sorted({c.hit.passage.title for c in best if c.hit.passage.title}))
         hits = self.searcher.search(
-            scope_query(question, titles), k=SCOPE_PASSAGES, mode="bm25", filters=replace(filters, kinds=("guideline",)),
+            scope_query(question, titles, self.settings.max_query_chars), k=SCOPE_PASSAGES, mode="bm25", filters=replace(filters, kinds=("guideline",)),
             vector=vector,
         )
         terms = QuestionTerms.of(question, self.searcher.idf)

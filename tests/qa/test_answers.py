@@ -171,6 +171,15 @@ def test_when_a_guideline_answers_research_must_be_close_to_the_question_itself(
     assert supporting(research_only, bar) == research_only  # no guideline: research is the answer
 
 
+def test_a_question_at_the_length_limit_is_answered_with_its_scope_search(service, mini_settings) -> None:
+    # The scope search adds words to the question; at the limit it keeps the question's end, never refuses it.
+    case = "My patient has had chronic back pain for years and has been on oxycodone since her surgery. "
+    question = (case * 30)[: mini_settings.max_query_chars - 60] + " How should I taper her opioids in children?"
+    assert len(question) <= mini_settings.max_query_chars
+    answer = service.ask(question)
+    assert answer.guidelines.lead
+
+
 def test_follow_up_is_resolved_and_changes_retrieval(service) -> None:
     first = service.ask("What is the recommended approach to tapering opioids?")
     follow = service.ask("and in children?", conversation_id=first.conversation_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qa.lead import _TOGETHER, asks_caution, is_caution, asks_quantity, asks_together, contradicts, populations, _polarities
 from index.tokenize import tokenize
-from qa.scope import _EXCLUSION, asked_terms
+from qa.scope import _EXCLUSION, asked_terms, scope_query
 from qa.sections import heading_of
 
 OPIOID_TITLE = "CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022"
@@ -90,3 +90,10 @@ def test_guideline_sections_as_sub_headings() -> None:
     for structural in ["Supporting Rationale", "Implementation Considerations", "Introduction", None, "",
                        "Elements to be assessed Assessment Notes/Areas for Improvement"]:
         assert heading_of(structural) is None, structural
+
+
+def test_the_scope_search_fits_the_query_limit_and_keeps_the_question_end() -> None:
+    question = "My patient has been on opioids for years. " * 50 + "How should I taper opioids in a 15-year-old?"
+    query = scope_query(question, OPIOID_TITLE * 40, 2000)
+    assert len(query) <= 2000 and "15-year-old" in query and "adolescents" in query
+    assert scope_query("And in children?", OPIOID_TITLE).startswith("And in children?")
