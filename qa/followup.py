@@ -12,7 +12,9 @@ from qa.followup_words import (
     ASPECT, AUX, CONTEXT, DUMMY_IT, FOLLOWERS, FOR_ASPECT, GENERIC, OPENERS, POPULATION, PREDICATE, PREPS, PRONOUNS,
     PROPERTY, QUALIFIERS, REFERENT, SOCIAL, WH,
 )
-from qa.question_context import context_of, name_pronouns, replace_person, split_question, standalone, substitute, unbound
+from qa.question_context import (
+    context_of, name_pronouns, points_back, replace_person, split_question, standalone, substitute, unbound,
+)
 from qa.question_frame import SLOT as _SLOT
 from qa.question_frame import SUBJECTS, Frame, gerund, is_base_verb, kind, parse
 from qa.readable import fallback, in_turn, stands_alone
@@ -39,7 +41,6 @@ _PROPERTY = re.compile(r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximu
                        rf"adverse)[\s-])?({'|'.join(PROPERTY | {'dose', 'doses', 'dosage', 'dosing'})})\s+(?:of|for|"
                        r"with|from)\s+(.+)$", re.I)
 _ABOUT_CONTEXT = re.compile(r"^(?:is|are|was|would|does|do|can|could|should|will)\s+(?:that|this)\b", re.I)
-_POINTS_BACK = re.compile(r"\b(?:these|those|afterwards?|each case)\b", re.I)
 _REGARDING = re.compile(r"\((?:regarding|about:) (.+)\)\s*$", re.I)
 
 
@@ -235,7 +236,7 @@ def resolve(question: str, history: list[str]) -> str:
         return fall_back()
     asked = _fit(_CONNECTIVE.sub("", _clean(stripped)), "")
     if out.lower() in (stripped.lower(), asked.lower()) or "(regarding " in out and unbound(stripped):  # left as asked: its pronouns may still need the subject
-        if _POINTS_BACK.search(stripped):  # "at what age are those babies most at risk?": only the last question says which
+        if points_back(stripped):  # "at what age are those babies most at risk?": only the last question says which
             return in_turn(history[at], stripped)
         if not unbound(stripped):
             return out

@@ -214,6 +214,18 @@ def standalone(previous: str) -> tuple[str, str]:
     return (substitute(question, context_of(context)) if context else question), context
 
 
+_POINTS_BACK = re.compile(r"\b(?:these|those|both|afterwards?|each case)\b", re.I)
+
+
+def points_back(text: str) -> bool:
+    """Whether the text refers to what an earlier turn named without naming it: "those babies", "both brands",
+    "afterwards", "that person" (a noun after "that", not "does that mean")."""
+    if _POINTS_BACK.search(text):
+        return True
+    cores = [_core(t) for t in text.split()]
+    return any(a in ("that", "this") and "NOUN" in _pos(b) and "VERB" not in _pos(b) for a, b in zip(cores, cores[1:]))
+
+
 def unbound(text: str) -> bool:
     """Whether a pronoun in the text stands for something it does not name itself: "which vaccines should we be
     offering them?" (a wh-phrase is not what "them" is), but not "can I wash the gloves and reuse them?"."""

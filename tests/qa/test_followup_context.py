@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.followup import resolve
+from qa.question_context import points_back
 from qa.readable import reads_well, stands_alone
 from tests.qa.test_followup import HEP_B, INJECTION, METFORMIN, TAPER
 
@@ -113,6 +114,12 @@ FALLBACK = [
     # "those" points back to what only the previous answer's question says
     ("Which flu vaccines are approved for toddlers?", "can both of those be given at the same visit?",
      "Which flu vaccines are approved for toddlers? Can both of those be given at the same visit?"),
+    ("Does a small practice need a trained infection preventionist, or can the office manager do it?",
+     "and how often should that person review the policies?",
+     "Does a small practice need a trained infection preventionist, or can the office manager do it? "
+     "And how often should that person review the policies?"),
+    ("Which Hib vaccines were unaffected by the recall?", "so is there any harm in keeping both brands in stock?",
+     "Which Hib vaccines were unaffected by the recall? So is there any harm in keeping both brands in stock?"),
 ]
 
 
@@ -182,3 +189,12 @@ def test_a_yes_no_rewrite_must_keep_something_of_the_previous_question() -> None
     assert not stands_alone("Is Trumenba?", "what about Trumenba?", "Is Menveo part of the recall too?")
     assert stands_alone("What is pseudogout?", "what about pseudogout?", "What is gout?")
     assert stands_alone("Is Trumenba part of the recall too?", "what about Trumenba?", "Is Menveo part of the recall too?")
+
+
+def test_what_points_back_without_naming() -> None:
+    assert points_back("at what age are those babies most at risk?")
+    assert points_back("how often should that person review our policies?")
+    assert points_back("and when should we check her serologies afterwards?")
+    assert not points_back("Does that mean he isn't taking it?")
+    assert not points_back("Is that a reasonable plan?")
+    assert not points_back("Can the IV tubing set itself be used for another patient?")
