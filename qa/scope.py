@@ -93,6 +93,12 @@ def asked_terms(question: str, title: str | None) -> set[str]:
     return _alike(terms) - set(tokenize(title or "")) - _GENERIC
 
 
+def may_exclude(text: str) -> bool:
+    """Whether a passage states an exclusion anywhere: most do not, and their sentences need not be read. (Its
+    statements read a line break as a space, and so does this.)"""
+    return bool(_EXCLUSION.search(" ".join(text.split())))
+
+
 def exclusions(question: str, pool: list[Candidate], documents: set[str]) -> list[Candidate]:
     """Scope statements, of the guideline `documents` the answer draws on, that exclude something the
     question asks about."""

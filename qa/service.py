@@ -17,7 +17,7 @@ from qa.followup import resolve
 from qa.models import Answer, Audience
 from qa.question_context import split_question
 from qa.relevance import QuestionTerms, topicality, weak
-from qa.scope import asked_terms, exclusions, scope_query
+from qa.scope import asked_terms, exclusions, may_exclude, scope_query
 from qa.statements import Candidate, candidates, on_topic, prefer_new, supporting
 
 _WORD = re.compile(r"\w")
@@ -112,9 +112,11 @@ class AnswerService:
             return []
         titles = " ".join(sorted({c.hit.passage.title for c in best if c.hit.passage.title}))
         hits = self.searcher.search(
-            scope_query(question, titles, self.settings.max_query_chars), k=SCOPE_PASSAGES, mode="bm25", filters=replace(filters, kinds=("guideline",)),
-            vector=vector,
+            scope_query(question, titles, self.settings.max_query_chars), k=SCOPE_PASSAGES, mode="bm25",
+            filters=replace(filters, kinds=("guideline",)), vector=vector,
         )
+        # Only passages of those guidelines that state an exclusion at all have their sentences scored.
+        hits = [h for h in hits if h.passage.doc_id in answering and may_exclude(h.passage.text)]
         terms = QuestionTerms.of(question, self.searcher.idf)
         return exclusions(question, candidates(hits, vector, self.searcher.sentence_vectors_of, terms, {}), answering)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qa.lead import _TOGETHER, asks_caution, is_caution, asks_quantity, asks_together, contradicts, populations, _polarities
 from index.tokenize import tokenize
-from qa.scope import _EXCLUSION, asked_terms, scope_query
+from qa.scope import _EXCLUSION, asked_terms, may_exclude, scope_query
 from qa.sections import heading_of
 
 OPIOID_TITLE = "CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022"
@@ -97,3 +97,8 @@ def test_the_scope_search_fits_the_query_limit_and_keeps_the_question_end() -> N
     query = scope_query(question, OPIOID_TITLE * 40, 2000)
     assert len(query) <= 2000 and "15-year-old" in query and "adolescents" in query
     assert scope_query("And in children?", OPIOID_TITLE).startswith("And in children?")
+
+
+def test_a_passage_is_read_for_scope_only_when_it_states_an_exclusion() -> None:
+    assert may_exclude("Background. The recommendations do not\naddress the use of opioids in children.")
+    assert not may_exclude("Clinicians should offer naloxone when prescribing opioids.")
