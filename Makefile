@@ -48,8 +48,8 @@ test: install browser
 # (time to page, to chunk vectors, to the full index: the last embeds the whole corpus, tens of minutes on 2 cores).
 .PHONY: bench
 bench: install
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/ingest.py --first-run
+	$(BIN)/python bench/ingest_speed.py
+	$(BIN)/python bench/ingest_speed.py --first-run
 
 clean:
 	rm -rf $(VENV) var

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/ray_workers.py [--documents 4] [--texts 384] [--rounds 2]
 
-(`make bench` runs it after bench/ingest.py's fp32/int8 figures, on the same sample.) Starts a local Ray
+(`make bench` runs it after bench/ingest_speed.py's fp32/int8 figures, on the same sample.) Starts a local Ray
 instance with one CPU per actor of both pools, so the two configurations alternate round by round and
 each one's fastest round counts (a busy spell on a shared machine does not land on one of them only).
 Each actor is one CPU (Ray sets its threads to 1) and loads the model once. The texts are handed to
@@ -84,7 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kind", default="guideline", help="which sources of the manifest to read")
     parser.add_argument("--documents", type=int, default=4)
-    parser.add_argument("--texts", type=int, default=384, help="chunk texts and sentences sampled (bench/ingest.py: 96 + 288)")
+    parser.add_argument("--texts", type=int, default=384, help="chunk texts and sentences sampled (bench/ingest_speed.py: 96 + 288)")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     settings = Settings()

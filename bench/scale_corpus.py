@@ -26,7 +26,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.append(str(Path(__file__).resolve().parent))  # after the project: bench/ingest.py must not shadow ingest/
+sys.path.append(str(Path(__file__).resolve().parent))
 
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402

@@ -1,6 +1,6 @@
 """Embedding throughput at ingest: torch fp32 vs onnx-int8 in the same run, on real chunks and sentences.
 
-    .venv/bin/python bench/ingest.py [--chunks 96] [--sentences 288] [--threads 1] [--rounds 2]
+    .venv/bin/python bench/ingest_speed.py [--chunks 96] [--sentences 288] [--threads 1] [--rounds 2]
 
 Reads a few shipped documents (the guidelines of the corpus manifest) through the project's own reader
 and chunker, samples chunk texts (title + chunk, as the dense index sees them) and sentences (as the
@@ -10,7 +10,7 @@ Figures only; nothing here asserts a time. The int8 model is exported into the c
 (the time is printed) and reused afterwards. The backends alternate round by round and each one's
 fastest round counts, so a busy spell on a shared machine does not land on one backend only.
 
-    .venv/bin/python bench/ingest.py --first-run [--port 8765]
+    .venv/bin/python bench/ingest_speed.py --first-run [--port 8765]
 
 times `make run`'s command (`medcite serve --ingest`) on the shipped corpus with a fresh index dir and an
 empty embedding cache (both temporary): seconds until the page answers (keyword search), until chunk
