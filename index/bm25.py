@@ -32,10 +32,23 @@ def saved(directory: Path) -> bool:
     return (directory / ARRAYS[0]).exists() or (directory / LEGACY).exists()
 
 
+def _idf(df: np.ndarray | float, n: int) -> np.ndarray | float:
+    return np.log(n - df + 0.5) - np.log(df + 0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class Among:
+    """Some of the index's chunks (those of one kind of source), for idf counted over them alone."""
+
+    mask: np.ndarray  # one boolean per chunk
+    size: int  # how many it selects
+
+
 @dataclass(slots=True)
 class BM25Index:
     vocabulary: dict[str, int]
     matrix: sparse.csr_matrix  # terms × chunks, each cell idf(t) · tf-saturation(t, chunk)
+    mean_idf: float = 0.0  # over the vocabulary, before the floor: what the floor for common terms is a share of
 
     @property
     def size(self) -> int:
@@ -70,24 +83,37 @@ class BM25Index:
         n_docs = len(lengths)
         tf = tf.astype(np.float64, copy=False)
         df = np.bincount(row_idx, minlength=len(vocabulary)).astype(np.float64)
-        idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
+        idf = _idf(df, n_docs)
+        mean_idf = float(idf.mean()) if len(idf) else 0.0
         if len(idf):
-            floor = settings.epsilon * (idf.sum() / len(idf))
-            idf = np.where(idf < 0, floor, idf)
+            idf = np.where(idf < 0, settings.epsilon * mean_idf, idf)
         avgdl = lengths.sum() / n_docs if n_docs else 1.0
         norm = settings.k1 * (1 - settings.b + settings.b * lengths[col_idx] / (avgdl or 1.0))
         values = (idf[row_idx] * tf * (settings.k1 + 1) / (tf + norm)).astype(np.float32)
         del norm
         matrix = sparse.csr_matrix((values, (row_idx, col_idx)), shape=(len(vocabulary), n_docs))
         matrix.sum_duplicates()  # canonical: each term's chunks ascending, once (what `present` searches)
-        return cls(vocabulary, matrix)
+        return cls(vocabulary, matrix, mean_idf)
 
-    def idf(self, term: str) -> float:
-        """How much finding the term says, as BM25's idf (never below 0). A term no chunk contains gets
-        the idf of document frequency 0: asked for and found nowhere, it is as telling as a term can be."""
+    def document_frequency(self, term: str, among: Among | None = None) -> int:
+        """How many chunks (of those `among` selects) hold the term."""
         row = self.vocabulary.get(term)
-        df = 0 if row is None else self.matrix.indptr[row + 1] - self.matrix.indptr[row]
-        return max(float(np.log(self.size - df + 0.5) - np.log(df + 0.5)), 0.0)
+        if row is None:
+            return 0
+        start, end = int(self.matrix.indptr[row]), int(self.matrix.indptr[row + 1])
+        return end - start if among is None else int(np.count_nonzero(among.mask[self.matrix.indices[start:end]]))
+
+    def idf(self, term: str, among: Among | None = None) -> float:
+        """How much finding the term says, as BM25's idf (never below 0), among all chunks or those `among`
+        selects. A term no chunk contains gets the idf of document frequency 0: asked for and found nowhere,
+        it is as telling as a term can be."""
+        n = self.size if among is None else among.size
+        return max(float(_idf(self.document_frequency(term, among), n)), 0.0)
+
+    def _okapi_idf(self, term: str, among: Among | None, epsilon: float) -> float:
+        """The idf BM25Okapi weighs the term by, its floor included (for a subset, the whole index's floor)."""
+        found = float(_idf(self.document_frequency(term, among), self.size if among is None else among.size))
+        return found if found >= 0 else epsilon * self.mean_idf
 
     def present(self, terms: Sequence[str], columns: Sequence[int]) -> np.ndarray:
         """(len(columns), len(terms)) booleans: which terms each chunk's indexed text contains."""
@@ -109,13 +135,19 @@ class BM25Index:
             found[:, j] = (posting[at] == wanted) & (data[start + at] > 0)
         return found
 
-    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        """One score per chunk; a repeated query word counts as often as it is repeated, as in BM25Okapi."""
+    def scores(self, query_tokens: Sequence[str], among: Among | None = None, epsilon: float = 0.25) -> np.ndarray:
+        """One score per chunk; a repeated query word counts as often as it is repeated, as in BM25Okapi.
+        With `among`, each term is weighed by its idf among those chunks, as if the index held only them
+        (`epsilon`: the floor the index was built with); the other chunks' scores then mean nothing."""
         counts = Counter(t for t in query_tokens if t in self.vocabulary)
         if not counts:
             return np.zeros(self.size, dtype=np.float32)
         terms = np.fromiter((self.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
         weights = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        if among is not None:
+            # the matrix holds each term's idf over all chunks: rescaled to its idf among these
+            weights *= np.asarray([self._okapi_idf(t, among, epsilon) / (self._okapi_idf(t, None, epsilon) or 1.0)
+                                   for t in counts], dtype=np.float32)
         return np.asarray(self.matrix[terms].T @ weights, dtype=np.float32).ravel()
 
     def save(self, directory: Path) -> None:
@@ -138,4 +170,5 @@ class BM25Index:
         else:
             matrix = sparse.load_npz(directory / LEGACY).tocsr()
             matrix.sum_duplicates()  # in RAM: made canonical here (the mapped arrays were saved canonical)
-        return cls({term: i for i, term in enumerate(terms)}, matrix)
+        df = np.diff(np.asarray(matrix.indptr)).astype(np.float64)
+        return cls({term: i for i, term in enumerate(terms)}, matrix, float(_idf(df, matrix.shape[1]).mean()) if len(df) else 0.0)

@@ -28,7 +28,8 @@ from index.models import (
     Mode,
     QueryError,
 )
-from index.selection import Ranked, bm25_scored, dense_scan, filter_mask, kinds_only, top, top_of, top_rows
+from index.bm25 import Among
+from index.selection import Ranked, bm25_scored, dense_scan, filter_mask, kind_idf, kinds_only, top, top_of, top_rows
 from index.store import Store
 from index.tokenize import tokenize
 from ingest.models import KINDS
@@ -93,11 +94,13 @@ class Searcher:
         # An answer searches each kind with the same question: score BM25 once per question.
         # Not a bound method: a cache holding `self` would make a reference cycle, and a replaced
         # version would then stay open (files, memory) until the cyclic collector ran.
-        self._bm25_scored = lru_cache(maxsize=32)(partial(bm25_scored, self.bm25))
+        self._among = {kind: Among(mask, int(mask.sum())) for kind, mask in self._kind_masks.items() if not mask.all()}
+        self._bm25_scored = lru_cache(maxsize=32)(partial(bm25_scored, self.bm25, self.settings.bm25.epsilon, self._among))
         # Likewise the rows an IVF search scans, once per question vector (the kinds' searches select among them).
         self._dense_scanned = (
             lru_cache(maxsize=8)(partial(dense_scan, self.dense)) if isinstance(self.dense, faiss.IndexIVF) else None
         )
+        self._idf = lru_cache(maxsize=4096)(partial(kind_idf, self.bm25, self._among))
         self._filter_masks = lru_cache(maxsize=64)(partial(filter_mask, self.size, self._kind_masks, self.years))
 
     @classmethod
@@ -111,9 +114,10 @@ class Searcher:
     def size(self) -> int:
         return self.bm25.size
 
-    def idf(self, term: str) -> float:
-        """How rare a (tokenized) term is in this index; a term no passage has is the rarest."""
-        return self.bm25.idf(term)
+    def idf(self, term: str, kind: str | None = None) -> float:
+        """How rare a (tokenized) term is in this index, or among one kind of source; a term no passage has is
+        the rarest."""
+        return self._idf(term, kind)
 
     def terms_present(self, terms: list[str], rows: list[int]) -> np.ndarray:
         """Which of these (tokenized) terms each chunk's indexed text holds: its title and its text, or its
@@ -136,8 +140,10 @@ class Searcher:
         start, end = self.sentence_offsets[row], self.sentence_offsets[row + 1]
         return np.asarray(self.sentence_vectors[start:end], dtype=np.float32)
 
-    def _bm25_scores(self, query: str) -> np.ndarray:
-        return self._bm25_scored(query).scores
+    def _scored(self, query: str, filters: Filters):
+        """The question's BM25 scores for a search under `filters`: one kind searched alone weighs its terms by
+        their idf among that kind, and so ranks as that kind's own index would, whatever else is indexed."""
+        return self._bm25_scored(query, filters.kinds[0] if kinds_only(filters) and len(filters.kinds) == 1 else None)
 
     def graded(self, query: str, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Hit]:
         """Chunks holding the graded recommendations closest to the query: a guideline's bottom lines,
@@ -146,7 +152,7 @@ class Searcher:
             return []
         allowed = self._allowed(filters)
         if self._graded_vectors is None:  # no sentence vectors yet: the graded chunks BM25 scores highest
-            found = self._bm25_scores(query)[self._graded_rows]
+            found = self._scored(query, filters).scores[self._graded_rows]
             similarity = np.where(found > 0, found, -np.inf)  # a chunk without the query's words is not found
         else:
             similarity = self._graded_vectors @ vector
@@ -164,16 +170,16 @@ class Searcher:
         # Fused scores on the RRF scale (one list), so they compare with ordinary hits'.
         fused = [(row, 1.0 / (self.settings.fusion.rrf_k + rank)) for rank, (row, _) in enumerate(ranked, start=1)]
         none = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
-        return self._hits(fused, vector, self._bm25_scores(query), none, none)
+        return self._hits(fused, vector, self._scored(query, filters).scores, none, none)
 
-    def siblings(self, hits: list[Hit], query: str, vector: np.ndarray) -> list[Hit]:
+    def siblings(self, hits: list[Hit], query: str, vector: np.ndarray, filters: Filters = Filters()) -> list[Hit]:
         """The other chunks of the short documents among `hits`. Such a document is scored by BM25 as a
         whole and listed once, but an answer wants all of it: its findings may sit in another section."""
         have = {h.passage.row for h in hits}
         rows = self.store.short_document_rows((h.passage.doc_id for h in hits), self.settings.bm25.whole_document_chars)
         rows = [row for row in rows if row not in have]
         none = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
-        return self._hits([(row, 0.0) for row in rows], vector, self._bm25_scores(query), none, none)
+        return self._hits([(row, 0.0) for row in rows], vector, self._scored(query, filters).scores, none, none)
 
     def close(self) -> None:
         self.store.close()
@@ -201,7 +207,7 @@ class Searcher:
             mode = "hybrid"  # no chunk vectors yet: keyword candidates, scored as a fused list
         allowed = self._allowed(filters)
         depth = max(k, self.settings.fusion.candidates)
-        scored = self._bm25_scored(query)
+        scored = self._scored(query, filters)
         bm25_scores = scored.scores  # a hit is always an allowed row, whose score no filter changes
         vector = self.embed_query(query) if vector is None else vector
         bm25 = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))

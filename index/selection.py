@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from index.bm25 import BM25Index
+from index.bm25 import Among, BM25Index
 from index.models import Filters
 from index.tokenize import tokenize
 
@@ -49,8 +49,14 @@ class Scored:
         return self._rows, self._kinds
 
 
-def bm25_scored(bm25: BM25Index, query: str) -> Scored:
-    return Scored(bm25.scores(tokenize(query)))
+def bm25_scored(bm25: BM25Index, epsilon: float, among: dict[str, Among], query: str, kind: str | None = None) -> Scored:
+    """The question's BM25 scores; with a kind, weighed by its terms' idf among that kind's chunks (`among`:
+    the kinds that are part of the index only; a kind that is all of it needs no reweighing)."""
+    return Scored(bm25.scores(tokenize(query), among.get(kind) if kind else None, epsilon))
+
+
+def kind_idf(bm25: BM25Index, among: dict[str, Among], term: str, kind: str | None = None) -> float:
+    return bm25.idf(term, among.get(kind) if kind else None)
 
 
 def dense_scan(index: faiss.Index, key: bytes) -> Ranked:

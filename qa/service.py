@@ -6,6 +6,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from index.models import Filters, Hit, QueryError
 from index.search import Searcher
@@ -18,7 +19,7 @@ from qa.models import Answer, Audience
 from qa.question_context import split_question
 from qa.relevance import QuestionTerms, topicality, weak
 from qa.scope import asked_terms, exclusions, may_exclude, scope_query
-from qa.statements import Candidate, candidates, on_topic, prefer_new, supporting
+from qa.statements import Candidate, among_own_kind, candidates, on_topic, prefer_new, supporting
 
 _WORD = re.compile(r"\w")
 SCOPE_FROM = 3  # a scope statement comes from a guideline among the best three statements' sources
@@ -44,11 +45,10 @@ class AnswerService:
         """Candidates per kind of source, so a section is never starved by a kind that dominates the index."""
         hits: list[Hit] = []
         for kind in filters.kinds or KINDS:
-            found = self.searcher.search(
-                question, k=self.settings.qa.candidates, filters=replace(filters, kinds=(kind,)), vector=vector
-            )
+            one = replace(filters, kinds=(kind,))
+            found = self.searcher.search(question, k=self.settings.qa.candidates, filters=one, vector=vector)
             # The best few documents whole (when short): an abstract's result is often in another section.
-            hits += found + self.searcher.siblings(found[: self.settings.qa.whole_documents], question, vector)
+            hits += found + self.searcher.siblings(found[: self.settings.qa.whole_documents], question, vector, one)
         if "guideline" in (filters.kinds or KINDS):
             seen = {h.passage.row for h in hits}
             graded = self.searcher.graded(question, vector, 3, replace(filters, kinds=("guideline",)))
@@ -117,7 +117,7 @@ class AnswerService:
         )
         # Only passages of those guidelines that state an exclusion at all have their sentences scored.
         hits = [h for h in hits if h.passage.doc_id in answering and may_exclude(h.passage.text)]
-        terms = QuestionTerms.of(question, self.searcher.idf)
+        terms = self._guideline_terms(question)
         return exclusions(question, candidates(hits, vector, self.searcher.sentence_vectors_of, terms, {}), answering)
 
     def statements(self, question: str, vector, hits: list[Hit], audience: Audience = "clinician") -> list[Candidate]:
@@ -136,7 +136,14 @@ class AnswerService:
         )
         pool = on_topic(pool, qa.min_topicality, qa.relative_relevance)
         # a similarity is a sentence's cosine only once sentence vectors exist (else its share of the words)
-        return supporting(pool, qa.support_similarity, audience == "patient") if self.searcher.complete else pool
+        pool = supporting(pool, qa.support_similarity, audience == "patient") if self.searcher.complete else pool
+        return among_own_kind(
+            pool, "guideline", self._guideline_terms(question), qa.similarity_weight, not self.searcher.complete
+        )
+
+    def _guideline_terms(self, question: str) -> QuestionTerms:
+        """The question's terms weighed by their rarity among the guidelines' passages alone."""
+        return QuestionTerms.of(question, partial(self.searcher.idf, kind="guideline"))
 
     def _remember(self, answer: Answer, question: str, understood: str) -> Answer:
         if self.conversations is not None:

@@ -133,6 +133,25 @@ def supporting(pool: list[Candidate], min_similarity: float, keep_reference: boo
             or c.similarity >= min_similarity]
 
 
+def among_own_kind(
+    pool: list[Candidate], kind: str, terms: QuestionTerms, similarity_weight: float, lexical: bool = False
+) -> list[Candidate]:
+    """The pool with the statements of one kind of source scored by `terms` weighed among that kind alone, as in
+    an index of that kind only. What ranks a guideline's sentences for the lead then does not shift with the
+    research and reference pages indexed beside the guidelines (four dev leads flipped on near-ties when they
+    were); what judged the pool as a whole (`on_topic`) keeps the whole index's weights. `lexical`: no sentence
+    vectors yet, so a sentence's similarity is its share of the words too (as in `candidates`)."""
+    for c in pool:
+        if c.kind == kind:
+            words = terms.match(terms_of(c.text))
+            if lexical:
+                c.similarity = words
+            relevance = similarity_weight * c.similarity + (1 - similarity_weight) * words
+            c.score += 0.5 * (relevance - c.relevance)  # as in `candidates`: half the score is relevance
+            c.words, c.relevance = words, relevance
+    return sorted(pool, key=lambda c: -c.score)
+
+
 ALREADY_SHOWN = 0.1  # a follow-up's answer leads with what the conversation has not yet shown
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import BM25Index
+from index.bm25 import Among, BM25Index
 from index.tokenize import tokenize
 from core.settings import BM25Settings
 
@@ -61,3 +62,19 @@ def test_save_and_load_round_trip(tmp_path, searcher) -> None:
 def test_tokenizer_stems_and_drops_stop_words() -> None:
     assert tokenize("The Opioids were tapered") == ["opioid", "taper"]
     assert tokenize("long-term COVID-19") == ["long-term", "covid-19"]
+
+
+def test_idf_among_some_chunks_is_their_own_index_idf(searcher) -> None:
+    """What a kind's search and its sentences' weights use (index/search.py): the idf BM25Okapi gives when
+    only those chunks are indexed."""
+    corpus = _chunk_tokens(searcher)
+    ours = BM25Index.build(corpus, BM25Settings())
+    mask = np.zeros(len(corpus), dtype=bool)
+    mask[::3] = True
+    among = Among(mask, int(mask.sum()))
+    alone = BM25Okapi([tokens for tokens, kept in zip(corpus, mask) if kept])
+    terms = [t for t, idf in alone.idf.items() if idf > 0][:200]
+    assert terms
+    for term in terms:
+        assert ours.idf(term, among) == pytest.approx(alone.idf[term])
+    assert ours.idf("nosuchtermanywhere", among) == pytest.approx(np.log(among.size + 0.5) - np.log(0.5))
