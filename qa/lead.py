@@ -23,6 +23,7 @@ DESCRIPTION_PENALTY = 0.04
 CONTRADICTION_PENALTY = 0.08
 POPULATION_BONUS = 0.04
 TOGETHER_BONUS = 0.04
+UNIT_BONUS = 0.03  # on top of the quantity bonus: the number is in the unit asked about
 CAUTION_BONUS = 0.05  # a little over the others: asked about a reaction, the caution goes first
 ASKED_WEIGHT = 0.2  # half the weight meaning carries in a statement's score
 
@@ -128,7 +129,27 @@ def asks_quantity(question: str) -> bool:
     return bool(_ASKS_QUANTITY.search(question))
 
 
-def answering(candidate: Candidate, quantity: bool) -> float:
+# What a "how many days", "how long" or "how often" question counts, and the words a sentence states it in: a
+# sentence with the asked unit ("a few days or less", "3 additional doses") answers before one with any number.
+_UNITS = {
+    "time": (re.compile(r"\bhow (?:long|soon)\b|\bhow many (?:\w+ )?(?:hours?|days?|weeks?|months?|years?)\b|"
+                        r"\bduration\b", re.I),
+             re.compile(r"\b(?:hours?|days?|weeks?|months?|years?)\b", re.I)),
+    "frequency": (re.compile(r"\bhow (?:often|frequently)\b|\bwhat interval\b|\bfrequency\b", re.I),
+                  re.compile(r"\b(?:every|annually|yearly|monthly|weekly|daily|once|twice|times? (?:a|per)|"
+                             r"at least (?:once|annually|weekly|monthly))\b|\binterval", re.I)),
+    "doses": (re.compile(r"\bhow many (?:\w+ ){0,3}(?:doses?|shots?|injections?)\b", re.I), re.compile(r"\bdoses?\b", re.I)),
+    "amount": (re.compile(r"\bhow much\b|\bwhat (?:daily )?(?:dose|dosage)\b", re.I),
+               re.compile(r"\b(?:mg|mcg|µg|mL|MME|units?|dosages?)\b", re.I)),
+}
+
+
+def asked_units(question: str) -> tuple[re.Pattern[str], ...]:
+    """How the sentences that state what the question counts say it (none when it counts nothing)."""
+    return tuple(stated for asks, stated in _UNITS.values() if asks.search(question))
+
+
+def answering(candidate: Candidate, quantity: bool, units: tuple[re.Pattern[str], ...] = ()) -> float:
     """The candidate's score as a lead: its retrieval score, adjusted for the kind of sentence it is."""
     text = candidate.text
     score = candidate.score
@@ -138,6 +159,8 @@ def answering(candidate: Candidate, quantity: bool) -> float:
         score -= DESCRIPTION_PENALTY
     if quantity and _QUANTITY.search(text):
         score += QUANTITY_BONUS
+        if any(u.search(text) for u in units):
+            score += UNIT_BONUS
     return score
 
 
@@ -147,9 +170,10 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
     How fast should the taper go?"): the case found the evidence, the question sentence says which part answers."""
     quantity, results, who = asks_quantity(question), _polarities(question), populations(question)
     together, caution = asks_together(question), asks_caution(question)
+    units = asked_units(question)
     rescored = []
     for c in pool:
-        score = answering(c, quantity) - CONTRADICTION_PENALTY * contradicts(c.text, results)
+        score = answering(c, quantity, units) - CONTRADICTION_PENALTY * contradicts(c.text, results)
         if who & populations(c.text):
             score += POPULATION_BONUS
         if together and _TOGETHER.search(c.text):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from qa.lead import _TOGETHER, asks_caution, is_caution, asks_quantity, asks_together, contradicts, populations, _polarities
+from qa.lead import (
+    _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, contradicts, is_caution, populations, _polarities,
+)
 from index.tokenize import tokenize
 from qa.scope import _EXCLUSION, asked_terms, may_exclude, scope_query
 from qa.sections import heading_of
@@ -15,6 +17,19 @@ def test_questions_asking_for_a_number() -> None:
     assert asks_quantity("What daily dose should make me stop and rethink?")
     assert asks_quantity("When should I check serologies after the series?")
     assert not asks_quantity("Should I prescribe naloxone with opioids?")
+
+
+def test_a_question_counting_in_a_unit_meets_sentences_stating_that_unit() -> None:
+    def stated(question: str, sentence: str) -> bool:
+        return any(unit.search(sentence) for unit in asked_units(question))
+
+    question = "1,300 g preemie got vaccine and HBIG at birth. How many more hep B doses does she need, and when?"
+    assert stated(question, "3 additional doses of vaccine (for a total of 4 doses) should be administered beginning at 1 month.")
+    assert not stated(question, "All infants born to HBsAg-positive women should receive HBIG (0.5 mL) <12 hours of birth.")
+    assert stated("How many days' supply is usually enough?", "A few days or less are often sufficient.")
+    assert stated("How often should I check the PDMP?", "Clinicians should review PDMP data at least every 3 months.")
+    assert stated("How much Hib vaccine should we order?", "Order only a supply for up to 4 weeks in units of 10.")
+    assert asked_units("Should I prescribe naloxone with opioids?") == ()
 
 
 def test_the_population_asked_about_meets_its_class_in_a_sentence() -> None:
