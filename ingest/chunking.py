@@ -66,17 +66,32 @@ def _split_after_link(text: str, span: Span) -> Iterator[Span]:
     yield start, end
 
 
+_STOPS = ".!?:;)]\"”"
+_ACRONYM = re.compile(r"[A-Z][\w-]*[A-Z]")  # "PRP-OMP", "HBsAg", "FDA": a name, not only a sentence's first word
+
+
 def _join_broken(text: str, spans: list[Span]) -> list[Span]:
-    """A paragraph break inside a sentence ("…does not expect to resume\n\ndistribution of these vaccines until…",
-    a web page's markup): the part without a closing stop and the lower-case rest are one sentence."""
+    """A paragraph break inside a sentence (a web page's markup): the part without a closing stop and the rest
+    are one sentence. The rest opens in lower case ("…does not expect to resume\n\ndistribution of these vaccines
+    until…"), or with a name when the part is a few words left after another sentence ("…(6,7). Failure to use\n\n
+    PRP-OMP vaccines for the first dose is associated with excess cases…": alone, the rest says the opposite)."""
     joined: list[Span] = []
     for start, end in spans:
-        if joined and text[start:start + 1].islower() and text[joined[-1][1] - 1] not in ".!?:;)]\"”" \
-                and text[joined[-1][1]:start].isspace():
+        if joined and text[joined[-1][1] - 1] not in _STOPS and text[joined[-1][1]:start].isspace() and (
+            text[start:start + 1].islower() or _cut_before_name(text, joined[-1], (start, end))
+        ):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
     return joined
+
+
+def _cut_before_name(text: str, part: Span, rest: Span) -> bool:
+    """`part` is a few words following a sentence on its line, and `rest` a whole sentence opening with a name:
+    not a heading (it would open its line) nor a list (its items have no closing stop)."""
+    before = text[:part[0]].rstrip(" \t")
+    return (len(text[part[0]:part[1]].split()) <= 5 and before[-1:] in tuple(".!?)") and
+            bool(_ACRONYM.match(text, rest[0])) and text[rest[1] - 1] in ".!?")
 
 
 def _reattach_citations(text: str, spans: list[Span]) -> list[Span]:

@@ -167,6 +167,20 @@ def test_what_follows_a_link_and_a_paragraph_break_reads_as_its_own_sentences() 
         "these vaccines until the fourth quarter of 2008."]
 
 
+def test_a_few_words_cut_off_before_a_name_rejoin_their_sentence() -> None:
+    """The Hib recall page again: "Failure to use" ends a paragraph and "PRP-OMP vaccines…" opens the next, which
+    alone says the opposite of the guideline. A list after its lead-in, and a heading, stay as they were."""
+    text = ("Compared with PRP-TT conjugate vaccines, PRP-OMP vaccines lead to a more rapid seroconversion within the "
+            "first 6 months of life (6,7). Failure to use\n\nPRP-OMP vaccines for the first dose is associated with "
+            "excess cases of Hib disease in AI/AN infants.")
+    assert "Failure to use PRP-OMP vaccines for the first dose is associated with excess cases of Hib disease in AI/AN " \
+           "infants." in _shown(text)
+    listed = "Hepatitis B is common. Tests include\n\nCT scan\n\nMRI scan\n\nHBsAg testing is advised for all of them."
+    assert not any("include CT" in s or "include HBsAg" in s for s in _shown(listed))
+    heading = "Hib vaccine supply\n\nCDC recommends that providers continue to vaccinate children."
+    assert _shown(heading) == ["CDC recommends that providers continue to vaccinate children."]
+
+
 @pytest.mark.parametrize(("raw", "shown"), [
     ("Note: Endoscopes should be hung in a vertical position.", "Endoscopes should be hung in a vertical position."),
     ("C. Following an exposure event, post-exposure evaluation and follow-up, including prophylaxis as appropriate, "
