@@ -18,7 +18,7 @@ Vectors = Literal["pending", "chunks", "complete"]
 STAGES: tuple[Vectors, ...] = ("pending", "chunks", "complete")
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
-INDEX_FORMAT = 9  # 9: a few words cut off before a name at a paragraph break rejoin their sentence (ingest/chunking.py)
+INDEX_FORMAT = 9  # 9: words cut off before a name rejoin their sentence; "colonoscopy" stems as "colonoscope" (ingest/, index/)
 
 
 class IndexNotReady(Unavailable):

@@ -25,7 +25,13 @@ _stemmer = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    stem = _stemmer.stemWord(word)
+    # Snowball keeps the final y of a noun as i ("colonoscopy" → colonoscopi, "allergy" → allergi) where the
+    # adjective or verb loses it ("colonoscope", "colonoscopic" → colonoscop; "allergic" → allerg; "injured"):
+    # without that i, a question's "colonoscope" finds the guideline's "colonoscopy".
+    if stem.endswith("i") and len(stem) > 4 and not word.endswith("i"):  # "multi", "anti" are not such nouns
+        return stem[:-1]
+    return stem
 
 
 def tokenize(text: str) -> list[str]:
