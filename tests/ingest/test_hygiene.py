@@ -181,6 +181,14 @@ def test_a_few_words_cut_off_before_a_name_rejoin_their_sentence() -> None:
     assert _shown(heading) == ["CDC recommends that providers continue to vaccinate children."]
 
 
+def test_a_checklist_letter_without_its_stop_is_not_quoted() -> None:
+    assert _quoted("E Adequate time for reprocessing is allowed to ensure adherence to all steps recommended by the "
+                   "device manufacturer.") == ("Adequate time for reprocessing is allowed to ensure adherence to all "
+                                               "steps recommended by the device manufacturer.")
+    assert _quoted("A Hib vaccine shortage is expected to last until the fourth quarter of 2008.") == (
+        "A Hib vaccine shortage is expected to last until the fourth quarter of 2008.")
+
+
 @pytest.mark.parametrize(("raw", "shown"), [
     ("Note: Endoscopes should be hung in a vertical position.", "Endoscopes should be hung in a vertical position."),
     ("C. Following an exposure event, post-exposure evaluation and follow-up, including prophylaxis as appropriate, "
