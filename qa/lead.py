@@ -60,10 +60,17 @@ def _polarities(text: str) -> set[tuple[str, str]]:
     return {(m.group(1).lower(), m.group(2).lower()) for m in _POLARITY.finditer(text)}
 
 
+# "…women without documentation of HBsAg test results", "…if the mother's HBsAg status cannot be determined".
+_UNKNOWN = re.compile(r"\b(?:unknown|without documentation|(?:results?|status) (?:are |is )?(?:pending|unknown|not available)|"
+                      r"(?:cannot|could not) be determined|results are pending|never been tested|not (?:been )?tested)\b", re.I)
+
+
 def contradicts(text: str, asked: set[tuple[str, str]]) -> bool:
-    """The sentence is about the opposite result of the test the question names: an HBsAg-negative mother's
-    infant when the question is about an HBsAg-positive one."""
+    """The sentence is about another result of the test the question names: an HBsAg-negative mother's infant,
+    or one whose mother's status is unknown, when the question is about an HBsAg-positive one."""
     stated = _polarities(text)
+    if asked and not stated and _UNKNOWN.search(text):
+        return any(re.search(rf"\b{re.escape(test)}\b", text, re.I) for test, _ in asked)
     return any((test, "negative" if result == "positive" else "positive") in stated and (test, result) not in stated
                for test, result in asked)
 

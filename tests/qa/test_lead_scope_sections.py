@@ -71,6 +71,12 @@ def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() ->
     assert not contradicts("All infants born to HBsAg-positive women should receive HBIG <12 hours of birth.", asked)
     assert not contradicts("Infants of HBsAg-negative and HBsAg-positive mothers both receive a birth dose.", asked)
     assert not contradicts("Clinicians should offer naloxone.", set())
+    # a known result is not an unknown one: "preemie born to an HBsAg-positive mom" is not "while results are pending"
+    assert contradicts("While test results are pending, all infants born to women without documentation of HBsAg test "
+                       "results should receive the first dose.", asked)
+    assert contradicts("These infants should receive HBIG if the mother's HBsAg status cannot be determined.", asked)
+    assert not contradicts("Testing for HBsAg should be done at every pregnancy.", asked)
+    assert not contradicts("While test results are pending, infants should receive the first dose.", set())
 
 
 def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
