@@ -89,8 +89,10 @@ def _join_broken(text: str, spans: list[Span]) -> list[Span]:
 def _cut_before_name(text: str, part: Span, rest: Span) -> bool:
     """`part` is a few words following a sentence on its line, and `rest` a whole sentence opening with a name:
     not a heading (it would open its line) nor a list (its items have no closing stop)."""
-    before = text[:part[0]].rstrip(" \t")
-    return (len(text[part[0]:part[1]].split()) <= 5 and before[-1:] in tuple(".!?)") and
+    before = part[0]
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    return (len(text[part[0]:part[1]].split()) <= 5 and before > 0 and text[before - 1] in ".!?)" and
             bool(_ACRONYM.match(text, rest[0])) and text[rest[1] - 1] in ".!?")
 
 
