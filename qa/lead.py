@@ -30,7 +30,10 @@ ASKED_WEIGHT = 0.2  # half the weight meaning carries in a statement's score
 _DIRECTIVE = re.compile(
     r"\b(?:should|must|shall|recommend(?:s|ed)?|is indicated|are indicated|is contraindicated|is not a contraindication|"
     r"(?:is|are) (?:often |usually )?(?:sufficient|appropriate|preferred|required|necessary|not necessary|not needed)|"
-    r"(?:do|does|need) not need|need not|avoid)\b|^(?:Do not|Never|Always|Use|Wear|Perform|Discard|Clean|Offer|Give|"
+    r"(?:do|does|need) not need|need not|avoid|"
+    # "Semi-critical items … require, at a minimum, high-level disinfection"; not "patients who require…", "might require"
+    r"(?<!who )(?<!that )(?<!which )(?<!may )(?<!might )(?<!could )requires?)\b|"
+    r"^(?:Do not|Never|Always|Use|Wear|Perform|Discard|Clean|Offer|Give|"
     r"Administer|Ensure|Consider|Test|Screen|Vaccinate|Avoid|Remove|Store|Keep|Dispose|Report)\b",
     re.I,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa.lead import (
-    _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, contradicts, is_caution, populations, _polarities,
+    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, contradicts, is_caution, populations, _polarities,
 )
 from index.tokenize import tokenize
 from qa.scope import _EXCLUSION, asked_terms, may_exclude, scope_query
@@ -17,6 +17,14 @@ def test_questions_asking_for_a_number() -> None:
     assert asks_quantity("What daily dose should make me stop and rethink?")
     assert asks_quantity("When should I check serologies after the series?")
     assert not asks_quantity("Should I prescribe naloxone with opioids?")
+
+
+def test_what_a_guideline_requires_is_a_directive_but_who_requires_it_is_not() -> None:
+    assert _DIRECTIVE.search("Semi-critical items (e.g., endoscopes used for colonoscopy) require, at a minimum, "
+                             "high-level disinfection prior to reuse.")
+    assert not _DIRECTIVE.search("Patients who require long-term opioid therapy were interviewed.")
+    assert not _DIRECTIVE.search("Certain circumstances (e.g., severe traumatic injuries) might require use of opioids "
+                                 "for durations of >7 days.")
 
 
 def test_a_question_counting_in_a_unit_meets_sentences_stating_that_unit() -> None:
