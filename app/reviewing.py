@@ -16,6 +16,7 @@ from index.models import Passage, QueryError
 from index.search import Searcher
 from index.tokenize import tokenize
 from qa.models import Answer, Audience, EvidenceScores, ReviewStatus
+from qa.statements import statement_vector
 from review import placing, workflow
 from review.qrels import to_jsonl, to_trec
 from review.rules import Label
@@ -73,7 +74,7 @@ def place(services: Services, answer_id: str, version: int, editor: str, chunk_i
     ordinal, _ = placing.find_statement(passage, span)
     question = searcher.embed_query(services.reviews.get(answer_id).understood_as)
     vectors = searcher.sentence_vectors_of(passage.row)  # None while a first run is still embedding
-    score = float(vectors[ordinal] @ question) if vectors is not None else 0.0
+    score = float(statement_vector(passage, ordinal, vectors) @ question) if vectors is not None else 0.0
     return placing.place(services.reviews, answer_id, version, editor, passage, span, score)
 
 

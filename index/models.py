@@ -18,7 +18,7 @@ Vectors = Literal["pending", "chunks", "complete"]
 STAGES: tuple[Vectors, ...] = ("pending", "chunks", "complete")
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
-INDEX_FORMAT = 9  # 9: words cut off before a name rejoin their sentence; "colonoscopy" stems as "colonoscope" (ingest/, index/)
+INDEX_FORMAT = 10  # 10: a sentence that points back ("They…") is quoted with the one before it; "There were…" stands alone
 
 
 class IndexNotReady(Unavailable):
@@ -60,6 +60,14 @@ class Passage:
     mesh: list[str] = field(default_factory=list)
     # sentence ordinal → (start, end, edits) of the quotable ones, cleaned at ingest (ingest/hygiene.py)
     statements: dict[int, tuple[int, int, tuple[tuple[int, int, str], ...]]] = field(default_factory=dict)
+
+    def quoted_sentences(self, ordinal: int) -> range:
+        """The ordinals of the sentences the statement keyed `ordinal` quotes: its own, and those before it when it
+        opens by pointing back ("They…") and is quoted with them (ingest/hygiene.py)."""
+        start, first = self.statements[ordinal][0], ordinal
+        while first > 0 and start < self.sentences[first][0]:
+            first -= 1
+        return range(first, ordinal + 1)
 
     def statement_text(self, ordinal: int) -> str | None:
         """The sentence as quoted: its span with citation markers and layout removed; None when not quotable."""

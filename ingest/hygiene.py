@@ -68,6 +68,23 @@ _CITATION = re.compile(
 _REFERENTIAL = re.compile(r"^(?!th(?:is|ese) (?:[\w-]+ ){0,3}(?:documents?|guidelines?|guidance|guides?|reports?|statements?|checklists?|"
                           r"recommendations?)\b)(this|these|those|that|it|its|they|their|them|such|he|she|both|here|"
                           r"there)\b", re.I)
+# "There was no significant difference…", "It is recommended that…": an expletive subject points at nothing.
+_EXPLETIVE = re.compile(
+    r"^(?:there (?:is|are|was|were|has|have|had|will|may|might|can|could|should|appears?|seems?|remains?)\b|"
+    r"it (?:is|was|has been|may be|might be|would be|remains|seems|appears) (?:not |also |therefore |thus |now |"
+    r"generally |especially |particularly |very |highly |often |still )?(?:recommended|advised|advisable|important|"
+    r"essential|necessary|critical|crucial|vital|imperative|unclear|unknown|uncertain|possible|impossible|likely|"
+    r"unlikely|reasonable|prudent|appropriate|difficult|common|rare|estimated|believed|thought|known|suggested|"
+    r"expected|noteworthy|clear|evident|apparent|worth)\b)",
+    re.I,
+)
+# "Providers should return unused vaccine … on the Merck website at http://…/PCHRecall.pdf.": a directive that ends by
+# saying where is quoted without the link; "Additional information is available at http://…" only points.
+_TRAILING_LINK = re.compile(r"\s+(?:(?:or|and)\s+)?(?:at|from|on|via)\s*:?\s*(?:https?://|www\.)\S+?(?=\.?$)", re.I)
+_DIRECTS = re.compile(r"\b(?:should|must|shall|recommends?|recommended)\b", re.I)
+# A page's running heading read into the sentence after it: "XI.a. Device Reprocessing (continued) Single-use…".
+_CONTINUED = re.compile(r"(?:[IVXL]{1,5}\.(?:[a-z]\.)?\s+|\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:[A-Z][\w/&,-]*\s+"
+                        r"(?:(?:and|of|for|in|on|the|to|or|with)\s+)*){1,8}\(continued\)\s*(?:[–—-]\s*)?")
 _TERMINAL = re.compile(r"[.!][)\]”\"']?$")
 _FORM = re.compile(r"\bnot applicable\b|\byes\s*/?\s*no\b|[☐□✓]", re.I)  # ❑ is also a plain bullet
 # A reference-list entry: "Surname AB, Surname CD," authors, "et al.", "2019;12:345", a DOI or a URL.
@@ -173,15 +190,22 @@ def is_debris(text: str) -> bool:
 
 
 def stands_alone(text: str) -> bool:
-    """A sentence that opens by pointing back ("This…", "They…") needs its neighbours to make sense."""
-    return not _REFERENTIAL.match(text)
+    """A sentence that opens by pointing back ("This…", "They…") needs its neighbours to make sense; one that
+    opens with "There were…" or "It is recommended that…" does not."""
+    return not _REFERENTIAL.match(text) or bool(_EXPLETIVE.match(text))
 
 
-def statement(text: str, ordinal: int, start: int, end: int, section: str | None = None) -> Statement | None:
-    """The sentence text[start:end] as a clean statement, or None when it is debris."""
+def statement(
+    text: str, ordinal: int, start: int, end: int, section: str | None = None, alone: bool = True
+) -> Statement | None:
+    """The sentence text[start:end] as a clean statement, or None when it is debris (or, with `alone`, when it
+    does not stand alone)."""
     leader = _LEADER.match(text, start, end)
     if leader:
         start = leader.end()
+    continued = _CONTINUED.match(text, start, end)
+    if continued:
+        start = continued.end()
     echoed = _ECHOED_HEADING.match(text, start, end)
     if echoed:
         start = echoed.end()
@@ -197,12 +221,32 @@ def statement(text: str, ordinal: int, start: int, end: int, section: str | None
     if stub:
         end = stub.start() + 1  # keep the colon: a list's lead-in is not a statement, and reads as one
     edits = _edits(text, start, end)
+    link = _TRAILING_LINK.search(text, start, end)
+    if link and _DIRECTS.search(text, start, link.start()):
+        edits = sorted([e for e in edits if e[1] <= link.start()] + [(link.start(), link.end(), "")])
     shown = apply(text, start, end, edits)
     if section == TITLE_SECTION:  # a title-only record's title: often no final stop, still the record's claim
         return (ordinal, start, end, tuple(edits)) if len(_WORD.findall(shown)) >= 4 else None
-    if is_debris(shown) or not stands_alone(shown):
+    if is_debris(shown) or alone and not stands_alone(shown):
         return None
     return ordinal, start, end, tuple(edits)
+
+
+JOINED_CHARS = 450  # a sentence quoted with the one it points back to still reads at a glance
+
+
+def _with_antecedent(text: str, before: Statement, ordinal: int, start: int, end: int, section: str | None) -> Statement | None:
+    """"Single-use devices… do not have reprocessing instructions. They may not be reprocessed except by…": a
+    sentence that points back is quoted with the statement just before it, as one statement (keyed by its own
+    ordinal; the sentence vectors of both stand for it, qa/statements.py). None when the two are not one
+    run of prose: something between them (a trimmed list stub), a list item, or too long together."""
+    made = statement(text, ordinal, start, end, section, alone=False)
+    if made is None or made[1] != start or text[before[2]:start].strip():
+        return None
+    gap = () if text[before[2]:start] == " " else ((before[2], start, " "),)
+    joined: Statement = (ordinal, before[1], made[2], (*before[3], *gap, *made[3]))
+    shown = apply(text, *joined[1:])
+    return joined if len(shown) <= JOINED_CHARS and not is_debris(shown) else None
 
 
 def is_reference_list(sentences: list[str], section: str | None) -> bool:
@@ -219,9 +263,13 @@ def statements(text: str, spans: Iterable[tuple[int, int]], section: str | None,
     raw = [text[a:b] for a, b in spans]
     if is_reference_list(raw, section):
         return ()
-    found = []
+    found: list[Statement] = []
     for ordinal, (a, b) in enumerate(spans):
         made = statement(text, ordinal, a, b, section)
+        if made is None and found and found[-1][0] == ordinal - 1 and ordinal - 1 not in ends and ordinal not in ends:
+            made = _with_antecedent(text, found[-1], ordinal, a, b, section)
+            if made is not None:
+                found.pop()  # quoted within the joined statement, never twice
         if made is not None and ordinal in ends:  # judged whole; quoted without its grade label
             _, start, end, edits = made
             made = (ordinal, start, min(end, ends[ordinal]), tuple(e for e in edits if e[1] <= ends[ordinal]))

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from index.models import Hit
+from index.models import Hit, Passage
 from index.tokenize import tokenize
 from ingest.hygiene import apply
 from qa.relevance import QuestionTerms, Topicality
@@ -36,6 +36,17 @@ _DESIGN_SECTION = re.compile(
 def terms_of(sentence: str) -> frozenset[str]:
     """A sentence's search terms; the same passages come back for related questions, so kept for a while."""
     return frozenset(tokenize(sentence))
+
+
+def statement_vector(passage: Passage, ordinal: int, vectors: np.ndarray) -> np.ndarray:
+    """The statement's meaning from its chunk's sentence vectors: its sentence's, or, for a sentence quoted with
+    the one it points back to, the two together (their normalised sum: how the statement reads as a whole, so a
+    "They…" close to a question does not rank alone when what it points back to is about something else)."""
+    quoted = passage.quoted_sentences(ordinal)
+    if len(quoted) == 1:
+        return vectors[ordinal]
+    summed = vectors[quoted.start : quoted.stop].sum(axis=0)
+    return summed / np.linalg.norm(summed)
 
 
 def term_vector(text: str, dimensions: int) -> np.ndarray:
@@ -84,14 +95,13 @@ def candidates(
         found_vectors = sentence_vectors(passage.row)
         lexical = found_vectors is None  # no sentence vectors yet: a sentence answers by its words alone
         vectors = np.asarray(found_vectors if not lexical else [], dtype=np.float32)
-        similarities = vectors @ question_vector if len(vectors) else vectors
         for ordinal, (start, end, edits) in passage.statements.items():
             text = apply(passage.text, start, end, edits)
             grade = passage.grades.get(ordinal, (None, 0))[0]
             key = (passage.doc_id, text)
             words = terms.match(terms_of(text))
-            vector = term_vector(text, len(question_vector)) if lexical else vectors[ordinal]
-            similarity = words if lexical else float(similarities[ordinal])
+            vector = term_vector(text, len(question_vector)) if lexical else statement_vector(passage, ordinal, vectors)
+            similarity = words if lexical else float(vector @ question_vector)
             relevance = similarity_weight * similarity + (1 - similarity_weight) * words
             score = 0.5 * topic + 0.5 * relevance
             if _CONNECTIVE.match(text):

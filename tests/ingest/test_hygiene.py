@@ -149,6 +149,11 @@ def test_a_checklist_item_keeps_its_statement_without_the_form() -> None:
                      "the manufacturer specifies a different date."]
 
 
+def test_a_running_heading_read_into_a_sentence_is_dropped() -> None:
+    assert _quoted("XI.a. Device Reprocessing (continued) Single-use devices (SUDs) are labeled by the manufacturer "
+                   "for a single use.") == "Single-use devices (SUDs) are labeled by the manufacturer for a single use."
+
+
 def test_a_heading_read_into_its_first_sentence_is_dropped() -> None:
     assert _quoted("Injection Safety Injection safety includes practices intended to prevent transmission of "
                    "infectious diseases between one patient and another.") == (
@@ -163,8 +168,52 @@ def test_what_follows_a_link_and_a_paragraph_break_reads_as_its_own_sentences() 
             "and does not expect to resume\n\ndistribution of these vaccines until the fourth quarter of 2008.")
     shown = _shown(text)
     assert shown == [
+        "Providers should return unused vaccine from these lots using procedures on the Merck website.",
         "Merck has suspended production of its Hib conjugate vaccines and does not expect to resume distribution of "
         "these vaccines until the fourth quarter of 2008."]
+
+
+def test_a_directive_ending_in_a_link_is_quoted_without_it_and_a_pointer_is_not_quoted() -> None:
+    assert _quoted("Any adverse events after vaccination should be reported to VAERS; report forms and assistance are "
+                   "available from CDC at telephone 1-800-822-7967 or at http://www.vaers.hhs.gov.") == (
+        "Any adverse events after vaccination should be reported to VAERS; report forms and assistance are available "
+        "from CDC at telephone 1-800-822-7967.")
+    assert _quoted("Additional information regarding Hib vaccine is available at "
+                   "http://www.cdc.gov/vaccines/vpd-vac/hib/default.htm.") is None
+
+
+def test_a_sentence_that_points_back_is_quoted_with_the_one_before_it() -> None:
+    """The device-reprocessing checklist: "They may not be reprocessed…" says nothing without the sentence naming
+    single-use devices; quoted together, and once, they are the answer to "may we reprocess single-use forceps?"."""
+    text = ("Single-use devices (SUDs) are labeled by the manufacturer for a single use and do not have reprocessing "
+            "instructions (12). They may not be reprocessed for reuse except by entities which have complied with FDA "
+            "regulatory requirements.\nSelect EPA-registered disinfectants for surfaces.")
+    made = statements(text, sentence_spans(text), None, {})
+    assert [apply(text, *m[1:]) for m in made] == [
+        "Single-use devices (SUDs) are labeled by the manufacturer for a single use and do not have reprocessing "
+        "instructions. They may not be reprocessed for reuse except by entities which have complied with FDA "
+        "regulatory requirements.",
+        "Select EPA-registered disinfectants for surfaces.",
+    ]
+    assert made[0][0] == 1  # keyed by the sentence that points back; index/models.py Passage.quoted_sentences
+    # with nothing quotable before it, it is not quoted at all; nor when the two together are too long to read
+    assert _shown("Table 3. Dosing. They may not be reprocessed for reuse except by entities cleared by the FDA.") == []
+    long = "Single-use devices are labeled for one use only by their manufacturer, " * 5 + "and carry no instructions. "
+    shown = _shown(long + "They may not be reprocessed for reuse except by entities cleared by the FDA.")
+    assert len(shown) == 1 and not shown[0].endswith("cleared by the FDA.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "There was no statistically significant difference in mortality between the two groups at one year.",
+        "It is recommended that all infants receive the hepatitis B vaccine birth dose within 24 hours.",
+        "It is not known whether buprenorphine is excreted into human milk in clinically relevant amounts.",
+    ],
+)
+def test_an_expletive_there_or_it_stands_alone(sentence: str) -> None:
+    assert stands_alone(sentence) and _quoted(sentence) == sentence
+    assert not stands_alone("It is used to treat moderate to severe pain in adults.")
 
 
 def test_a_few_words_cut_off_before_a_name_rejoin_their_sentence() -> None:
