@@ -23,6 +23,7 @@ DESCRIPTION_PENALTY = 0.04
 CONTRADICTION_PENALTY = 0.08
 POPULATION_BONUS = 0.04
 TOGETHER_BONUS = 0.04
+UNKNOWN_BONUS = 0.04  # asked about a patient whose result is not known: as for a population asked about
 UNIT_BONUS = 0.03  # on top of the quantity bonus: the number is in the unit asked about
 CAUTION_BONUS = 0.05  # a little over the others: asked about a reaction, the caution goes first
 ASKED_WEIGHT = 0.2  # half the weight meaning carries in a statement's score
@@ -66,6 +67,23 @@ def _polarities(text: str) -> set[tuple[str, str]]:
 # "…women without documentation of HBsAg test results", "…if the mother's HBsAg status cannot be determined".
 _UNKNOWN = re.compile(r"\b(?:unknown|without documentation|(?:results?|status) (?:are |is )?(?:pending|unknown|not available)|"
                       r"(?:cannot|could not) be determined|results are pending|never been tested|not (?:been )?tested)\b", re.I)
+
+
+# "No HBsAg result on file… while we wait for her test?", "she was never tested": the question is about the patient
+# whose result is not known, a case guidelines treat apart ("While test results are pending, all infants born to
+# women without documentation of HBsAg test results should receive…").
+_ASKS_UNKNOWN = re.compile(
+    r"\b(?:(?:status|results?|serostatus) (?:is |was |are |were |still )?(?:unknown|pending)|unknown (?:status|results?|serostatus)|"
+    r"pending (?:results?|tests?)|(?:never|not|hasn't|has not|wasn't|was not|hadn't|had not) (?:been )?(?:tested|screened)|"
+    r"no (?:\w+ ){0,2}(?:results?|status|documentation|record)\b|"
+    r"without (?:\w+ ){0,2}(?:results?|documentation|testing|status)|"
+    r"wait(?:ing)? (?:for|on) (?:\w+ ){0,2}(?:results?|tests?|status)|results? (?:aren't|are not|isn't|is not) (?:back|in|available))\b",
+    re.I,
+)
+
+
+def asks_unknown(question: str) -> bool:
+    return bool(_ASKS_UNKNOWN.search(question))
 
 
 def contradicts(text: str, asked: set[tuple[str, str]]) -> bool:
@@ -179,13 +197,15 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
     sentence alone when the question opens with its case ("My patient has been on oxycodone for five years…
     How fast should the taper go?"): the case found the evidence, the question sentence says which part answers."""
     quantity, results, who = asks_quantity(question), _polarities(question), populations(question)
-    together, caution = asks_together(question), asks_caution(question)
+    together, caution, unknown = asks_together(question), asks_caution(question), asks_unknown(question) and not results
     units = asked_units(question)
     rescored = []
     for c in pool:
         score = answering(c, quantity, units) - CONTRADICTION_PENALTY * contradicts(c.text, results)
         if who & populations(c.text):
             score += POPULATION_BONUS
+        if unknown and _UNKNOWN.search(c.text):
+            score += UNKNOWN_BONUS
         if together and _TOGETHER.search(c.text):
             score += TOGETHER_BONUS
         if caution and is_caution(c.text):

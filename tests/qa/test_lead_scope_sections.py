@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from qa.lead import (
-    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, contradicts, is_caution, populations, _polarities,
+    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, asks_unknown, contradicts, is_caution,
+    populations, rank_for_lead, _polarities,
 )
 from index.tokenize import tokenize
 from qa.scope import _EXCLUSION, asked_terms, may_exclude, scope_query
 from qa.sections import heading_of
+from qa.statements import Candidate
 
 OPIOID_TITLE = "CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022"
 
@@ -85,6 +87,24 @@ def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() ->
     assert contradicts("These infants should receive HBIG if the mother's HBsAg status cannot be determined.", asked)
     assert not contradicts("Testing for HBsAg should be done at every pregnancy.", asked)
     assert not contradicts("While test results are pending, infants should receive the first dose.", set())
+
+
+def test_a_question_about_an_unknown_result_leads_with_what_to_do_while_it_is_unknown() -> None:
+    """The hepatitis B guideline's labour-ward case: the mother's result is not on file. The sentence for that case
+    leads over ones as close to the question about what to do once the result is known."""
+    question = "A woman arrives in labor with no HBsAg result on file. What should the newborn get while we wait for her test?"
+    assert asks_unknown(question)
+    assert asks_unknown("and if she was never tested at all?") and asks_unknown("Her HIV test results are pending; start ART?")
+    assert not asks_unknown("Is there no test for spores?") and not asks_unknown("Workup for fever of unknown origin?")
+    assert not asks_unknown("Patient pending surgery: how many days of opioids?")
+    pending = ("While test results are pending, all infants born to women without documentation of HBsAg test results "
+               "should receive the first dose of single-antigen hepatitis B vaccine (without HBIG) <12 hours of birth.")
+    known = ("Although infants who require postexposure immunoprophylaxis should be identified by maternal HBsAg testing, "
+             "administering a birth dose to infants even without HBIG serves as a safety net.")
+    pool = [Candidate(None, i, (0, len(t)), t, None, 0.8, 0.5, 0.7, 1.0, 0.82 - 0.01 * i, None)
+            for i, t in enumerate([known, pending])]
+    assert rank_for_lead(pool, question)[0].text == pending
+    assert rank_for_lead(pool, "What should the newborn of an HBsAg-positive mother get?")[0].text == known
 
 
 def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
