@@ -24,6 +24,8 @@ CONTRADICTION_PENALTY = 0.08
 POPULATION_BONUS = 0.04
 TOGETHER_BONUS = 0.04
 UNKNOWN_BONUS = 0.04  # asked about a patient whose result is not known: as for a population asked about
+REASON_BONUS = 0.04  # asked why: the sentence giving a reason
+MEASURE_BONUS = 0.04  # given a measured value: the sentence with a threshold in its unit
 UNIT_BONUS = 0.03  # on top of the quantity bonus: the number is in the unit asked about
 CAUTION_BONUS = 0.05  # a little over the others: asked about a reaction, the caution goes first
 ASKED_WEIGHT = 0.2  # half the weight meaning carries in a statement's score
@@ -60,6 +62,9 @@ _QUANTITY = re.compile(
 _POLARITY = re.compile(r"\b([\w]+)[- ](positive|negative)\b", re.I)
 
 
+_OPPOSITE = {"positive": "negative", "negative": "positive"}
+
+
 def _polarities(text: str) -> set[tuple[str, str]]:
     return {(m.group(1).lower(), m.group(2).lower()) for m in _POLARITY.finditer(text)}
 
@@ -88,12 +93,13 @@ def asks_unknown(question: str) -> bool:
 
 def contradicts(text: str, asked: set[tuple[str, str]]) -> bool:
     """The sentence is about another result of the test the question names: an HBsAg-negative mother's infant,
-    or one whose mother's status is unknown, when the question is about an HBsAg-positive one."""
+    or one whose mother's status is unknown, when the question is about an HBsAg-positive one. A test the
+    question gives both results of ("HBsAg-positive mother… the infant is HBsAg negative") contradicts nothing."""
+    asked = {(test, result) for test, result in asked if (test, _OPPOSITE[result]) not in asked}
     stated = _polarities(text)
     if asked and not stated and _UNKNOWN.search(text):
         return any(re.search(rf"\b{re.escape(test)}\b", text, re.I) for test, _ in asked)
-    return any((test, "negative" if result == "positive" else "positive") in stated and (test, result) not in stated
-               for test, result in asked)
+    return any((test, _OPPOSITE[result]) in stated and (test, result) not in stated for test, result in asked)
 
 
 # Who a sentence is about, by class, so "an 80-year-old" meets "older adults" and "a newborn" meets "infants".
@@ -137,6 +143,26 @@ _CAUTION = re.compile(r"\b(?:contraindicat\w*|precautions?|should not|must not|n
                       r"avoid\w*|not recommended)\b", re.I)
 _REACTION = re.compile(r"\b(?:anaphyla\w*|allerg\w*|hypersensitiv\w*|reactions?|adverse events?|contraindicat\w*|"
                        r"precautions?)\b", re.I)
+
+
+# "Why was the vaccine recalled?": the asker wants the reason, which a guideline gives as "because…", "as a
+# precautionary measure", "is associated with…", not the instruction that follows from it.
+_ASKS_REASON = re.compile(r"\bwhy\b|\bwhat (?:is|was|are|were) the reasons?\b|\bhow come\b", re.I)
+_REASON = re.compile(r"\b(?:because|due to|owing to|as a result of|precaution\w*|the reasons?|reasons? (?:for|why)|"
+                     r"in order to|so that|(?:is|are|was|were) associated with|leads? to|led to|results? in|resulted in|"
+                     r"caus(?:e|es|ed|ing))\b", re.I)
+# "anti-HBs 4 mIU/mL", "on 120 MME/day": the question gives a measured value, so the sentence with the threshold in
+# that unit ("anti-HBs levels <10 mIU/mL should be revaccinated") is the one to compare it with.
+_MEASURE = re.compile(r"\d(?:[\d.,]*\d)?\s*((?:m?IU|mg|mcg|µg|g|mmol|mEq|mL|ng|pg)/(?:mL|dL|L|kg|min|day|d)|"
+                      r"MME(?:/day)?|mIU|mg|mcg|µg|mmHg|mm Hg)(?![\w/])", re.I)
+
+
+def measured_units(text: str) -> set[str]:
+    return {unit.lower().replace(" ", "") for unit in _MEASURE.findall(text)}
+
+
+def asks_reason(question: str) -> bool:
+    return bool(_ASKS_REASON.search(question))
 
 
 def asks_caution(question: str) -> bool:
@@ -198,7 +224,7 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
     How fast should the taper go?"): the case found the evidence, the question sentence says which part answers."""
     quantity, results, who = asks_quantity(question), _polarities(question), populations(question)
     together, caution, unknown = asks_together(question), asks_caution(question), asks_unknown(question) and not results
-    units = asked_units(question)
+    units, reason, measured = asked_units(question), asks_reason(question), measured_units(question)
     rescored = []
     for c in pool:
         score = answering(c, quantity, units) - CONTRADICTION_PENALTY * contradicts(c.text, results)
@@ -206,6 +232,10 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
             score += POPULATION_BONUS
         if unknown and _UNKNOWN.search(c.text):
             score += UNKNOWN_BONUS
+        if reason and _REASON.search(c.text):
+            score += REASON_BONUS
+        if measured and measured & measured_units(c.text):
+            score += MEASURE_BONUS
         if together and _TOGETHER.search(c.text):
             score += TOGETHER_BONUS
         if caution and is_caution(c.text):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from qa.lead import (
-    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, asks_unknown, contradicts, is_caution,
-    populations, rank_for_lead, _polarities,
+    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, asks_reason, asks_unknown, contradicts, is_caution,
+    measured_units, populations, rank_for_lead, _polarities,
 )
 from index.tokenize import tokenize
 from qa.scope import _EXCLUSION, asked_terms, may_exclude, scope_query
@@ -86,6 +86,9 @@ def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() ->
                        "results should receive the first dose.", asked)
     assert contradicts("These infants should receive HBIG if the mother's HBsAg status cannot be determined.", asked)
     assert not contradicts("Testing for HBsAg should be done at every pregnancy.", asked)
+    # the mother's result and the infant's: both results given, neither contradicts
+    both = _polarities("Infant of an HBsAg-positive mother: HBsAg negative, anti-HBs 4 mIU/mL. What now?")
+    assert not contradicts("HBsAg-negative infants with anti-HBs levels <10 mIU/mL should be revaccinated.", both)
     assert not contradicts("While test results are pending, infants should receive the first dose.", set())
 
 
@@ -101,10 +104,34 @@ def test_a_question_about_an_unknown_result_leads_with_what_to_do_while_it_is_un
                "should receive the first dose of single-antigen hepatitis B vaccine (without HBIG) <12 hours of birth.")
     known = ("Although infants who require postexposure immunoprophylaxis should be identified by maternal HBsAg testing, "
              "administering a birth dose to infants even without HBIG serves as a safety net.")
-    pool = [Candidate(None, i, (0, len(t)), t, None, 0.8, 0.5, 0.7, 1.0, 0.82 - 0.01 * i, None)
-            for i, t in enumerate([known, pending])]
-    assert rank_for_lead(pool, question)[0].text == pending
-    assert rank_for_lead(pool, "What should the newborn of an HBsAg-positive mother get?")[0].text == known
+    assert rank_for_lead(_pool(known, pending), question)[0].text == pending
+    assert rank_for_lead(_pool(known, pending), "What should the newborn of an HBsAg-positive mother get?")[0].text == known
+
+
+def _pool(*texts: str) -> list[Candidate]:
+    """Guideline sentences as candidates, the first a little ahead on retrieval: the rule under test decides."""
+    return [Candidate(None, i, (0, len(t)), t, None, 0.8, 0.5, 0.7, 1.0, 0.82 - 0.01 * i, None) for i, t in enumerate(texts)]
+
+
+def test_a_why_question_leads_with_the_reason() -> None:
+    question = "Why does it matter which Hib product an Alaska Native infant gets for the very first dose?"
+    assert asks_reason(question) and asks_reason("What was the reason for the recall?")
+    assert not asks_reason("Which Hib vaccines were not affected by the recall?")
+    risk = "American Indian/Alaska Native (AI/AN) infants also are at increased risk for Hib disease, particularly early."
+    reason = ("Failure to use PRP-OMP vaccines for the first dose is associated with excess cases of Hib disease in "
+              "AI/AN infants living in communities where Hib transmission is ongoing.")
+    assert rank_for_lead(_pool(risk, reason), question)[0].text == reason
+    assert rank_for_lead(_pool(risk, reason), "Which Hib product should an Alaska Native infant get first?")[0].text == risk
+
+
+def test_a_measured_value_in_the_question_meets_the_threshold_in_its_unit() -> None:
+    question = "Post-vaccination labs on an infant of an HBsAg-positive mother: HBsAg negative, anti-HBs 4 mIU/mL. What now?"
+    assert measured_units(question) == {"miu/ml"} and measured_units("He takes 120 MME/day.") == {"mme/day"}
+    assert measured_units("Give HBIG (0.5 mL) within 12 hours; taper by 10% per month.") == set()
+    other = "Anti-HBc testing of infants is not recommended because maternal anti-HBc might be detected to age 24 months."
+    threshold = ("HBsAg-negative infants with anti-HBs levels <10 mIU/mL should be revaccinated with a second 3-dose "
+                 "series and retested 1–2 months after the final dose.")
+    assert rank_for_lead(_pool(other, threshold), question)[0].text == threshold
 
 
 def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
