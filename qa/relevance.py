@@ -13,7 +13,7 @@ question, and its topicality is their mean:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -43,6 +43,14 @@ class QuestionTerms:
         present = set(tokens)
         return sum(w for t, w in self.weights.items() if t in present)
 
+    def holding_most_telling(self, hits: list[Hit], present: Callable[[list[str], list[int]], np.ndarray]) -> set[int]:
+        """The chunk rows holding the question's most informative term (the one with the highest weight)."""
+        rows = [hit.passage.row for hit in hits]
+        if not self.weights or not rows:
+            return set()
+        held = present([max(self.weights, key=self.weights.get)], rows)[:, 0]
+        return {row for row, has in zip(rows, held) if has}
+
     def in_passages(self, hits: list[Hit], present: Callable[[list[str], list[int]], np.ndarray]) -> dict[int, float]:
         """Chunk row → share of the question's information in what the index holds for it (its title and
         text, or its whole document when short); `present` answers which terms each row contains."""
@@ -59,11 +67,12 @@ class Topicality:
     words: float  # share of the question's information in the title and passage
     meaning: float  # the passage's dense similarity to the question
     score: float  # 0–1, relative to this question's best evidence
+    telling: bool = False  # it holds the question's most informative term
 
 
-def topicality(hits: list[Hit], words: dict[int, float]) -> dict[str, Topicality]:
+def topicality(hits: list[Hit], words: dict[int, float], telling: set[int] = frozenset()) -> dict[str, Topicality]:
     """Document id → how on-topic it is: its best retrieved passage against the question's best passage.
-    `words` is QuestionTerms.in_passages of the hits.
+    `words` is QuestionTerms.in_passages of the hits, `telling` QuestionTerms.holding_most_telling.
 
     Per document, not per passage: a paper about the question is about it in its methods section too,
     and a statement from there is judged by its own wording, not by its neighbours'."""
@@ -75,11 +84,27 @@ def topicality(hits: list[Hit], words: dict[int, float]) -> dict[str, Topicality
     for hit in hits:
         lexical = words[hit.passage.row] / best_words if best_words > 0 else 1.0
         semantic = max(0.0, 1.0 - (best_meaning - hit.dense) / DENSE_SPAN)
-        found = Topicality(words[hit.passage.row], hit.dense, 0.5 * lexical + 0.5 * semantic)
+        found = Topicality(words[hit.passage.row], hit.dense, 0.5 * lexical + 0.5 * semantic, hit.passage.row in telling)
         known = out.get(hit.passage.doc_id)
         if known is None or found.score > known.score:
-            out[hit.passage.doc_id] = found
+            out[hit.passage.doc_id] = replace(found, telling=found.telling or known is not None and known.telling)
+        elif found.telling and not known.telling:
+            out[hit.passage.doc_id] = replace(known, telling=True)
     return out
+
+
+def on_topic_documents(found: dict[str, Topicality], min_topicality: float, min_words: float) -> set[str]:
+    """The documents about the question: those nearly as on-topic as the best one, and those that state at least
+    as much of the question's information as it does (and at least `min_words` of it), including its most
+    informative term, while still near it in meaning. A long guideline's chunk on "what level of reprocessing
+    does a colonoscope need" is farther in meaning than a short page about colonoscopy, which the model finds
+    closer, yet it alone says "reprocessing": the rarest, most telling word. A chunk sharing "international"
+    and "reliable" with "Is the international normalised ratio (INR) reliable?" says neither "normalised" nor
+    "INR"."""
+    best = max(found.values(), key=lambda t: t.score)
+    floor, nearest = max(best.words, min_words), max(t.meaning for t in found.values())
+    return {doc for doc, t in found.items() if t.score >= min_topicality * best.score
+            or t.telling and t.words >= floor and t.meaning > nearest - DENSE_SPAN}
 
 
 def weak(found: dict[str, Topicality], min_words: float, min_meaning: float) -> bool:

@@ -17,7 +17,7 @@ from qa.conversations import ConversationStore
 from qa.followup import resolve
 from qa.models import Answer, Audience
 from qa.question_context import split_question
-from qa.relevance import QuestionTerms, topicality, weak
+from qa.relevance import QuestionTerms, on_topic_documents, topicality, weak
 from qa.scope import asked_terms, exclusions, may_exclude, scope_query
 from qa.statements import Candidate, among_own_kind, candidates, on_topic, prefer_new, supporting
 
@@ -125,16 +125,17 @@ class AnswerService:
         the evidence as a whole is weak."""
         qa = self.settings.qa
         terms = QuestionTerms.of(question, self.searcher.idf)
-        topics = topicality(hits, terms.in_passages(hits, self.searcher.terms_present))
+        present = self.searcher.terms_present
+        topics = topicality(hits, terms.in_passages(hits, present), terms.holding_most_telling(hits, present))
         if weak(topics, qa.weak_words, qa.weak_meaning):
             return []
         # Sentences of documents far off the question are never read: most hits, and most of the time.
-        bar = qa.min_topicality * max(t.score for t in topics.values())
-        near = [h for h in hits if topics[h.passage.doc_id].score >= bar]
+        about = on_topic_documents(topics, qa.min_topicality, qa.weak_words)
+        near = [h for h in hits if h.passage.doc_id in about]
         pool = candidates(
             near, vector, self.searcher.sentence_vectors_of, terms, topics, qa.similarity_weight, audience == "patient"
         )
-        pool = on_topic(pool, qa.min_topicality, qa.relative_relevance)
+        pool = on_topic(pool, qa.relative_relevance)
         # a similarity is a sentence's cosine only once sentence vectors exist (else its share of the words)
         pool = supporting(pool, qa.support_similarity, audience == "patient") if self.searcher.complete else pool
         return among_own_kind(

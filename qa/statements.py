@@ -118,17 +118,14 @@ def candidates(
     return sorted(found.values(), key=lambda c: -c.score)
 
 
-def on_topic(pool: list[Candidate], min_topic: float, relative_relevance: float) -> list[Candidate]:
-    """Statements from documents about the question that answer it nearly as well as the best one does.
-
-    Both bars are relative to this question's own evidence, so they mean the same for a common
-    condition the model knows well and for a new drug it has barely seen."""
+def on_topic(pool: list[Candidate], relative_relevance: float) -> list[Candidate]:
+    """Statements (of documents about the question: qa/relevance.py `on_topic_documents`) that answer it nearly
+    as well as the best one does. The bar is relative to this question's own evidence, so it means the same for
+    a common condition the model knows well and for a new drug it has barely seen."""
     if not pool:
         return []
-    most = max(c.topic for c in pool)
-    kept = [c for c in pool if c.topic >= min_topic * most]
-    bar = relative_relevance * max(c.relevance for c in kept)
-    return [c for c in kept if c.relevance >= bar]
+    bar = relative_relevance * max(c.relevance for c in pool)
+    return [c for c in pool if c.relevance >= bar]
 
 
 def supporting(pool: list[Candidate], min_similarity: float, keep_reference: bool = False) -> list[Candidate]:
