@@ -43,12 +43,17 @@ class QuestionTerms:
         present = set(tokens)
         return sum(w for t, w in self.weights.items() if t in present)
 
+    @property
+    def most_telling(self) -> str | None:
+        """The question's most informative term: the one with the highest weight."""
+        return max(self.weights, key=self.weights.get) if self.weights else None
+
     def holding_most_telling(self, hits: list[Hit], present: Callable[[list[str], list[int]], np.ndarray]) -> set[int]:
         """The chunk rows holding the question's most informative term (the one with the highest weight)."""
         rows = [hit.passage.row for hit in hits]
         if not self.weights or not rows:
             return set()
-        held = present([max(self.weights, key=self.weights.get)], rows)[:, 0]
+        held = present([self.most_telling], rows)[:, 0]
         return {row for row, has in zip(rows, held) if has}
 
     def in_passages(self, hits: list[Hit], present: Callable[[list[str], list[int]], np.ndarray]) -> dict[int, float]:

@@ -137,7 +137,8 @@ class AnswerService:
         )
         pool = on_topic(pool, qa.relative_relevance)
         # a similarity is a sentence's cosine only once sentence vectors exist (else its share of the words)
-        pool = supporting(pool, qa.support_similarity, audience == "patient") if self.searcher.complete else pool
+        if self.searcher.complete:
+            pool = supporting(pool, qa.support_similarity, audience == "patient", terms.most_telling)
         return among_own_kind(
             pool, "guideline", self._guideline_terms(question), qa.similarity_weight, not self.searcher.complete
         )

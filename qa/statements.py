@@ -128,16 +128,21 @@ def on_topic(pool: list[Candidate], relative_relevance: float) -> list[Candidate
     return [c for c in pool if c.relevance >= bar]
 
 
-def supporting(pool: list[Candidate], min_similarity: float, keep_reference: bool = False) -> list[Candidate]:
+def supporting(
+    pool: list[Candidate], min_similarity: float, keep_reference: bool = False, telling: str | None = None
+) -> list[Candidate]:
     """The pool less research and reference statements not close to the question in their own right, when a
     guideline answers it. The bars of `on_topic` are relative: on an index of guidelines, abstracts and health
     pages, a clinician's guideline question ("How often do we run a spore test on our autoclave?") leaves the
     research that passes them sharing one word with it ("testes", "lysis time tested"). A patient's answer
-    keeps its reference pages (`keep_reference`): they are what it leads with."""
+    keeps its reference pages (`keep_reference`): they are what it leads with. Nor is closeness in meaning
+    enough when the statement leaves out the question's most informative term (`telling`): for "What level of
+    reprocessing does a colonoscope need between patients?" the model finds "Colonoscopy checks your entire
+    colon and rectum" close, but it says nothing of reprocessing."""
     if not any(c.kind == "guideline" for c in pool):
         return pool
     return [c for c in pool if c.kind == "guideline" or keep_reference and c.kind == "reference"
-            or c.similarity >= min_similarity]
+            or c.similarity >= min_similarity and (telling is None or telling in terms_of(c.text))]
 
 
 def among_own_kind(

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from index.models import Filters
+from index.tokenize import tokenize
 from qa.conversations import ConversationStore, UnknownConversation
 from qa.models import Answer, Statement
 from qa.select import _same, choose, without_repeats
@@ -169,6 +170,13 @@ def test_when_a_guideline_answers_research_must_be_close_to_the_question_itself(
     assert [c for c in patient if c.kind == "reference"] == [c for c in pool if c.kind == "reference"]
     research_only = [c for c in pool if c.kind != "guideline"]
     assert supporting(research_only, bar) == research_only  # no guideline: research is the answer
+    # close in meaning is not enough without the question's most informative term
+    terms = QuestionTerms.of(question, searcher.idf)
+    telling = terms.most_telling
+    assert telling == max(terms.weights, key=terms.weights.get)
+    strict = supporting(pool, 0.0, telling=telling)
+    assert all(telling in tokenize(c.text) for c in strict if c.kind != "guideline")
+    assert [c for c in strict if c.kind != "guideline"] != [c for c in pool if c.kind != "guideline"]
 
 
 def test_a_question_at_the_length_limit_is_answered_with_its_scope_search(service, mini_settings) -> None:
