@@ -203,11 +203,30 @@ def asked_units(question: str) -> tuple[re.Pattern[str], ...]:
     return tuple(stated for asks, stated in _UNITS.values() if asks.search(question))
 
 
-def answering(candidate: Candidate, quantity: bool, units: tuple[re.Pattern[str], ...] = ()) -> float:
+# "Can she breastfeed right away?", "Is that allowed?", "Is it OK to use it on multiple patients?": a yes/no question
+# about what may be done is answered by what the guideline permits or forbids ("… may be breast fed beginning
+# immediately after birth", "They may not be reprocessed except by…"), as much as by what it directs.
+_ASKS_PERMISSION = re.compile(
+    r"^(?:(?:so|and|but|ok|okay|then|also|now)[,:]? )?(?:can|may|could)\b|[.?;:] *(?:so |and |but )?(?:can|may|could) (?:i|we|she|he|they|you|it|the|this|that)\b|"
+    r"\bis (?:it|that|this) (?:ok|okay|safe|acceptable|allowed|appropriate|fine|permissible|permitted)\b|"
+    r"\b(?:allowed|permitted)\?",
+    re.I,
+)
+_PERMISSION = re.compile(r"\b(?:may|can) (?:not |also |still )?(?:be (?:\w+ )?\w+(?:ed|en)|receive|continue|remain)\b|"
+                         r"\b(?:is|are) (?:not )?(?:permitted|allowed|acceptable)\b", re.I)
+
+
+def asks_permission(question: str) -> bool:
+    return bool(_ASKS_PERMISSION.search(question))
+
+
+def answering(
+    candidate: Candidate, quantity: bool, units: tuple[re.Pattern[str], ...] = (), permission: bool = False
+) -> float:
     """The candidate's score as a lead: its retrieval score, adjusted for the kind of sentence it is."""
     text = candidate.text
     score = candidate.score
-    if _DIRECTIVE.search(text) or candidate.grade:
+    if _DIRECTIVE.search(text) or candidate.grade or permission and _PERMISSION.search(text):
         score += DIRECTIVE_BONUS
     elif _DESCRIPTION.search(text):
         score -= DESCRIPTION_PENALTY
@@ -225,9 +244,10 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
     quantity, results, who = asks_quantity(question), _polarities(question), populations(question)
     together, caution, unknown = asks_together(question), asks_caution(question), asks_unknown(question) and not results
     units, reason, measured = asked_units(question), asks_reason(question), measured_units(question)
+    permission = asks_permission(question)
     rescored = []
     for c in pool:
-        score = answering(c, quantity, units) - CONTRADICTION_PENALTY * contradicts(c.text, results)
+        score = answering(c, quantity, units, permission) - CONTRADICTION_PENALTY * contradicts(c.text, results)
         if who & populations(c.text):
             score += POPULATION_BONUS
         if unknown and _UNKNOWN.search(c.text):

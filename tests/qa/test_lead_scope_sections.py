@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa.lead import (
-    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, asks_reason, asks_unknown, contradicts, is_caution,
+    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, asks_permission, asks_reason, asks_unknown, contradicts, is_caution,
     measured_units, populations, rank_for_lead, _polarities,
 )
 from index.tokenize import tokenize
@@ -132,6 +132,20 @@ def test_a_measured_value_in_the_question_meets_the_threshold_in_its_unit() -> N
     threshold = ("HBsAg-negative infants with anti-HBs levels <10 mIU/mL should be revaccinated with a second 3-dose "
                  "series and retested 1–2 months after the final dose.")
     assert rank_for_lead(_pool(other, threshold), question)[0].text == threshold
+
+
+def test_a_question_about_what_may_be_done_meets_what_the_guideline_permits() -> None:
+    question = ("New mom is HBsAg positive. Can she breastfeed right away, or should she wait until the baby has had "
+                "HBIG and the vaccine?")
+    assert asks_permission(question) and asks_permission("Our GI suite reprocesses single-use forceps. Is that allowed?")
+    assert asks_permission("Is it OK to go back into a vial with the same syringe?")
+    assert not asks_permission("How many doses does she need?") and not asks_permission("What can we give instead?")
+    timing = ("If the mother is determined to be HBsAg positive, her infant's vaccine series is completed on the "
+              "schedule for infants born to HBsAg-positive mothers, with HBIG at birth.")
+    permitted = "Infants of HBsAg-positive mothers may be breast fed beginning immediately after birth."
+    assert rank_for_lead(_pool(timing, permitted), question)[0].text == permitted
+    # asked what to do, not whether it may be done, a permission is no directive
+    assert rank_for_lead(_pool(timing, permitted), "What do infants of HBsAg-positive mothers receive?")[0].text == timing
 
 
 def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
