@@ -26,6 +26,7 @@ TOGETHER_BONUS = 0.04
 UNKNOWN_BONUS = 0.04  # asked about a patient whose result is not known: as for a population asked about
 REASON_BONUS = 0.04  # asked why: the sentence giving a reason
 MEASURE_BONUS = 0.04  # given a measured value: the sentence with a threshold in its unit
+RISK_BONUS = 0.04  # asked whether it is safe: the sentence about the risk
 UNIT_BONUS = 0.03  # on top of the quantity bonus: the number is in the unit asked about
 CAUTION_BONUS = 0.05  # a little over the others: asked about a reaction, the caution goes first
 ASKED_WEIGHT = 0.2  # half the weight meaning carries in a statement's score
@@ -161,6 +162,17 @@ def measured_units(text: str) -> set[str]:
     return {unit.lower().replace(" ", "") for unit in _MEASURE.findall(text)}
 
 
+# "Is it actually safe to put off the booster? Won't those toddlers be at risk?": the sentence that speaks to the
+# risk ("deferral … is not likely to result in an increased risk for Hib disease") answers before the directive.
+_ASKS_RISK = re.compile(r"\b(?:is (?:it|that|this) (?:actually |really |still )?safe|safe to|at (?:increased |higher |any )?risk|"
+                        r"in danger|dangerous|harmful)\b", re.I)
+_RISK = re.compile(r"\b(?:risks?|safe(?:ty|ly)?|unsafe|harm\w*|danger\w*)\b", re.I)
+
+
+def asks_risk(question: str) -> bool:
+    return bool(_ASKS_RISK.search(question))
+
+
 def asks_reason(question: str) -> bool:
     return bool(_ASKS_REASON.search(question))
 
@@ -244,7 +256,7 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
     quantity, results, who = asks_quantity(question), _polarities(question), populations(question)
     together, caution, unknown = asks_together(question), asks_caution(question), asks_unknown(question) and not results
     units, reason, measured = asked_units(question), asks_reason(question), measured_units(question)
-    permission = asks_permission(question)
+    permission, risk = asks_permission(question), asks_risk(question)
     rescored = []
     for c in pool:
         score = answering(c, quantity, units, permission) - CONTRADICTION_PENALTY * contradicts(c.text, results)
@@ -254,6 +266,8 @@ def rank_for_lead(pool: list[Candidate], question: str, asked=None) -> list[Cand
             score += UNKNOWN_BONUS
         if reason and _REASON.search(c.text):
             score += REASON_BONUS
+        if risk and _RISK.search(c.text):
+            score += RISK_BONUS
         if measured and measured & measured_units(c.text):
             score += MEASURE_BONUS
         if together and _TOGETHER.search(c.text):

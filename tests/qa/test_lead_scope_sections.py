@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa.lead import (
-    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, asks_permission, asks_reason, asks_unknown, contradicts, is_caution,
+    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, asks_permission, asks_reason, asks_risk, asks_unknown, contradicts, is_caution,
     measured_units, populations, rank_for_lead, _polarities,
 )
 from index.tokenize import tokenize
@@ -146,6 +146,17 @@ def test_a_question_about_what_may_be_done_meets_what_the_guideline_permits() ->
     assert rank_for_lead(_pool(timing, permitted), question)[0].text == permitted
     # asked what to do, not whether it may be done, a permission is no directive
     assert rank_for_lead(_pool(timing, permitted), "What do infants of HBsAg-positive mothers receive?")[0].text == timing
+
+
+def test_asked_whether_it_is_safe_the_sentence_about_the_risk_leads() -> None:
+    question = "Is it actually safe to put off the 12-15 month Hib booster for now? Won't those toddlers be at risk?"
+    assert asks_risk(question) and asks_risk("Is it safe to give the hepatitis B vaccine to a pregnant patient?")
+    assert not asks_risk("When is the Hib booster given?")
+    schedule = "Hib conjugate vaccines are given as a primary series followed by a booster dose at age 12–15 months."
+    risk = ("Short-term deferral of the booster dose among children aged 12–15 months is not likely to result in an "
+            "increased risk for Hib disease because of continued protection from the primary series.")
+    assert rank_for_lead(_pool(schedule, risk), question)[0].text == risk
+    assert rank_for_lead(_pool(schedule, risk), "Which Hib vaccine do toddlers get as the booster?")[0].text == schedule
 
 
 def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
