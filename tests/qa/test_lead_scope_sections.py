@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from qa.lead import (
-    _DIRECTIVE, _TOGETHER, asked_units, asks_caution, asks_quantity, asks_together, asks_permission, asks_reason, asks_risk, asks_unknown, contradicts, is_caution,
-    measured_units, populations, rank_for_lead, _polarities,
+from qa.asked_for import (
+    asked_units, asks_caution, asks_permission, asks_quantity, asks_reason, asks_risk, asks_together, asks_unknown,
+    contradicts, is_caution, measured_units, polarities, populations, states_together,
 )
+from qa.lead import _DIRECTIVE, rank_for_lead
 from index.tokenize import tokenize
 from qa.scope import _EXCLUSION, asked_terms, may_exclude, scope_query
 from qa.sections import heading_of
@@ -56,10 +57,10 @@ def test_a_question_about_using_two_things_together_meets_concurrent_use() -> No
     assert asks_together("Patient is on long-term clonazepam and now needs an opioid. Is it OK to prescribe both?")
     assert asks_together("Can I give the Hib and hepatitis B vaccines at the same visit?")
     assert not asks_together("Which of my patients on opioids should get a naloxone prescription?")
-    assert _TOGETHER.search("Clinicians should use particular caution when prescribing opioid pain medication and "
+    assert states_together("Clinicians should use particular caution when prescribing opioid pain medication and "
                             "benzodiazepines concurrently.")
-    assert _TOGETHER.search("Hepatitis B vaccine may be administered simultaneously with other vaccines.")
-    assert not _TOGETHER.search("Clinicians should offer naloxone when prescribing opioids.")
+    assert states_together("Hepatitis B vaccine may be administered simultaneously with other vaccines.")
+    assert not states_together("Clinicians should offer naloxone when prescribing opioids.")
 
 
 def test_a_question_about_a_reaction_or_allergy_meets_the_guidelines_caution() -> None:
@@ -76,7 +77,7 @@ def test_a_question_about_a_reaction_or_allergy_meets_the_guidelines_caution() -
 
 
 def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() -> None:
-    asked = _polarities("Baby born to a mother who is HBsAg-positive: what do we give?")
+    asked = polarities("Baby born to a mother who is HBsAg-positive: what do we give?")
     assert contradicts("For infants born to HBsAg-negative mothers, the first dose should be given before discharge.", asked)
     assert not contradicts("All infants born to HBsAg-positive women should receive HBIG <12 hours of birth.", asked)
     assert not contradicts("Infants of HBsAg-negative and HBsAg-positive mothers both receive a birth dose.", asked)
@@ -87,7 +88,7 @@ def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() ->
     assert contradicts("These infants should receive HBIG if the mother's HBsAg status cannot be determined.", asked)
     assert not contradicts("Testing for HBsAg should be done at every pregnancy.", asked)
     # the mother's result and the infant's: both results given, neither contradicts
-    both = _polarities("Infant of an HBsAg-positive mother: HBsAg negative, anti-HBs 4 mIU/mL. What now?")
+    both = polarities("Infant of an HBsAg-positive mother: HBsAg negative, anti-HBs 4 mIU/mL. What now?")
     assert not contradicts("HBsAg-negative infants with anti-HBs levels <10 mIU/mL should be revaccinated.", both)
     assert not contradicts("While test results are pending, infants should receive the first dose.", set())
 
