@@ -18,7 +18,7 @@ Vectors = Literal["pending", "chunks", "complete"]
 STAGES: tuple[Vectors, ...] = ("pending", "chunks", "complete")
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
-INDEX_FORMAT = 10  # 10: a sentence that points back ("They…") is quoted with the one before it; "There were…" stands alone
+INDEX_FORMAT = 11  # 11: a colon left over from a section label is not quoted; 10: a sentence that points back is quoted with the one before it
 
 
 class IndexNotReady(Unavailable):

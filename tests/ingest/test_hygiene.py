@@ -149,6 +149,12 @@ def test_a_checklist_item_keeps_its_statement_without_the_form() -> None:
                      "the manufacturer specifies a different date."]
 
 
+def test_a_colon_left_over_from_a_section_label_is_dropped() -> None:
+    """PubMedQA sections whose text kept the colon after its label ("CONCLUSIONS" → ": Prophylactic fixation…")."""
+    assert _quoted(": Prophylactic fixation with a cephalomedullary nail was not found to be cost-effective.") == (
+        "Prophylactic fixation with a cephalomedullary nail was not found to be cost-effective.")
+
+
 def test_a_running_heading_read_into_a_sentence_is_dropped() -> None:
     assert _quoted("XI.a. Device Reprocessing (continued) Single-use devices (SUDs) are labeled by the manufacturer "
                    "for a single use.") == "Single-use devices (SUDs) are labeled by the manufacturer for a single use."
