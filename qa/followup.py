@@ -7,7 +7,7 @@ import re
 from itertools import takewhile
 from typing import NamedTuple
 
-from qa.followup_forms import APPLIES, SAME, about_then_asked, clause_last, lower_first, varied
+from qa.followup_forms import APPLIES, SAME, about_then_asked, clause_last, given_result, lower_first, varied
 from qa.followup_words import (
     ASPECT, AUX, CONTEXT, DUMMY_IT, FOLLOWERS, FOR_ASPECT, GENERIC, OPENERS, POPULATION, PREDICATE, PREPS, PRONOUNS,
     PROPERTY, QUALIFIERS, REFERENT, SOCIAL, WH,
@@ -227,6 +227,8 @@ def resolve(question: str, history: list[str]) -> str:
         return in_turn(history[at], stripped) if context else fallback(stripped, topic_of(sentence).full, history[at])
 
     follow_up = is_followup(stripped)
+    if follow_up:
+        sentence, stripped = given_result(sentence, stripped, history[at])
     # After questions asked in turn, the next one is asked in turn too; so after "… wants to detox. Is that a reasonable
     # plan?", whose question is about its context.
     if follow_up and (split_question(history[at])[0].endswith("?") or context and _ABOUT_CONTEXT.match(sentence)):

@@ -30,6 +30,34 @@ _LEADING_CLAUSE = re.compile(r"^(?P<clause>(?:to|in order to|if|when|once|after|
                              r"which|who|why|where)\b[^?]*)\?*$", re.I)
 
 
+# "A woman arrives in labor with no HBsAg result on file. What should the newborn get while we wait for her test?",
+# then "and if she turns out to be positive?": the result stated replaces the wait for it, and is a result of the
+# test the earlier question named.
+_WAITING = re.compile(r",?\s*\b(?:while|until) (?:we|you|they|i|she|he) (?:wait|are waiting|await)\b"
+                      r"(?: (?:for|on))?(?: (?:his|her|their|the|its|a|an))? (?P<what>[\w-]+)[^,?]*", re.I)
+_GENERIC_TEST = frozenset({"test", "tests", "result", "results", "labs", "it", "them", "that"})
+_RESULT = re.compile(r"\b(?:be|is|was|are|were|comes? back|came back|tests?|tested|turns? out(?: to be)?)\s+"
+                     r"(?P<result>positive|negative)\b", re.I)
+_TEST_NAMED = re.compile(r"\b(?P<test>[A-Za-z]*[A-Z][A-Za-z0-9-]*)\s+(?:results?|status|test(?:ing)?|screen(?:ing)?)\b")
+
+
+def given_result(sentence: str, follow_up: str, earlier: str) -> tuple[str, str]:
+    """(the earlier question sentence, the follow-up) once a follow-up states a result: the earlier wait for it
+    dropped ("… while we wait for her test"), and a bare "positive" named as the earlier question's test."""
+    stated = _RESULT.search(follow_up)
+    if not stated:
+        return sentence, follow_up
+    waiting = _WAITING.search(sentence)
+    sentence = _WAITING.sub("", sentence.rstrip(" ?")) + "?"
+    named = _TEST_NAMED.search(earlier)
+    test = waiting.group("what") if waiting and waiting.group("what").lower() not in _GENERIC_TEST else \
+        named.group("test") if named else None
+    if test and test.lower() not in follow_up.lower():
+        at = stated.start("result")
+        follow_up = f"{follow_up[:at]}{test} {follow_up[at:]}"
+    return sentence, follow_up
+
+
 def clause_last(question: str) -> str:
     """The question first and its leading clause after it, so the question's own frame is what a follow-up varies:
     "Can we give the last dose at 4 months to finish early?"."""

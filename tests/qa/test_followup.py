@@ -248,6 +248,9 @@ REFRAMED = [
      "What daily opioid dose should make me stop and rethink before titrating a 15-year-old any higher?"),
     ("How long can a multi-dose vial be used after opening?", "is it the same in outpatient clinics?",
      "How long can a multi-dose vial be used after opening in outpatient clinics?"),
+    # a result stated replaces the wait for it, and is the result of the test the earlier question named
+    ("A woman arrives in labor with no HBsAg result on file. What should the newborn get while we wait for her test?",
+     "and if she turns out to be positive?", "What should the newborn get if the woman turns out to be HBsAg positive?"),
 ]
 
 

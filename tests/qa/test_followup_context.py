@@ -20,7 +20,7 @@ MULTI_SENTENCE = [
      "Does the RSV antibody recommendation cover household contacts of a child with RSV?"),
     ("A man arrives with chest pain and no ECG yet. What should we give while we wait for his troponin?",
      "and if he turns out to be positive?",
-     "What should we give while we wait for his troponin if the man turns out to be positive?"),
+     "What should we give if the man turns out to be troponin positive?"),
 ]
 
 
