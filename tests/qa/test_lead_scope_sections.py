@@ -93,6 +93,13 @@ def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() ->
     assert not contradicts("While test results are pending, infants should receive the first dose.", set())
 
 
+def _leads(question: str, *texts: str) -> str:
+    """Which of these guideline sentences leads for the question, the first a little ahead on retrieval: the rule
+    under test decides."""
+    pool = [Candidate(None, i, (0, len(t)), t, None, 0.8, 0.5, 0.7, 1.0, 0.82 - 0.01 * i, None) for i, t in enumerate(texts)]
+    return rank_for_lead(pool, question)[0].text
+
+
 def test_a_question_about_an_unknown_result_leads_with_what_to_do_while_it_is_unknown() -> None:
     """The hepatitis B guideline's labour-ward case: the mother's result is not on file. The sentence for that case
     leads over ones as close to the question about what to do once the result is known."""
@@ -105,13 +112,8 @@ def test_a_question_about_an_unknown_result_leads_with_what_to_do_while_it_is_un
                "should receive the first dose of single-antigen hepatitis B vaccine (without HBIG) <12 hours of birth.")
     known = ("Although infants who require postexposure immunoprophylaxis should be identified by maternal HBsAg testing, "
              "administering a birth dose to infants even without HBIG serves as a safety net.")
-    assert rank_for_lead(_pool(known, pending), question)[0].text == pending
-    assert rank_for_lead(_pool(known, pending), "What should the newborn of an HBsAg-positive mother get?")[0].text == known
-
-
-def _pool(*texts: str) -> list[Candidate]:
-    """Guideline sentences as candidates, the first a little ahead on retrieval: the rule under test decides."""
-    return [Candidate(None, i, (0, len(t)), t, None, 0.8, 0.5, 0.7, 1.0, 0.82 - 0.01 * i, None) for i, t in enumerate(texts)]
+    assert _leads(question, known, pending) == pending
+    assert _leads("What should the newborn of an HBsAg-positive mother get?", known, pending) == known
 
 
 def test_a_why_question_leads_with_the_reason() -> None:
@@ -121,8 +123,8 @@ def test_a_why_question_leads_with_the_reason() -> None:
     risk = "American Indian/Alaska Native (AI/AN) infants also are at increased risk for Hib disease, particularly early."
     reason = ("Failure to use PRP-OMP vaccines for the first dose is associated with excess cases of Hib disease in "
               "AI/AN infants living in communities where Hib transmission is ongoing.")
-    assert rank_for_lead(_pool(risk, reason), question)[0].text == reason
-    assert rank_for_lead(_pool(risk, reason), "Which Hib product should an Alaska Native infant get first?")[0].text == risk
+    assert _leads(question, risk, reason) == reason
+    assert _leads("Which Hib product should an Alaska Native infant get first?", risk, reason) == risk
 
 
 def test_a_measured_value_in_the_question_meets_the_threshold_in_its_unit() -> None:
@@ -132,7 +134,7 @@ def test_a_measured_value_in_the_question_meets_the_threshold_in_its_unit() -> N
     other = "Anti-HBc testing of infants is not recommended because maternal anti-HBc might be detected to age 24 months."
     threshold = ("HBsAg-negative infants with anti-HBs levels <10 mIU/mL should be revaccinated with a second 3-dose "
                  "series and retested 1–2 months after the final dose.")
-    assert rank_for_lead(_pool(other, threshold), question)[0].text == threshold
+    assert _leads(question, other, threshold) == threshold
 
 
 def test_a_question_about_what_may_be_done_meets_what_the_guideline_permits() -> None:
@@ -144,9 +146,9 @@ def test_a_question_about_what_may_be_done_meets_what_the_guideline_permits() ->
     timing = ("If the mother is determined to be HBsAg positive, her infant's vaccine series is completed on the "
               "schedule for infants born to HBsAg-positive mothers, with HBIG at birth.")
     permitted = "Infants of HBsAg-positive mothers may be breast fed beginning immediately after birth."
-    assert rank_for_lead(_pool(timing, permitted), question)[0].text == permitted
+    assert _leads(question, timing, permitted) == permitted
     # asked what to do, not whether it may be done, a permission is no directive
-    assert rank_for_lead(_pool(timing, permitted), "What do infants of HBsAg-positive mothers receive?")[0].text == timing
+    assert _leads("What do infants of HBsAg-positive mothers receive?", timing, permitted) == timing
 
 
 def test_asked_whether_it_is_safe_the_sentence_about_the_risk_leads() -> None:
@@ -156,8 +158,8 @@ def test_asked_whether_it_is_safe_the_sentence_about_the_risk_leads() -> None:
     schedule = "Hib conjugate vaccines are given as a primary series followed by a booster dose at age 12–15 months."
     risk = ("Short-term deferral of the booster dose among children aged 12–15 months is not likely to result in an "
             "increased risk for Hib disease because of continued protection from the primary series.")
-    assert rank_for_lead(_pool(schedule, risk), question)[0].text == risk
-    assert rank_for_lead(_pool(schedule, risk), "Which Hib vaccine do toddlers get as the booster?")[0].text == schedule
+    assert _leads(question, schedule, risk) == risk
+    assert _leads("Which Hib vaccine do toddlers get as the booster?", schedule, risk) == schedule
 
 
 def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
