@@ -89,13 +89,12 @@ def topicality(hits: list[Hit], words: dict[int, float], telling: set[int] = fro
     for hit in hits:
         lexical = words[hit.passage.row] / best_words if best_words > 0 else 1.0
         semantic = max(0.0, 1.0 - (best_meaning - hit.dense) / DENSE_SPAN)
-        found = Topicality(words[hit.passage.row], hit.dense, 0.5 * lexical + 0.5 * semantic, hit.passage.row in telling)
+        found = Topicality(words[hit.passage.row], hit.dense, 0.5 * lexical + 0.5 * semantic)
         known = out.get(hit.passage.doc_id)
         if known is None or found.score > known.score:
-            out[hit.passage.doc_id] = replace(found, telling=found.telling or known is not None and known.telling)
-        elif found.telling and not known.telling:
-            out[hit.passage.doc_id] = replace(known, telling=True)
-    return out
+            out[hit.passage.doc_id] = found
+    held = {hit.passage.doc_id for hit in hits if hit.passage.row in telling}
+    return {doc: replace(t, telling=doc in held) for doc, t in out.items()}
 
 
 def on_topic_documents(found: dict[str, Topicality], min_topicality: float, min_words: float) -> set[str]:
