@@ -100,6 +100,22 @@ def _groups(grouped: list[tuple[str, list[Chosen]]], references: _References) ->
     return [ResearchGroup(heading=h, points=[_statement(c, references) for c in group]) for h, group in grouped]
 
 
+def lead_pool(
+    candidates: list[Candidate], scope: list[Candidate], settings: QASettings
+) -> tuple[list[Chosen], list[Candidate]]:
+    """(the scope statement that leads, if any; the guideline statements the rest of the lead is ranked from)."""
+    limits = [Chosen(c) for c in scope[:1]]
+    stated = {(c.main.hit.passage.chunk_id, c.main.span) for c in limits}
+    pool = [c for c in _pool(candidates, "guideline") if (c.hit.passage.chunk_id, c.span) not in stated]
+    return limits, without_repeats(pool, [c.main for c in limits], settings.duplicate_similarity)
+
+
+def guideline_statements(ranked: list[Candidate], settings: QASettings) -> list[Chosen]:
+    """The lead (the best answers as ranked) and the guideline points after it (MMR for coverage)."""
+    return choose(ranked, settings.lead + settings.guideline_points, 0.0, settings.mmr_lambda,
+                  settings.duplicate_similarity, settings.lead)
+
+
 def compose(
     question: str,
     understood_as: str,
@@ -119,11 +135,8 @@ def compose(
     patient = audience == "patient"
     # Ranked as answers (qa/lead.py), then chosen in one pass: the lead is the best answer, and no point
     # below it repeats it.
-    limits = [Chosen(c) for c in scope[:1]]
-    stated = {(c.main.hit.passage.chunk_id, c.main.span) for c in limits}
-    guideline_pool = [c for c in _pool(candidates, "guideline") if (c.hit.passage.chunk_id, c.span) not in stated]
-    guideline_pool = without_repeats(guideline_pool, [c.main for c in limits], settings.duplicate_similarity)
-    guideline = pick(rank_for_lead(guideline_pool, understood_as, asked), settings.lead + settings.guideline_points, settings.lead)
+    limits, guideline_pool = lead_pool(candidates, scope, settings)
+    guideline = guideline_statements(rank_for_lead(guideline_pool, understood_as, asked), settings)
     research = pick(_pool(candidates, "research"), settings.research_points // 2 if patient else settings.research_points)
     reference = pick(_pool(candidates, "reference"), settings.reference_points * (2 if patient else 1))
 

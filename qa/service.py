@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
+
+import numpy as np
 
 from index.models import Filters, Hit, QueryError
 from index.search import Searcher
@@ -31,6 +33,15 @@ INDEX_NOTES = {
     "chunks": "The index is still being prepared: statements were matched to the question by their words "
     "only; matching sentences by meaning follows when the build completes.",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    hits: list[Hit]
+    pool: list[Candidate]
+    scope: list[Candidate]
+    asked: np.ndarray | None
+    retrieved: float  # perf_counter when retrieval ended
 
 
 class AnswerService:
@@ -83,6 +94,23 @@ class AnswerService:
         if reused is not None:
             reused.question, reused.conversation_id = question, conversation_id
             return self._remember(reused, question, understood)
+        found = self.gather(understood, filters, audience, conversation_id)
+        answer = compose(
+            question, understood, found.hits, found.pool, self.settings.qa, self.searcher.manifest.version, audience,
+            conversation_id, found.scope, found.asked,
+        )
+        answer.index_note = INDEX_NOTES.get(self.searcher.manifest.vectors)  # None once the index is complete
+        if timings is not None:
+            timings["retrieve"] = (found.retrieved - started) * 1000
+            timings["compose"] = (time.perf_counter() - found.retrieved) * 1000
+        return self._remember(answer, question, understood)
+
+    def gather(
+        self, understood: str, filters: Filters = Filters(), audience: Audience = "clinician",
+        conversation_id: str | None = None,
+    ) -> Gathered:
+        """Everything an answer is composed from: retrieved passages, the statements worth stating, the scope
+        statements, and the question sentence's vector."""
         vector = self.searcher.embed_query(understood)
         hits = self._retrieve(understood, vector, filters)
         retrieved = time.perf_counter()
@@ -90,18 +118,10 @@ class AnswerService:
         if conversation_id and self.conversations:
             pool = prefer_new(pool, self.conversations.shown(conversation_id))
         scope = self._scope(understood, vector, filters, pool) if pool else []
-        context, asked = split_question(understood)
-        answer = compose(
-            question, understood, hits, pool, self.settings.qa, self.searcher.manifest.version, audience,
-            conversation_id, scope,
-            # the question sentence's vector is compared with sentence vectors: none yet in a partial index
-            self.searcher.embed_query(asked) if context and pool and self.searcher.complete else None,
-        )
-        answer.index_note = INDEX_NOTES.get(self.searcher.manifest.vectors)  # None once the index is complete
-        if timings is not None:
-            timings["retrieve"] = (retrieved - started) * 1000
-            timings["compose"] = (time.perf_counter() - retrieved) * 1000
-        return self._remember(answer, question, understood)
+        context, sentence = split_question(understood)
+        # the question sentence's vector is compared with sentence vectors: none yet in a partial index
+        asked = self.searcher.embed_query(sentence) if context and pool and self.searcher.complete else None
+        return Gathered(hits, pool, scope, asked, retrieved)
 
     def _scope(self, question: str, vector, filters: Filters, pool: list[Candidate]) -> list[Candidate]:
         """Statements of the guidelines answering (those of the best few statements) that exclude who or

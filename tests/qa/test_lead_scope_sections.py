@@ -6,7 +6,8 @@ from qa.asked_for import (
     asked_units, asks_caution, asks_permission, asks_quantity, asks_reason, asks_risk, asks_together, asks_unknown,
     contradicts, is_caution, measured_units, polarities, populations, states_together,
 )
-from qa.lead import _DIRECTIVE, rank_for_lead
+from qa.lead import rank_for_lead
+from qa.lead_features import DIRECTIVE as _DIRECTIVE
 from index.tokenize import tokenize
 from qa.scope import _EXCLUSION, asked_terms, may_exclude, scope_query
 from qa.sections import heading_of

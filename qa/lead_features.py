@@ -1,0 +1,160 @@
+"""What a (question, guideline sentence) pair looks like to the lead ranker: one table of generic features.
+
+The question is read once into `QuestionTraits`; each feature is then a number for one candidate sentence.
+No feature names a corpus's subject: each is a retrieval signal or a pairing of a kind of question with a
+kind of sentence (asked how long → states a number; asked why → gives a reason). How much each is worth is
+not decided here but fitted (evaluation/lead_training.py) and stored in qa/lead_weights.json.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from qa.asked_for import (
+    about_unknown_result, asked_units, asks_caution, asks_permission, asks_quantity, asks_reason, asks_risk,
+    asks_together, asks_unknown, contradicts, gives_reason, is_caution, measured_units, permits_or_forbids,
+    polarities, populations, speaks_to_risk, states_quantity, states_together,
+)
+from qa.statements import Candidate, terms_of
+
+DIRECTIVE = re.compile(
+    r"\b(?:should|must|shall|recommend(?:s|ed)?|is indicated|are indicated|is contraindicated|is not a contraindication|"
+    r"(?:is|are) (?:often |usually )?(?:sufficient|appropriate|preferred|required|necessary|not necessary|not needed)|"
+    r"(?:do|does|need) not need|need not|avoid|"
+    # "Semi-critical items … require, at a minimum, high-level disinfection"; not "patients who require…", "might require"
+    r"(?<!who )(?<!that )(?<!which )(?<!may )(?<!might )(?<!could )requires?)\b|"
+    r"^(?:Do not|Never|Always|Use|Wear|Perform|Discard|Clean|Offer|Give|"
+    r"Administer|Ensure|Consider|Test|Screen|Vaccinate|Avoid|Remove|Store|Keep|Dispose|Report)\b",
+    re.I,
+)
+# How a study was run or what it observed: a guideline's background, not its advice.
+DESCRIPTION = re.compile(
+    r"\b(?:stud(?:y|ies)|trials?|review(?:s|ed)?|survey(?:s|ed)?|meta-analys[ie]s|cohort|found|reported|observed|"
+    r"median|estimated|participants|respondents|odds ratio|hazard ratio|95% CI)\b",
+    re.I,
+)
+_CONNECTIVE = re.compile(r"^(however|moreover|furthermore|additionally|in addition|also|similarly|conversely)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTraits:
+    """What the question asks for, read once: every feature takes this, never the question text again."""
+
+    terms: frozenset[str]
+    quantity: bool
+    units: tuple[re.Pattern[str], ...]
+    results: frozenset[tuple[str, str]]
+    who: frozenset[str]
+    together: bool
+    caution: bool
+    unknown: bool
+    reason: bool
+    measured: frozenset[str]
+    permission: bool
+    risk: bool
+
+    @classmethod
+    def of(cls, question: str) -> "QuestionTraits":
+        results = frozenset(polarities(question))
+        return cls(
+            terms=terms_of(question), quantity=asks_quantity(question), units=asked_units(question), results=results,
+            who=frozenset(populations(question)), together=asks_together(question), caution=asks_caution(question),
+            unknown=asks_unknown(question) and not results, reason=asks_reason(question),
+            measured=frozenset(measured_units(question)), permission=asks_permission(question), risk=asks_risk(question),
+        )
+
+
+class Context(NamedTuple):
+    """What a feature may know besides the candidate: the question and the pool it is ranked in."""
+
+    traits: QuestionTraits
+    asked: np.ndarray | None  # the question sentence's vector, when the question opens with its case
+    best_bm25: float  # the pool's highest passage BM25, so a passage's BM25 is relative to this question's
+
+
+class Feature(NamedTuple):
+    name: str
+    description: str
+    value: Callable[[Candidate, Context], float]
+
+
+def _directive(c: Candidate, x: Context) -> bool:
+    return bool(DIRECTIVE.search(c.text) or c.grade or x.traits.permission and permits_or_forbids(c.text))
+
+
+def _asked_shift(c: Candidate, x: Context) -> float:
+    return float(c.vector @ x.asked) - c.similarity if x.asked is not None else 0.0
+
+
+def _heading(c: Candidate, x: Context) -> float:
+    section = terms_of(c.hit.passage.section or "") if c.hit is not None else frozenset()
+    return len(section & x.traits.terms) / len(x.traits.terms) if x.traits.terms else 0.0
+
+
+def _bm25(c: Candidate, x: Context) -> float:
+    return c.hit.bm25 / x.best_bm25 if c.hit is not None and x.best_bm25 > 0 else 0.0
+
+
+def _rank(c: Candidate, x: Context) -> float:
+    return 1.0 / (1.0 + c.hit.rank) if c.hit is not None else 0.0
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("retrieval", "the statement's retrieval score: document topicality and sentence relevance (qa/statements.py)",
+            lambda c, x: c.score),
+    Feature("similarity", "cosine of the sentence to the whole question", lambda c, x: c.similarity),
+    Feature("words", "share of the question's information (idf-weighted terms) the sentence states", lambda c, x: c.words),
+    Feature("topic", "how on-topic the sentence's document is, relative to the best", lambda c, x: c.topic),
+    Feature("asked_shift", "cosine to the question sentence alone minus cosine to the whole question (a case first)",
+            _asked_shift),
+    Feature("passage_bm25", "the passage's BM25, relative to the best in the pool", _bm25),
+    Feature("passage_rank", "1 / (1 + the passage's fused retrieval rank)", _rank),
+    Feature("heading", "share of the question's terms in the passage's section heading", _heading),
+    Feature("graded", "the guideline states a grade for the sentence", lambda c, x: float(bool(c.grade))),
+    Feature("directive", "a recommendation: should/must/recommend, an imperative, a grade, or (asked whether it may be "
+            "done) what is permitted or forbidden", lambda c, x: float(_directive(c, x))),
+    Feature("description", "a study's finding, not advice (and not a directive)",
+            lambda c, x: float(not _directive(c, x) and bool(DESCRIPTION.search(c.text)))),
+    Feature("states_number", "the sentence states a number or an amount of time", lambda c, x: float(states_quantity(c.text))),
+    Feature("quantity_met", "asked how long/much/often/when, and the sentence states a number",
+            lambda c, x: float(x.traits.quantity and states_quantity(c.text))),
+    Feature("unit_met", "asked for a count of a unit (days, doses, mg), and the sentence states that unit",
+            lambda c, x: float(x.traits.quantity and any(u.search(c.text) for u in x.traits.units))),
+    Feature("contradicts", "the sentence is about the other result of a test the question gives a result of",
+            lambda c, x: float(contradicts(c.text, set(x.traits.results)))),
+    Feature("population_met", "the sentence names the class of person the question is about (older adults, infants)",
+            lambda c, x: float(bool(x.traits.who & populations(c.text)))),
+    Feature("unknown_met", "asked about a result not known, and the sentence is about that case",
+            lambda c, x: float(x.traits.unknown and about_unknown_result(c.text))),
+    Feature("reason_met", "asked why, and the sentence gives a reason", lambda c, x: float(x.traits.reason and gives_reason(c.text))),
+    Feature("risk_met", "asked whether it is safe, and the sentence speaks of risk or safety",
+            lambda c, x: float(x.traits.risk and speaks_to_risk(c.text))),
+    Feature("measure_met", "the question gives a measured value, and the sentence states a value in its unit",
+            lambda c, x: float(bool(x.traits.measured & measured_units(c.text)))),
+    Feature("together_met", "asked about using two things together, and the sentence speaks of concurrent use",
+            lambda c, x: float(x.traits.together and states_together(c.text))),
+    Feature("caution_met", "asked about a reaction or contraindication, and the sentence is a caution about one",
+            lambda c, x: float(x.traits.caution and is_caution(c.text))),
+    Feature("permission_met", "asked whether something may be done, and the sentence permits or forbids",
+            lambda c, x: float(x.traits.permission and permits_or_forbids(c.text))),
+    Feature("connective", "the sentence opens with a connective (However, Moreover…): it leans on what came before",
+            lambda c, x: float(bool(_CONNECTIVE.match(c.text)))),
+    Feature("length", "log of the sentence's length in words", lambda c, x: math.log(1 + len(c.text.split()))),
+)
+NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+
+
+def context(pool: list[Candidate], question: str, asked: np.ndarray | None = None) -> Context:
+    best = max((c.hit.bm25 for c in pool if c.hit is not None), default=0.0)
+    return Context(QuestionTraits.of(question), asked, best)
+
+
+def matrix(pool: list[Candidate], x: Context) -> np.ndarray:
+    """One row per candidate, one column per feature of `FEATURES`, in that order."""
+    return np.asarray([[f.value(c, x) for f in FEATURES] for c in pool], dtype=np.float64).reshape(len(pool), len(FEATURES))
