@@ -124,9 +124,10 @@ def _share(model: LeadModel, groups: Sequence[Group], settings: QASettings) -> f
 
 def choose_regularisation(groups: Sequence[Group], settings: QASettings) -> float:
     """The C with the best leave-one-guideline-out lead share within `groups` (ties: the stronger penalty)."""
-    folds = sorted({g.fold for g in groups})
+    folds = [f for f in sorted({g.fold for g in groups}) if any(g.trainable for g in groups if g.fold != f)]
     if len(folds) < 2:
         return 1.0
+
     def score(c: float) -> float:
         held = [lead_holds(fit([g for g in groups if g.fold != f], c), g, settings)
                 for f in folds for g in groups if g.fold == f]
@@ -147,6 +148,9 @@ def cross_validate(
     for fold in sorted({g.fold for g in groups}):
         train = [g for g in groups if g.fold != fold]
         test = [g for g in groups if g.fold == fold]
+        if not any(g.trainable for g in train):
+            progress(f"{fold}: skipped, no other guideline's question has its gold among the candidates")
+            continue
         c = choose_regularisation(train, settings)
         model = fit(train, c)
         row = {"fold": fold, "questions": len(test), "C": c,

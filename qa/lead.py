@@ -1,10 +1,11 @@
-"""Which guideline sentences lead the answer: a fitted linear model over qa/lead_features.py.
+"""Which guideline sentences lead the answer: a linear model over the features of qa/lead_features.py.
 
 Retrieval says a sentence is about the question; the lead must also be the kind of sentence that answers
-it. Both are features, and their weights are fitted on questions with gold answers
-(`medcite train-ranker`, evaluation/lead_training.py), never set by hand. The model is a small JSON file
-beside this module: the features' means and scales, their weights, and a calibration that turns the
-linear score into the probability that a sentence holds the answer (what `Candidate.score` then says).
+it. Both are features; the model is a small JSON file beside this module (the features' means, scales and
+weights, and optionally a calibration that turns the linear score into the probability that a sentence
+holds the answer). `medcite train-ranker` fits one and cross-validates it against the weights shipped;
+`--write` replaces them. The weights shipped today are the hand-set bonuses the lead had before, written
+over the same features, because no fit has yet beaten them (docs/ranker.md has the figures).
 """
 
 from __future__ import annotations

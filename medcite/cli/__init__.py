@@ -85,7 +85,7 @@ def serve(
 for name, command in [
     ("ingest", corpus.ingest), ("search", search.search), ("ask", ask.ask), ("chat", ask.chat), ("stats", corpus.stats),
     ("remove", corpus.remove), ("manifest", corpus.manifest), ("eval", evaluate.eval_command),
-    ("eval-compare", evaluate.eval_compare), ("purge", purge), ("serve", serve),
+    ("eval-compare", evaluate.eval_compare), ("train-ranker", evaluate.train_ranker), ("purge", purge), ("serve", serve),
 ]:
     app.command(name)(edge(command))
 app.add_typer(tokens_app, name="token")

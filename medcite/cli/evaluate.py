@@ -67,3 +67,36 @@ def eval_compare(
         if not (directory / "results.json").is_file():
             fail(f"{directory} has no results.json: run `medcite eval … --out {directory}` first")
     typer.echo(json.dumps(compare(a, b), indent=1))
+
+
+SETS = Path(__file__).resolve().parents[2] / "evaluation" / "sets"
+
+
+def train_ranker(
+    sets: Annotated[Optional[list[Path]], typer.Option("--set", help="A question set with gold quotes (default: the four guideline sets).")] = None,
+    paraphrases: Annotated[Optional[list[Path]], typer.Option(help="Rewordings scored per fold, never trained on (default: guideline-dev-paraphrases.jsonl when present).")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Replace qa/lead_weights.json with the model fitted on every set.")] = False,
+    work_dir: Annotated[Optional[Path], typer.Option(help="Where the guideline-only index and report.json are kept (default var/train).")] = None,
+) -> None:
+    """Fit the lead ranker on the guideline question sets and report leave-one-guideline-out figures, the
+    hand weights beside the fit; deterministic, from the shipped guidelines in the data dir."""
+    from evaluation.train_lead import train
+
+    chosen = sets or sorted(p for p in SETS.glob("guideline-*.jsonl") if "paraphrase" not in p.name)
+    extra = paraphrases if paraphrases is not None else sorted(SETS.glob("guideline-*paraphrase*.jsonl"))
+    for path in [*chosen, *extra]:
+        if not path.is_file():
+            fail(f"no question set at {path}", 2)
+    settings = load_settings()
+    where = work_dir or settings.index_dir.parent / "train"
+    results = train(settings, chosen, extra, where, write, progress=typer.echo)
+    typer.echo(f"{'held-out guideline':<52} {'n':>3}  hand   fitted")
+    for row in results["folds"]:
+        typer.echo(f"{row['fold']:<52} {row['questions']:>3}  {row['hand']:.3f}  {row['fitted']:.3f}")
+    pooled = results["pooled"]
+    if "hand" in pooled:
+        typer.echo(f"{'pooled':<52} {'':>3}  {pooled['hand']:.3f}  {pooled['fitted']:.3f}")
+    if "paraphrases_hand" in pooled:
+        typer.echo(f"{'paraphrases (per fold)':<52} {'':>3}  {pooled['paraphrases_hand']:.3f}  {pooled['paraphrases_fitted']:.3f}")
+    typer.echo("worth per s.d.: " + ", ".join(f"{name} {weight:+.2f}" for name, weight in results["worth"]))
+    typer.echo(f"wrote {where / 'report.json'}" + (" and qa/lead_weights.json" if write else ""))

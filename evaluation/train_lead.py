@@ -1,0 +1,74 @@
+"""`medcite train-ranker`: from the shipped guidelines and the question sets with gold quotes to the lead
+ranker's figures of record and, when asked, a refitted qa/lead_weights.json. One command, deterministic."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from core.settings import Settings
+from evaluation.lead_training import Group, choose_regularisation, collect, cross_validate, fit, hand_model, lead_holds, worth
+from evaluation.questions import read_questions
+from qa.lead import WEIGHTS, load
+
+
+def guideline_settings(settings: Settings, where: Path) -> Settings:
+    """Settings for an index of the manifest's guidelines alone, kept under `where` (rebuilt only when they change)."""
+    where.mkdir(parents=True, exist_ok=True)
+    lines = [line for line in settings.manifest.read_text(encoding="utf-8").splitlines()
+             if line.strip() and json.loads(line).get("kind") == "guideline"]
+    manifest = where / "guidelines.jsonl"
+    text = "\n".join(lines) + "\n"
+    if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
+        manifest.write_text(text, encoding="utf-8")
+    return settings.model_copy(update={"manifest": manifest, "index_dir": where / "index"})
+
+
+def _groups(service, paths: list[Path]) -> list[Group]:  # noqa: ANN001 - qa.service.AnswerService
+    return [g for path in paths for g in collect(service, read_questions(path))]
+
+
+def train(
+    settings: Settings, sets: list[Path], paraphrases: list[Path], where: Path, write: bool,
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict:
+    """Build (or reuse) the guideline index, ask every question, cross-validate by guideline, fit on all."""
+    from app.documents import ingest
+    from app.services import load_embedder, open_searcher
+    from qa.service import AnswerService
+
+    trained = guideline_settings(settings, where)
+    embedder = load_embedder(trained)
+    report = ingest(trained, lambda: embedder, show_progress=False)
+    if report.errors:
+        raise ValueError(f"the guideline index could not be built: {report.errors[0]}")
+    service = AnswerService(open_searcher(trained, embedder), None, trained)
+    groups = _groups(service, sets)
+    extra = {"paraphrases": _groups(service, paraphrases)} if paraphrases else {}
+    progress(f"{len(groups)} questions ({sum(g.labels.any() for g in groups)} with the gold among the candidates)"
+             + (f", {len(extra['paraphrases'])} paraphrases" if extra else ""))
+    qa = trained.qa
+    results = cross_validate(groups, qa, extra, progress)
+    c = choose_regularisation(groups, qa)
+    about = {"fitted": True, "C": c, "questions": len(groups), "sets": [p.name for p in sets],
+             "cross_validation": results["pooled"]}
+    model = fit(groups, c, about)
+    shipped = load()
+    results["in_sample"] = {
+        name: {"hand": _share(hand_model(), chosen, qa), "fitted": _share(model, chosen, qa), "shipped": _share(shipped, chosen, qa)}
+        for name, chosen in [("sets", groups), *extra.items()]
+    }
+    results["worth"] = worth(model)
+    results["C"] = c
+    if write:
+        WEIGHTS.write_text(model.to_json(), encoding="utf-8")
+        load.cache_clear()
+    (where / "report.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return results
+
+
+def _share(model, groups: list[Group], qa) -> float:  # noqa: ANN001
+    return float(np.mean([lead_holds(model, g, qa) for g in groups])) if groups else float("nan")
