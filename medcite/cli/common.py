@@ -32,7 +32,8 @@ def load_settings(**more: object) -> Settings:
         return Settings(**{**overrides, **{k: v for k, v in more.items() if v is not None}})
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise typer.BadParameter(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
+        message = first["msg"].removeprefix("Value error, ")
+        raise typer.BadParameter(f"{'.'.join(map(str, first['loc']))}: {message}" if first["loc"] else message) from exc
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
