@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from evaluation.answer_checks import duplicates, is_debris
-from qa.scope import _EXCLUSION
+from qa.scope import may_exclude
 
 
 # Each statement as read: a graded one ends after its grade label ("… with patients [Category A, …].").
@@ -43,7 +43,7 @@ def test_question_follow_up_and_patient_answer(page, server) -> None:
     assert "opioids" in understood and "sickle cell disease?" in understood and understood.count("?") == 1, understood
     # The guideline excludes pain related to sickle cell disease: the follow-up's lead says so first.
     scope = second.locator("p.lead .statement").first.inner_text()
-    assert _EXCLUSION.search(scope) and "sickle cell disease" in scope, scope
+    assert may_exclude(scope) and "sickle cell disease" in scope, scope
     _check_reads_clean(second)
 
     page.select_option("#audience", "patient")

@@ -7,9 +7,9 @@ from qa.asked_for import (
     contradicts, is_caution, measured_units, polarities, populations, states_together,
 )
 from qa.lead import rank_for_lead
-from qa.lead_features import DIRECTIVE as _DIRECTIVE
+from qa.lead_features import DIRECTIVE
 from index.tokenize import tokenize
-from qa.scope import _EXCLUSION, asked_terms, may_exclude, scope_query
+from qa.scope import asked_terms, may_exclude, scope_query
 from qa.sections import heading_of
 from qa.statements import Candidate
 
@@ -24,10 +24,10 @@ def test_questions_asking_for_a_number() -> None:
 
 
 def test_what_a_guideline_requires_is_a_directive_but_who_requires_it_is_not() -> None:
-    assert _DIRECTIVE.search("Semi-critical items (e.g., endoscopes used for colonoscopy) require, at a minimum, "
+    assert DIRECTIVE.search("Semi-critical items (e.g., endoscopes used for colonoscopy) require, at a minimum, "
                              "high-level disinfection prior to reuse.")
-    assert not _DIRECTIVE.search("Patients who require long-term opioid therapy were interviewed.")
-    assert not _DIRECTIVE.search("Certain circumstances (e.g., severe traumatic injuries) might require use of opioids "
+    assert not DIRECTIVE.search("Patients who require long-term opioid therapy were interviewed.")
+    assert not DIRECTIVE.search("Certain circumstances (e.g., severe traumatic injuries) might require use of opioids "
                                  "for durations of >7 days.")
 
 
@@ -179,9 +179,9 @@ def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
     # named otherwise than the scope statement names it: "hospice" is excluded as "end-of-life care"
     hospice = asked_terms("What should I put in place for an 80-year-old on chronic opioids if she's in hospice?", OPIOID_TITLE)
     assert hospice & set(tokenize("This guideline does not apply to palliative care, or end-of-life care."))
-    assert _EXCLUSION.search("The recommendations do not address the use of opioid pain medication in children.")
-    assert not _EXCLUSION.search("Clinicians should offer naloxone to patients at increased risk of overdose.")
-    assert _EXCLUSION.search("This document does not replace existing, more-detailed guidance for hemodialysis centers.")
+    assert may_exclude("The recommendations do not address the use of opioid pain medication in children.")
+    assert not may_exclude("Clinicians should offer naloxone to patients at increased risk of overdose.")
+    assert may_exclude("This document does not replace existing, more-detailed guidance for hemodialysis centers.")
     assert "hemodialys" in asked_terms("Does that also cover our hemodialysis unit?", "Guide to Infection Prevention")
     ward = asked_terms("Same starting dose for my post-op patients still on the surgical ward?", OPIOID_TITLE)
     assert ward & set(tokenize("The recommendations do not apply to care provided to patients who are hospitalized."))
