@@ -118,8 +118,13 @@ def lead_holds(model: LeadModel, group: Group, settings: QASettings) -> bool:
     return holds(lead_of(model, group, settings), group.quote, group.numbers)
 
 
-def _share(model: LeadModel, groups: Sequence[Group], settings: QASettings) -> float:
-    return float(np.mean([lead_holds(model, g, settings) for g in groups])) if groups else float("nan")
+def share(model: LeadModel, groups: Sequence[Group], settings: QASettings) -> float:
+    """The share of these questions whose lead, ranked by `model`, holds the gold quote."""
+    return _mean([lead_holds(model, g, settings) for g in groups])
+
+
+def _mean(held: Sequence[bool]) -> float:
+    return float(np.mean(held)) if held else float("nan")
 
 
 def choose_regularisation(groups: Sequence[Group], settings: QASettings) -> float:
@@ -153,16 +158,13 @@ def cross_validate(
             continue
         c = choose_regularisation(train, settings)
         model = fit(train, c)
-        row = {"fold": fold, "questions": len(test), "C": c,
-               "hand": _share(hand, test, settings), "fitted": _share(model, test, settings),
-               "gold_in_pool": float(np.mean([g.labels.any() for g in test]))}
-        for name, held in extra.items():
-            mine = [g for g in held if g.fold == fold]
-            row[f"{name}_hand"], row[f"{name}_fitted"] = _share(hand, mine, settings), _share(model, mine, settings)
-            pooled[f"{name}_hand"] += [lead_holds(hand, g, settings) for g in mine]
-            pooled[f"{name}_fitted"] += [lead_holds(model, g, settings) for g in mine]
-        pooled["hand"] += [lead_holds(hand, g, settings) for g in test]
-        pooled["fitted"] += [lead_holds(model, g, settings) for g in test]
+        row = {"fold": fold, "questions": len(test), "C": c, "gold_in_pool": _mean([g.labels.any() for g in test])}
+        for prefix, groups_of_fold in [("", test), *((f"{name}_", [g for g in held if g.fold == fold])
+                                                     for name, held in extra.items())]:
+            for label, scorer in (("hand", hand), ("fitted", model)):
+                held_here = [lead_holds(scorer, g, settings) for g in groups_of_fold]
+                row[prefix + label] = _mean(held_here)
+                pooled[prefix + label] += held_here
         progress(f"{fold}: hand {row['hand']:.3f} fitted {row['fitted']:.3f} (C={c}, {len(test)} questions)")
         rows.append(row)
     return {"folds": rows, "pooled": {k: float(np.mean(v)) for k, v in pooled.items()}}
@@ -170,4 +172,5 @@ def cross_validate(
 
 def worth(model: LeadModel) -> list[tuple[str, float]]:
     """Each feature's fitted weight per standard deviation, largest first: what the fit says it is worth."""
-    return sorted(zip(model.names, model.weights.tolist()), key=lambda item: -abs(item[1]))
+    # to the precision the weights file keeps: the last bits of an lbfgs fit are not worth reporting
+    return sorted(((n, round(w, 6)) for n, w in zip(model.names, model.weights.tolist())), key=lambda item: -abs(item[1]))

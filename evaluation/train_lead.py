@@ -7,10 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 from core.settings import Settings
-from evaluation.lead_training import Group, choose_regularisation, collect, cross_validate, fit, hand_model, lead_holds, worth
+from evaluation.lead_training import Group, choose_regularisation, collect, cross_validate, fit, hand_model, share, worth
 from evaluation.questions import read_questions
 from qa.lead import WEIGHTS, load
 
@@ -58,7 +56,7 @@ def train(
     model = fit(groups, c, about)
     shipped = load()
     results["in_sample"] = {
-        name: {"hand": _share(hand_model(), chosen, qa), "fitted": _share(model, chosen, qa), "shipped": _share(shipped, chosen, qa)}
+        name: {"hand": share(hand_model(), chosen, qa), "fitted": share(model, chosen, qa), "shipped": share(shipped, chosen, qa)}
         for name, chosen in [("sets", groups), *extra.items()]
     }
     results["worth"] = worth(model)
@@ -68,7 +66,3 @@ def train(
         load.cache_clear()
     (where / "report.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return results
-
-
-def _share(model, groups: list[Group], qa) -> float:  # noqa: ANN001
-    return float(np.mean([lead_holds(model, g, qa) for g in groups])) if groups else float("nan")

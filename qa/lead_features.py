@@ -21,7 +21,7 @@ from qa.asked_for import (
     asks_together, asks_unknown, contradicts, gives_reason, is_caution, measured_units, permits_or_forbids,
     polarities, populations, speaks_to_risk, states_quantity, states_together,
 )
-from qa.statements import Candidate, terms_of
+from qa.statements import CONNECTIVE, Candidate, terms_of
 
 DIRECTIVE = re.compile(
     r"\b(?:should|must|shall|recommend(?:s|ed)?|is indicated|are indicated|is contraindicated|is not a contraindication|"
@@ -39,7 +39,6 @@ DESCRIPTION = re.compile(
     r"median|estimated|participants|respondents|odds ratio|hazard ratio|95% CI)\b",
     re.I,
 )
-_CONNECTIVE = re.compile(r"^(however|moreover|furthermore|additionally|in addition|also|similarly|conversely)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +143,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("permission_met", "asked whether something may be done, and the sentence permits or forbids",
             lambda c, x: float(x.traits.permission and permits_or_forbids(c.text))),
     Feature("connective", "the sentence opens with a connective (However, Moreover…): it leans on what came before",
-            lambda c, x: float(bool(_CONNECTIVE.match(c.text)))),
+            lambda c, x: float(bool(CONNECTIVE.match(c.text)))),
     Feature("length", "log of the sentence's length in words", lambda c, x: math.log(1 + len(c.text.split()))),
 )
 NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)

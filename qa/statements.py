@@ -19,7 +19,7 @@ from index.tokenize import tokenize
 from ingest.hygiene import apply
 from qa.relevance import QuestionTerms, Topicality
 
-_CONNECTIVE = re.compile(r"^(however|moreover|furthermore|additionally|in addition|also|similarly|conversely)\b", re.I)
+CONNECTIVE = re.compile(r"^(however|moreover|furthermore|additionally|in addition|also|similarly|conversely)\b", re.I)
 _CLINICIAN_DIRECTED = re.compile(
     r"\b(?:clinicians?|physicians?|providers?|prescribers?|practitioners?|HCP|health[- ]care (?:providers?|personnel)|"
     r"nurses|staff|facilit(?:y|ies))\s+(?:should|must|may|can|need|are (?:advised|encouraged)|(?:also|generally) should)\b",
@@ -104,7 +104,7 @@ def candidates(
             similarity = words if lexical else float(vector @ question_vector)
             relevance = similarity_weight * similarity + (1 - similarity_weight) * words
             score = 0.5 * topic + 0.5 * relevance
-            if _CONNECTIVE.match(text):
+            if CONNECTIVE.match(text):
                 score -= 0.05
             if grade:
                 score += 0.05  # a graded recommendation is the guideline's own bottom line
