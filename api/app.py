@@ -17,7 +17,7 @@ from api.deps import Services, ServicesDep
 from api.health import HealthOut
 from api.limits import BodyLimit
 from api.versioning import OneVersionPerRequest
-from api.routes import answers, editor, pages, passages, review
+from api.routes import answers, editor, pages, passages, review, tables
 from app.documents import recover_uploads
 from app.retention import purge
 from app.services import open_services
@@ -70,6 +70,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.add_middleware(OneVersionPerRequest)  # outermost: the whole request, routes and errors alike, on one version
     app.include_router(answers.router)
     app.include_router(passages.router)
+    app.include_router(tables.router)
     app.include_router(editor.router)
     app.include_router(review.router)
     app.include_router(pages.router)

@@ -142,8 +142,8 @@ def generate(seed: dict, docs: list, version_dir: Path, vectors_path: Path, sett
         idx = np.asarray(batch_sentences, dtype=np.int64)
         s0 = offsets[start]
         sentence_vectors[s0 : s0 + len(idx)] = perturb.vectors(seed["sentences"][idx], None, rng).astype(np.float16)
-        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
-        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", chunk_rows)
+        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
+        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", chunk_rows)
         db.commit()
         postings.flush()
         batch_seed, batch_donor, batch_sentences, chunk_rows, doc_rows = [], [], [], [], []
@@ -170,7 +170,7 @@ def generate(seed: dict, docs: list, version_dir: Path, vectors_path: Path, sett
             counts = whole_counts or Counter(tokenize(searchable_text(p.text, title)))
             postings.add(row, counts, sum(counts.values()))
             chunk_rows.append((row, f"syn{row:09d}", doc_id, ordinal, start, end, seed_chunk["section"], seed_chunk["page"],
-                               p.text, json.dumps(p.sentences), json.dumps(p.grades), json.dumps(p.statements)))
+                               p.text, json.dumps(p.sentences), json.dumps(p.grades), json.dumps(p.statements), None))
             base = int(seed["offsets"][seed_row])
             batch_sentences += [base + o for o in p.order]
             sentence_at += len(p.order)
@@ -179,7 +179,7 @@ def generate(seed: dict, docs: list, version_dir: Path, vectors_path: Path, sett
             batch_donor.append(donor)
             row += 1
         doc_rows.append((doc_id, "synthetic", kind, title, source, year, url, doc_id, f"synthetic/{number}", "[]", text,
-                         json.dumps(blocks)))
+                         json.dumps(blocks), "[]"))
         if len(batch_seed) >= BATCH:
             flush()
             print(f"  {row:,} / {n:,} chunks", flush=True)

@@ -229,8 +229,8 @@ def _read(
             rows.documents.add(document.doc_id)
             chunks = result.chunks[document.doc_id]
             writer.add_document(document, chunks)
-            rows.texts += [c.text for c in chunks]
-            rows.sentence_spans += [list(c.sentences) for c in chunks]
+            rows.texts += [c.embedded_text for c in chunks]
+            rows.sentence_spans += [c.embedded_sentences for c in chunks]
             kept += 1
         writer.add_source(result.entry.id, result.entry.path, result.entry.kind, result.entry.format, fingerprint(result), kept)
         report.documents += kept

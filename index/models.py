@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from core.errors import Invalid, Unavailable
 from ingest.hygiene import apply
-from ingest.models import Kind
+from ingest.models import Kind, TableRow
 
 Mode = Literal["bm25", "dense", "hybrid"]
 # What a version's vectors cover. A progressive first build publishes "pending" (store and BM25 only: keyword
@@ -18,7 +18,7 @@ Vectors = Literal["pending", "chunks", "complete"]
 STAGES: tuple[Vectors, ...] = ("pending", "chunks", "complete")
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
-INDEX_FORMAT = 11  # 11: a colon left over from a section label is not quoted; 10: a sentence that points back is quoted with the one before it
+INDEX_FORMAT = 12  # 12: data tables, a chunk per body row; 11: a colon left over from a section label is not quoted; 10: a sentence that points back is quoted with the one before it
 
 
 class IndexNotReady(Unavailable):
@@ -60,6 +60,7 @@ class Passage:
     mesh: list[str] = field(default_factory=list)
     # sentence ordinal → (start, end, edits) of the quotable ones, cleaned at ingest (ingest/hygiene.py)
     statements: dict[int, tuple[int, int, tuple[tuple[int, int, str], ...]]] = field(default_factory=dict)
+    table: TableRow | None = None  # set when the chunk is one body row of a data table
 
     def quoted_sentences(self, ordinal: int) -> range:
         """The ordinals of the sentences the statement keyed `ordinal` quotes: its own, and those before it when it

@@ -10,25 +10,27 @@ from pathlib import Path
 import numpy as np
 
 from index.models import Passage
-from ingest.models import KINDS, Chunk, Document
+from ingest.models import KINDS, Chunk, Document, TableRow
+from ingest.tables import Table
 
 SCHEMA = """
 CREATE TABLE sources (source_id TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL,
                       format TEXT NOT NULL, fingerprint TEXT NOT NULL, documents INTEGER NOT NULL);
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source_id TEXT NOT NULL, kind TEXT NOT NULL,
                         title TEXT, source TEXT, year INTEGER, url TEXT, locator TEXT NOT NULL,
-                        path TEXT NOT NULL, mesh TEXT NOT NULL, text TEXT NOT NULL, blocks TEXT NOT NULL);
+                        path TEXT NOT NULL, mesh TEXT NOT NULL, text TEXT NOT NULL, blocks TEXT NOT NULL,
+                        tables TEXT NOT NULL);
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
                      ordinal INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
                      section TEXT, page INTEGER, text TEXT NOT NULL, sentences TEXT NOT NULL,
-                     grades TEXT NOT NULL, statements TEXT NOT NULL);
+                     grades TEXT NOT NULL, statements TEXT NOT NULL, tbl TEXT);
 CREATE INDEX chunks_doc ON chunks (doc_id);
 CREATE INDEX documents_source ON documents (source_id);
 """
 
 _PASSAGE_SQL = """
 SELECT c.row, c.chunk_id, c.doc_id, c.text, c.start, c."end", c.section, c.page, c.sentences, c.grades,
-       d.kind, d.title, d.source, d.year, d.url, d.locator, d.path, d.mesh, c.statements
+       d.kind, d.title, d.source, d.year, d.url, d.locator, d.path, d.mesh, c.statements, c.tbl
 FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
 """
 
@@ -40,7 +42,17 @@ def _passage(row: sqlite3.Row) -> Passage:
         grades={ordinal: (grade, length) for ordinal, grade, length in json.loads(row[9])}, kind=row[10],
         title=row[11], source=row[12], year=row[13], url=row[14], locator=row[15], path=row[16], mesh=json.loads(row[17]),
         statements={o: (a, b, tuple(tuple(e) for e in edits)) for o, a, b, edits in json.loads(row[18])},
+        table=TableRow.from_json(json.loads(row[19])) if row[19] else None,
     )
+
+
+def _embedded(text: str, sentences: str, table: str | None) -> tuple[str, list[tuple[int, int]]]:
+    """A stored chunk's text and sentence spans as the model embeds them (a table row with its headers)."""
+    row = TableRow.from_json(json.loads(table)) if table else None
+    if row is None:
+        return text, [tuple(s) for s in json.loads(sentences)]
+    read = row.read(text)
+    return read, [(0, len(read))]
 
 
 class StoreWriter:
@@ -57,15 +69,17 @@ class StoreWriter:
     def add_document(self, doc: Document, chunks: Sequence[Chunk]) -> None:
         blocks = [[b.start, b.end, b.section, b.page] for b in doc.blocks]
         self._db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.doc_id, doc.source_id, doc.kind, doc.title, doc.source, doc.year, doc.url, doc.locator,
-             doc.path, json.dumps(list(doc.mesh)), doc.text, json.dumps(blocks)),
+             doc.path, json.dumps(list(doc.mesh)), doc.text, json.dumps(blocks),
+             json.dumps([t.to_json() for t in doc.tables])),
         )
         self._db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 (self.rows + i, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.page, c.text,
-                 json.dumps(c.sentences), json.dumps(c.grades), json.dumps(c.statements))
+                 json.dumps(c.sentences), json.dumps(c.grades), json.dumps(c.statements),
+                 json.dumps(c.table.to_json()) if c.table else None)
                 for i, c in enumerate(chunks)
             ),
         )
@@ -76,7 +90,7 @@ class StoreWriter:
     ) -> tuple[list[str], list[tuple[str, list[tuple[int, int]]]]]:
         """Carry unchanged sources over from the previous version, except documents in `skip_docs`.
 
-        Returns the copied documents' ids and their chunks' (text, sentence spans) in row order.
+        Returns the copied documents' ids and their chunks' (text, sentence spans) as embedded, in row order.
         """
         if not source_ids:
             return [], []
@@ -91,12 +105,12 @@ class StoreWriter:
             self._db.execute(f"INSERT INTO documents SELECT * FROM old.documents WHERE {wanted}")
             doc_ids = [r[0] for r in self._db.execute(f"SELECT doc_id FROM old.documents WHERE {wanted}")]
             old_chunks = self._db.execute(
-                f"""SELECT chunk_id, doc_id, ordinal, start, "end", section, page, text, sentences, grades, statements
+                f"""SELECT chunk_id, doc_id, ordinal, start, "end", section, page, text, sentences, grades, statements, tbl
                     FROM old.chunks
                     WHERE doc_id IN (SELECT doc_id FROM old.documents WHERE {wanted}) ORDER BY row"""
             ).fetchall()
             self._db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 ((self.rows + i, *values) for i, values in enumerate(old_chunks)),
             )
             self.rows += len(old_chunks)
@@ -105,17 +119,19 @@ class StoreWriter:
             self._db.execute("DROP TABLE IF EXISTS temp.keep")
             self._db.execute("DROP TABLE IF EXISTS temp.skip")
             self._db.execute("DETACH DATABASE old")
-        return doc_ids, [(values[7], [tuple(s) for s in json.loads(values[8])]) for values in old_chunks]
+        return doc_ids, [_embedded(values[7], values[8], values[11]) for values in old_chunks]
 
     def index_texts(self, whole_document_chars: int) -> Iterator[tuple[str, str, str | None, str | None]]:
-        """Per chunk row, in order: its document's id, its text, its document's title, and the whole document
-        text when the document is at most `whole_document_chars` long (else None)."""
+        """Per chunk row, in order: its document's id, its text as embedded (a table row with its caption and
+        headers), its document's title, and the whole document text when the document is at most
+        `whole_document_chars` long (else None)."""
         self._db.commit()
-        yield from self._db.execute(
-            """SELECT c.doc_id, c.text, d.title, CASE WHEN length(d.text) <= ? THEN d.text END
+        for doc_id, text, sentences, table, title, whole in self._db.execute(
+            """SELECT c.doc_id, c.text, c.sentences, c.tbl, d.title, CASE WHEN length(d.text) <= ? THEN d.text END
                FROM chunks c JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.row""",
             (whole_document_chars,),
-        )
+        ):
+            yield doc_id, _embedded(text, sentences, table)[0] if table else text, title, whole
 
     def document_texts(self) -> Iterator[tuple[str, str]]:
         """(doc_id, whole text) of every document, one at a time."""
@@ -164,7 +180,23 @@ class Store:
         record = dict(zip([c[0] for c in cursor.description], row))
         record["mesh"] = json.loads(record["mesh"])
         record["blocks"] = json.loads(record["blocks"])
+        record["tables"] = json.loads(record["tables"])
         return record
+
+    def table(self, doc_id: str, number: int) -> tuple[Table, str] | None:
+        """A document's data table by number, with the document text its spans point into."""
+        found = self._db.execute("SELECT tables, text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if found is None:
+            return None
+        tables = [Table.from_json(t) for t in json.loads(found[0])]
+        table = next((t for t in tables if t.number == number), None)
+        return (table, found[1]) if table else None
+
+    def table_rows(self, doc_id: str, number: int) -> list[str]:
+        """The chunk ids of a table's body rows, in row order."""
+        found = self._db.execute("SELECT chunk_id, tbl FROM chunks WHERE doc_id = ? AND tbl IS NOT NULL ORDER BY row", (doc_id,))
+        rows = [(row["row"], chunk_id) for chunk_id, tbl in found if (row := json.loads(tbl))["table"] == number]
+        return [chunk_id for _, chunk_id in sorted(rows)]
 
     def graded_sentences(self) -> list[tuple[int, int]]:
         """(chunk row, sentence ordinal) of every sentence carrying a grade its guideline states."""

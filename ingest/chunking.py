@@ -15,7 +15,8 @@ import syntok.segmenter as segmenter
 
 from ingest.grades import find_grade
 from ingest.hygiene import list_items, statements
-from ingest.models import TITLE_SECTION, Block, Chunk, Document, chunk_id_for
+from ingest.models import TITLE_SECTION, Block, Chunk, Document, TableRow, chunk_id_for
+from ingest.tables import Table
 from core.settings import ChunkSettings
 
 Span = tuple[int, int]
@@ -170,11 +171,30 @@ def _grades(text: str, sentences: tuple[Span, ...]) -> tuple[tuple[int, str, int
     return tuple(found)
 
 
+def _table_rows(document: Document, table: Table, section: str | None, first: int) -> Iterator[Chunk]:
+    """One chunk per body row: quoted whole as its one statement, never split or cleaned like prose."""
+    header = tuple(tuple(document.text[a:b] for a, b in row) for row in table.header)
+    for number, cells in enumerate(table.rows):
+        start, end = table.row_span(number)
+        text = document.text[start:end]
+        yield Chunk(
+            chunk_id=chunk_id_for(document.doc_id, f"table {table.number} row {number}\x00{text}"),
+            doc_id=document.doc_id, ordinal=first + number, start=start, end=end, text=text, section=section,
+            page=table.page, sentences=((0, len(text)),), statements=((0, 0, len(text), ()),),
+            table=TableRow(table.number, number, table.caption, header, tuple((a - start, b - start) for a, b in cells),
+                           len(table.rows)),
+        )
+
+
 def chunk_document(document: Document, settings: ChunkSettings) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: set[str] = set()
     text = document.text
-    for (section, page), group in groupby(document.blocks, key=lambda b: (b.section, b.page)):
+    tables = {t.number: t for t in document.tables}
+    for (section, page, table), group in groupby(document.blocks, key=lambda b: (b.section, b.page, b.table)):
+        if table is not None:
+            chunks += _table_rows(document, tables[table], section, len(chunks))
+            continue
         blocks: list[Block] = list(group)
         spans: list[Span] = []
         for block in blocks:

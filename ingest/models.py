@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from core.errors import Invalid
 from core.kinds import KINDS, Kind  # noqa: F401 - re-exported: ingest's records name their kind
+from ingest.tables import RawTable, Table, is_data_table, lay_out, row_context
 
 
 # The section label of a block that holds a document's title as its text (title-only records).
@@ -26,6 +27,7 @@ class Block:
     end: int
     section: str | None = None
     page: int | None = None
+    table: int | None = None  # the number of the data table this block lays out (ingest/tables.py)
 
 
 @dataclass(slots=True)
@@ -42,6 +44,34 @@ class Document:
     year: int | None = None
     url: str | None = None
     mesh: tuple[str, ...] = ()
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """Where a chunk that is one body row of a data table sits: which table and row, what heads it."""
+
+    table: int  # Table.number
+    row: int  # 0-based body row
+    caption: str | None
+    header: tuple[tuple[str, ...], ...]  # the header rows' cell texts
+    cells: tuple[tuple[int, int], ...]  # each cell's span in the chunk text
+    rows: int  # body rows in the whole table
+
+    def read(self, chunk_text: str) -> str:
+        """The row as search and the model read it (ingest/tables.row_context)."""
+        return row_context(self.caption, [list(h) for h in self.header], [chunk_text[a:b] for a, b in self.cells])
+
+    def to_json(self) -> dict:
+        return {"table": self.table, "row": self.row, "caption": self.caption, "header": self.header,
+                "cells": self.cells, "rows": self.rows}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "TableRow | None":
+        if not data:
+            return None
+        return cls(data["table"], data["row"], data.get("caption"), tuple(tuple(h) for h in data["header"]),
+                   tuple(tuple(c) for c in data["cells"]), data["rows"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +90,18 @@ class Chunk:
     grades: tuple[tuple[int, str, int], ...] = ()
     # The sentences that can be quoted, cleaned: (ordinal, start, end, edits) as ingest/hygiene.py makes them.
     statements: tuple = ()
+    table: TableRow | None = None  # set when the chunk is one row of a data table
+
+    @property
+    def embedded_text(self) -> str:
+        """What the model and BM25 read for the chunk's one sentence when it is a table row (its caption and
+        headers with it); the chunk text otherwise."""
+        return self.table.read(self.text) if self.table else self.text
+
+    @property
+    def embedded_sentences(self) -> list[tuple[int, int]]:
+        """Sentence spans in `embedded_text`."""
+        return [(0, len(self.embedded_text))] if self.table else list(self.sentences)
 
 
 def searchable_text(chunk_text: str, title: str | None) -> str:
@@ -104,6 +146,7 @@ class TextBuilder:
     _parts: list[str] = field(default_factory=list)
     _length: int = 0
     blocks: list[Block] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
     def add(self, text: str, section: str | None = None, page: int | None = None, keep_lines: bool = False) -> None:
         text = clean_text(text, keep_lines=keep_lines)
@@ -116,6 +159,24 @@ class TextBuilder:
         self._parts.append(text)
         self._length += len(text)
         self.blocks.append(Block(start, self._length, section, page))
+
+    def add_table(self, raw: RawTable, section: str | None = None, page: int | None = None) -> Table | None:
+        """Lay out a data table as one block (ingest/tables.py); None, and nothing added, when it is layout."""
+        raw = raw.cleaned()
+        if not is_data_table(raw):
+            return None
+        if self._parts:
+            self._parts.append(self.separator)
+            self._length += len(self.separator)
+        start = self._length
+        text, spans = lay_out(raw, start)
+        self._parts.append(text)
+        self._length += len(text)
+        table = Table(len(self.tables) + 1, raw.caption, spans["caption"], tuple(map(tuple, spans["header"])),
+                      tuple(map(tuple, spans["rows"])), tuple(spans["footnotes"]), page, start, self._length)
+        self.tables.append(table)
+        self.blocks.append(Block(start, self._length, raw.caption or section, page, table.number))
+        return table
 
     @property
     def text(self) -> str:

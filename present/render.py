@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from qa.models import Answer, ResearchSection, Statement
+from present.tables import html_table, markdown_table
 from present.references import (
     _e,
     _html_references,
@@ -70,17 +71,24 @@ def _stop(s: Statement) -> str:
     return "" if s.text.rstrip().endswith((".", "!", "?", ")", "]")) else "."
 
 
+def _md_refs(s: Statement) -> str:
+    return ",".join(str(n).translate(_SUPERSCRIPT) for n in s.refs)
+
+
 def _md_statement(s: Statement) -> str:
     parts = [_one_line(s.text)]
     if s.grade:
         parts.append(f"[{_one_line(s.grade)}]{_stop(s)}")
     if s.refs:
-        parts.append(",".join(str(n).translate(_SUPERSCRIPT) for n in s.refs))
+        parts.append(_md_refs(s))
     return " ".join(parts)
 
 
 def _md_bullets(statements: Iterable[Statement]) -> list[str]:
-    return [f"- {_md_statement(s)}" for s in statements]
+    lines: list[str] = []
+    for s in statements:
+        lines += ["", *markdown_table(s, _md_refs(s))] if s.table else [f"- {_md_statement(s)}"]
+    return lines
 
 
 def _md_groups(section: ResearchSection, empty: str) -> list[str]:
@@ -96,7 +104,9 @@ def _md_guidelines(answer: Answer) -> list[str]:
     g = answer.guidelines
     if not _has_statements(answer):
         return [_one_line(g.note or _NO_GUIDELINE), ""]
-    lines = [" ".join(_md_statement(s) for s in g.lead), ""] if g.lead else []
+    prose = [s for s in g.lead if not s.table]
+    lines = [" ".join(_md_statement(s) for s in prose), ""] if prose else []
+    lines += [line for s in g.lead if s.table for line in markdown_table(s, _md_refs(s))]
     lines += [*_md_bullets(g.points), ""] if g.points else []
     for group in g.sections:
         lines += [f"#### {_one_line(group.heading)}", *_md_bullets(group.points), ""]
@@ -168,7 +178,9 @@ def _html_statement(s: Statement, known: set[int]) -> str:
 
 
 def _html_list(statements: Iterable[Statement], known: set[int]) -> str:
-    items = "".join(f"<li>{_html_statement(s, known)}</li>" for s in statements)
+    items = "".join(
+        f"<li>{html_table(s, _html_refs(s.refs, known)) if s.table else _html_statement(s, known)}</li>" for s in statements
+    )
     return f"<ul>{items}</ul>" if items else ""
 
 
@@ -182,9 +194,10 @@ def _html_guidelines(answer: Answer, known: set[int]) -> str:
     g = answer.guidelines
     if not _has_statements(answer):
         return f'<p class="note">{_e(g.note or _NO_GUIDELINE)}</p>'
-    lead = " ".join(_html_statement(s, known) for s in g.lead)
+    lead = " ".join(_html_statement(s, known) for s in g.lead if not s.table)
+    tables = "".join(html_table(s, _html_refs(s.refs, known)) for s in g.lead if s.table)  # a figure cannot sit inside a paragraph
     grouped = "".join(f"<h4>{_e(group.heading)}</h4>{_html_list(group.points, known)}" for group in g.sections)
-    return (f'<p class="lead">{lead}</p>' if lead else "") + _html_list(g.points, known) + grouped
+    return (f'<p class="lead">{lead}</p>' if lead else "") + tables + _html_list(g.points, known) + grouped
 
 
 def _html_abstained(answer: Answer) -> str:

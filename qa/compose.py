@@ -25,6 +25,7 @@ from qa.phrases import pretty
 from qa.sections import group_points
 from qa.select import Chosen, choose, without_repeats
 from qa.statements import Candidate
+from qa.tables import excerpt, together
 from qa.topics import group_statements
 
 NO_GUIDELINE = "No guideline in the index addresses this question."
@@ -79,7 +80,7 @@ def _statement(chosen: Chosen, references: _References) -> Statement:
             refs.append(number)
     return Statement(
         text=main.text, refs=refs, chunk_id=main.hit.passage.chunk_id, span=main.span, grade=main.grade,
-        doc_id=main.hit.passage.doc_id, score=round(main.score, 4),
+        doc_id=main.hit.passage.doc_id, score=round(main.score, 4), table=excerpt(main.hit.passage),
     )
 
 
@@ -97,7 +98,7 @@ def _reference_groups(chosen: list[Chosen]) -> list[tuple[str, list[Chosen]]]:
 
 
 def _groups(grouped: list[tuple[str, list[Chosen]]], references: _References) -> list[ResearchGroup]:
-    return [ResearchGroup(heading=h, points=[_statement(c, references) for c in group]) for h, group in grouped]
+    return [ResearchGroup(heading=h, points=together([_statement(c, references) for c in group])) for h, group in grouped]
 
 
 def lead_pool(
@@ -143,9 +144,9 @@ def compose(
     references = _References()
     # Numbered in reading order: a patient's answer opens with the reference pages.
     reference_groups = _groups(_reference_groups(reference), references) if patient else []
-    lead = [_statement(c, references) for c in limits + guideline[: settings.lead]]
+    lead = together([_statement(c, references) for c in limits + guideline[: settings.lead]])
     loose, grouped = group_points(guideline[settings.lead :])
-    points = [_statement(c, references) for c in loose]
+    points = together([_statement(c, references) for c in loose])
     guideline_groups = _groups(grouped, references)
     research_groups = _groups(group_statements(research, settings.research_groups, understood_as), references)
     reference_groups = reference_groups if patient else _groups(_reference_groups(reference), references)

@@ -84,7 +84,7 @@ class Feature(NamedTuple):
 
 
 def _directive(c: Candidate, x: Context) -> bool:
-    return bool(DIRECTIVE.search(c.text) or c.grade or x.traits.permission and permits_or_forbids(c.text))
+    return bool(DIRECTIVE.search(c.read) or c.grade or x.traits.permission and permits_or_forbids(c.read))
 
 
 def _asked_shift(c: Candidate, x: Context) -> float:
@@ -119,32 +119,32 @@ FEATURES: tuple[Feature, ...] = (
     Feature("directive", "a recommendation: should/must/recommend, an imperative, a grade, or (asked whether it may be "
             "done) what is permitted or forbidden", lambda c, x: float(_directive(c, x))),
     Feature("description", "a study's finding, not advice (and not a directive)",
-            lambda c, x: float(not _directive(c, x) and bool(DESCRIPTION.search(c.text)))),
-    Feature("states_number", "the sentence states a number or an amount of time", lambda c, x: float(states_quantity(c.text))),
+            lambda c, x: float(not _directive(c, x) and bool(DESCRIPTION.search(c.read)))),
+    Feature("states_number", "the sentence states a number or an amount of time", lambda c, x: float(states_quantity(c.read))),
     Feature("quantity_met", "asked how long/much/often/when, and the sentence states a number",
-            lambda c, x: float(x.traits.quantity and states_quantity(c.text))),
+            lambda c, x: float(x.traits.quantity and states_quantity(c.read))),
     Feature("unit_met", "asked for a count of a unit (days, doses, mg), and the sentence states that unit",
-            lambda c, x: float(x.traits.quantity and any(u.search(c.text) for u in x.traits.units))),
+            lambda c, x: float(x.traits.quantity and any(u.search(c.read) for u in x.traits.units))),
     Feature("contradicts", "the sentence is about the other result of a test the question gives a result of",
-            lambda c, x: float(contradicts(c.text, set(x.traits.results)))),
+            lambda c, x: float(contradicts(c.read, set(x.traits.results)))),
     Feature("population_met", "the sentence names the class of person the question is about (older adults, infants)",
-            lambda c, x: float(bool(x.traits.who & populations(c.text)))),
+            lambda c, x: float(bool(x.traits.who & populations(c.read)))),
     Feature("unknown_met", "asked about a result not known, and the sentence is about that case",
-            lambda c, x: float(x.traits.unknown and about_unknown_result(c.text))),
-    Feature("reason_met", "asked why, and the sentence gives a reason", lambda c, x: float(x.traits.reason and gives_reason(c.text))),
+            lambda c, x: float(x.traits.unknown and about_unknown_result(c.read))),
+    Feature("reason_met", "asked why, and the sentence gives a reason", lambda c, x: float(x.traits.reason and gives_reason(c.read))),
     Feature("risk_met", "asked whether it is safe, and the sentence speaks of risk or safety",
-            lambda c, x: float(x.traits.risk and speaks_to_risk(c.text))),
+            lambda c, x: float(x.traits.risk and speaks_to_risk(c.read))),
     Feature("measure_met", "the question gives a measured value, and the sentence states a value in its unit",
-            lambda c, x: float(bool(x.traits.measured & measured_units(c.text)))),
+            lambda c, x: float(bool(x.traits.measured & measured_units(c.read)))),
     Feature("together_met", "asked about using two things together, and the sentence speaks of concurrent use",
-            lambda c, x: float(x.traits.together and states_together(c.text))),
+            lambda c, x: float(x.traits.together and states_together(c.read))),
     Feature("caution_met", "asked about a reaction or contraindication, and the sentence is a caution about one",
-            lambda c, x: float(x.traits.caution and is_caution(c.text))),
+            lambda c, x: float(x.traits.caution and is_caution(c.read))),
     Feature("permission_met", "asked whether something may be done, and the sentence permits or forbids",
-            lambda c, x: float(x.traits.permission and permits_or_forbids(c.text))),
+            lambda c, x: float(x.traits.permission and permits_or_forbids(c.read))),
     Feature("connective", "the sentence opens with a connective (However, Moreover…): it leans on what came before",
-            lambda c, x: float(bool(CONNECTIVE.match(c.text)))),
-    Feature("length", "log of the sentence's length in words", lambda c, x: math.log(1 + len(c.text.split()))),
+            lambda c, x: float(bool(CONNECTIVE.match(c.read)))),
+    Feature("length", "log of the sentence's length in words", lambda c, x: math.log(1 + len(c.read.split()))),
 )
 NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 

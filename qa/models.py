@@ -10,6 +10,29 @@ Audience = Literal["clinician", "patient"]
 ReviewStatus = Literal["submitted", "under_review", "approved", "rejected"]
 
 
+class TableCell(BaseModel):
+    text: str = Field(description="The cell exactly as the table has it.")
+    span: tuple[int, int] = Field(description="Character span of the cell in its row's chunk text.")
+
+
+class AnsweringRow(BaseModel):
+    chunk_id: str = Field(description="The row's own chunk: every table row is a chunk, citable like a passage.")
+    row: int = Field(ge=0, description="0-based position among the table's body rows.")
+    cells: list[TableCell]
+
+
+class TableExcerpt(BaseModel):
+    """The rows of one table that answer, with what heads them: shown as a table, never as prose."""
+
+    doc_id: str
+    number: int = Field(ge=1, description="The table's number in its document (1, 2, … in reading order).")
+    caption: str | None = Field(description="The table's caption or title, as the document has it.")
+    header: list[list[str]] = Field(description="Header rows, one list of column headings per row (may be empty).")
+    rows: list[AnsweringRow] = Field(description="The answering body rows, in table order.")
+    total_rows: int = Field(ge=1, description="Body rows in the whole table (GET /tables/{doc_id}/{number}).")
+    page: int | None = None
+
+
 class Statement(BaseModel):
     text: str = Field(description="Verbatim sentence from the cited chunk.")
     refs: list[int] = Field(description="Reference numbers; the first is where `span` points.")
@@ -18,6 +41,9 @@ class Statement(BaseModel):
     grade: str | None = Field(None, description="Evidence or recommendation grade the guideline itself states.")
     doc_id: str
     score: float = Field(description="Relevance of the sentence to the question (0–1).")
+    table: TableExcerpt | None = Field(
+        None, description="Set when the statement is rows of a data table: `text` and `span` are its first row's."
+    )
 
 
 class GuidelineSection(BaseModel):

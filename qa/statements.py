@@ -72,6 +72,10 @@ class Candidate:
     topic: float  # how on-topic its document is, relative to the question's best evidence
     score: float  # what ranks statements: topicality, relevance and small editorial preferences
     grade: str | None
+    read: str = ""  # how the statement reads to the ranker: a table row with its caption and headers; else `text`
+
+    def __post_init__(self) -> None:
+        self.read = self.read or self.text
 
     @property
     def kind(self) -> str:
@@ -97,10 +101,11 @@ def candidates(
         vectors = np.asarray(found_vectors if not lexical else [], dtype=np.float32)
         for ordinal, (start, end, edits) in passage.statements.items():
             text = apply(passage.text, start, end, edits)
+            read = passage.table.read(passage.text) if passage.table else text
             grade = passage.grades.get(ordinal, (None, 0))[0]
             key = (passage.doc_id, text)
-            words = terms.match(terms_of(text))
-            vector = term_vector(text, len(question_vector)) if lexical else statement_vector(passage, ordinal, vectors)
+            words = terms.match(terms_of(read))
+            vector = term_vector(read, len(question_vector)) if lexical else statement_vector(passage, ordinal, vectors)
             similarity = words if lexical else float(vector @ question_vector)
             relevance = similarity_weight * similarity + (1 - similarity_weight) * words
             score = 0.5 * topic + 0.5 * relevance
@@ -114,7 +119,7 @@ def candidates(
                 score -= 0.1 * max(0, len(text) - 180) / 180 + 0.05 * (sum(len(w) > 12 for w in text.split()) > 2)
                 score -= 0.1 * bool(_CLINICIAN_DIRECTED.search(text))  # "Clinicians should…" speaks past a patient
             if key not in found or found[key].score < score:
-                found[key] = Candidate(hit, ordinal, (start, end), text, vector, similarity, words, relevance, topic, score, grade)
+                found[key] = Candidate(hit, ordinal, (start, end), text, vector, similarity, words, relevance, topic, score, grade, read)
     return sorted(found.values(), key=lambda c: -c.score)
 
 
@@ -155,7 +160,7 @@ def among_own_kind(
     vectors yet, so a sentence's similarity is its share of the words too (as in `candidates`)."""
     for c in pool:
         if c.kind == kind:
-            words = terms.match(terms_of(c.text))
+            words = terms.match(terms_of(c.read))
             if lexical:
                 c.similarity = words
             relevance = similarity_weight * c.similarity + (1 - similarity_weight) * words

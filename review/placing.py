@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from index.models import Passage
 from qa.models import Answer, CitedPage, Reference, ResearchGroup, Statement
+from qa.tables import excerpt
 from review.rules import Conflict, InvalidEdit
 from review.store import ReviewStore
 from review.workflow import renumber, require_claimed
@@ -54,6 +55,7 @@ def place(
         statement = Statement(
             text=text, refs=[reference.number], chunk_id=passage.chunk_id, span=span,
             grade=passage.grades.get(ordinal, (None, 0))[0], doc_id=passage.doc_id, score=round(min(max(score, 0.0), 1.0), 4),
+            table=excerpt(passage),  # a table row is placed as a table statement (one row, its caption and header)
         )
         where = _insert(answer, passage, statement)
         answer.abstained = False

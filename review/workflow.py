@@ -92,6 +92,17 @@ def _remove(answer: Answer, chunk_id: str, span: tuple[int, int]) -> Statement:
     lists += [g.points for g in answer.guidelines.sections + answer.research.sections + answer.reference_pages.sections]
     for statements in lists:
         for i, s in enumerate(statements):
+            rows = s.table.rows if s.table else []
+            row = next((r for r in rows if r.chunk_id == chunk_id and (r.cells[0].span[0], r.cells[-1].span[1]) == span), None)
+            if row is not None and len(rows) > 1:  # one row of several goes; the table stays, led by its first row
+                kept = [r for r in rows if r is not row]
+                first = kept[0]
+                statements[i] = s.model_copy(update={
+                    "table": s.table.model_copy(update={"rows": kept}), "chunk_id": first.chunk_id,
+                    "span": (first.cells[0].span[0], first.cells[-1].span[1]),
+                    "text": " | ".join(c.text for c in first.cells if c.text),
+                })
+                return s.model_copy(update={"text": " | ".join(c.text for c in row.cells if c.text)})
             if s.chunk_id == chunk_id and tuple(s.span) == span:
                 return statements.pop(i)
     raise InvalidEdit(f"no statement from {chunk_id} at {list(span)} in this answer")

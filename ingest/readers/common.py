@@ -11,4 +11,5 @@ def file_document(entry: ManifestEntry, builder: TextBuilder, title: str | None,
     return Document(
         doc_id=entry.path, kind=entry.kind, text=builder.text, blocks=builder.blocks, locator=entry.path,
         path=entry.path, source_id=entry.id, title=title or None, source=source, year=entry.year, url=entry.url,
+        tables=builder.tables,
     )

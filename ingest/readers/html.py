@@ -14,6 +14,8 @@ from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError, TextBuilder, clean_text
+from ingest.readers.html_tables import MARKER, keep_markers, take_tables
+from ingest.tables import RawTable
 from ingest.readers.html_meta import (
     decode_html,
     fix_mojibake,
@@ -94,7 +96,12 @@ def _content_root(soup: BeautifulSoup) -> Tag:
 
 def _strip_chrome(root: Tag) -> None:
     for tag in root.find_all(_DROP_TAGS):
-        tag.decompose()
+        if tag.decomposed:
+            continue
+        if tag.name == "table":
+            keep_markers(tag)  # the data tables taken out of it stay where they were (ingest/readers/html_tables.py)
+        else:
+            tag.decompose()
     for tag in root.find_all(True):
         if tag.decomposed:
             continue
@@ -152,8 +159,9 @@ def _is_box(tag: Tag) -> bool:
 class _Walker:
     """Emits one block per paragraph-like element, labelled with the nearest heading above it."""
 
-    def __init__(self, builder: TextBuilder, title: str | None) -> None:
+    def __init__(self, builder: TextBuilder, title: str | None, tables: list[RawTable] = ()) -> None:
         self.builder = builder
+        self.tables = tables
         self.title = clean_text(title or "").casefold()
         self.section: str | None = None
         self.heading_label: str | None = None  # label of the last real (h1-h6) heading
@@ -192,6 +200,11 @@ class _Walker:
             elif child.name in _HEADINGS:
                 self.flush()
                 self.heading(inline_text(child), _HEADINGS[child.name])
+            elif child.name == MARKER:  # a data table is data even in end matter (a glossary's terms)
+                self.flush()
+                raw = self.tables[int(child["n"])]
+                raw.caption = raw.caption or self.section  # untitled: its heading names it
+                self.builder.add_table(raw, section=self.section)
             elif broken := _BROKEN_HEADING.fullmatch(child.name):
                 self.broken_heading(child, int(broken.group(1) or 0))
             elif child.name == "br":
@@ -243,9 +256,10 @@ def read_html(path: Path, entry: ManifestEntry) -> list[Document]:
         href = canonical.get("href", "") if canonical else ""
         url = href if href.startswith("http") else None  # EID's canonical link is site-relative
     root = _content_root(soup)
+    tables = take_tables(soup, root)
     _strip_chrome(root)
     builder = TextBuilder()
-    walker = _Walker(builder, title)
+    walker = _Walker(builder, title, tables)
     walker.visit([root])
     walker.flush()
     if not builder:
@@ -255,6 +269,6 @@ def read_html(path: Path, entry: ManifestEntry) -> list[Document]:
         Document(
             doc_id=doc_id, kind=entry.kind, text=builder.text, blocks=builder.blocks, locator=doc_id,
             path=entry.path, source_id=entry.id, title=title, source=journal, year=year,
-            url=url or entry.url,
+            url=url or entry.url, tables=builder.tables,
         )
     ]

@@ -9,6 +9,8 @@ from lxml import etree
 
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError, TextBuilder, clean_text
+from ingest.readers.jats_tables import MARKER, take_tables
+from ingest.tables import RawTable
 
 # Floats and apparatus: tables and figures are debris for sentence retrieval, formulas are markup.
 _DROP = {
@@ -57,15 +59,18 @@ def _remove(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _prepare(root: etree._Element) -> None:
-    for element in list(root.iter()):
-        if _local(element.tag) in _DROP and element.getparent() is not None:
-            _remove(element)
+def _mark_citations(root: etree._Element) -> None:
     for xref in root.iter("xref"):
         if xref.get("ref-type") in _MARKER_XREFS:
             for child in list(xref):
                 xref.remove(child)
             xref.text = _MARK
+
+
+def _drop_floats(root: etree._Element) -> None:
+    for element in list(root.iter()):
+        if _local(element.tag) in _DROP and element.getparent() is not None:
+            _remove(element)
 
 
 def _clean(raw: str) -> str:
@@ -90,14 +95,18 @@ def _year(meta: etree._Element) -> int | None:
 class _Emitter:
     """Walks sections in document order, adding one block per paragraph to a TextBuilder."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: list[RawTable] = ()) -> None:
         self.builder = TextBuilder()
+        self.tables = tables
 
     def blocks(self, container: etree._Element, label: str | None) -> None:
         """Every paragraph under `container`, labelled by the nearest section title."""
         for child in container:
             name = _local(child.tag)
             if name in ("title", "sec-meta", "caption", ""):
+                continue
+            if name == MARKER:  # a table-wrap taken out before floats were dropped (ingest/readers/jats_tables.py)
+                self.builder.add_table(self.tables[int(child.get("n"))], section=label)
                 continue
             if name == "sec":
                 heading = _text(child.find("title"))
@@ -137,7 +146,9 @@ def read_jats(path: Path, entry: ManifestEntry) -> list[Document]:
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = etree.QName(element).localname
-    _prepare(root)
+    _mark_citations(root)
+    tables = take_tables(root, _text)  # before floats go: cells read like paragraphs, citation marks removed
+    _drop_floats(root)
 
     meta = root.find("front/article-meta")
     if meta is None:
@@ -149,7 +160,7 @@ def read_jats(path: Path, entry: ManifestEntry) -> list[Document]:
     doc_id = f"PMID:{pmid}" if pmid else f"doi:{doi}" if doi else entry.path
     keywords = tuple(k for k in (_text(kwd) for kwd in meta.findall("kwd-group/kwd")) if k)
 
-    emitter = _Emitter()
+    emitter = _Emitter(tables)
     for abstract in meta.findall("abstract"):
         # An untitled abstract is "Abstract"; PLoS adds a titled one ("Author Summary").
         label = _text(abstract.find("title")) or "Abstract"
@@ -173,6 +184,6 @@ def read_jats(path: Path, entry: ManifestEntry) -> list[Document]:
             doc_id=doc_id, kind=entry.kind, text=builder.text, blocks=builder.blocks, locator=doc_id,
             path=entry.path, source_id=entry.id, title=title or None, source=journal or None,
             year=_year(meta) or entry.year, url=entry.url or (f"https://doi.org/{doi}" if doi else None),
-            mesh=keywords,
+            mesh=keywords, tables=builder.tables,
         )
     ]

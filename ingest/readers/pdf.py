@@ -12,12 +12,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import lemminflect
 import pypdf
 from pypdf.errors import PdfReadError
 
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError, TextBuilder
 from ingest.readers.common import file_document
+from ingest.readers.pdf_tables import CAPTION, read_tables
+from ingest.tables import RawTable
 
 _BOLD = re.compile(r"bold|semibold|black|heavy|demi", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
@@ -125,6 +128,54 @@ def _join_lines(lines: list[str]) -> str:
     return out
 
 
+_SPACE = re.compile(r"\s+")
+# "M ultiply", "T apentadol", "S ubstance": pypdf sets a space after a word's first capital where the PDF
+# kerns it apart. "Category B recommendations", "hepatitis B and", "Schedule V drugs" are letters standing
+# alone, so the two are joined only when what follows the capital is no word of the lexicon (lemminflect's)
+# and none this document uses anywhere else.
+_SPLIT_CAPITAL = re.compile(r"(?<![\w.])([A-Z]) ([a-z]{2,})\b")
+_WORDS = re.compile(r"[a-z]+")
+# A bullet set in a symbol font that pypdf maps to "ï" ("…with ï acute pain, ï subacute pain…"): alone between
+# spaces it is no letter of a word ("naïve" has it inside), so it is read as the bullet it is.
+_GLYPH_BULLET = re.compile(r"(?<!\S)ï(?=\s|$)")
+
+
+def rejoin_split_capitals(pages: list[list[_Line]]) -> int:
+    """Join kerned-apart first capitals in place, and read a bullet glyph as a bullet; returns how many
+    capitals were joined."""
+    text = "\n".join(line.text for lines in pages for line in lines)
+    everywhere = Counter(_WORDS.findall(text.lower()))
+    after_capital = Counter(m.group(2).lower() for m in _SPLIT_CAPITAL.finditer(text))
+    # a word seen only right after a lone capital is the rest of that word, not a word of its own
+    alone = {w for w, n in after_capital.items() if everywhere[w] > n or lemminflect.getAllLemmas(w)}
+    joined = 0
+
+    def join(match: re.Match) -> str:
+        nonlocal joined
+        if match.group(2).lower() in alone:
+            return match.group(0)
+        joined += 1
+        return match.group(1) + match.group(2)
+
+    for lines in pages:
+        for line in lines:
+            line.text = _GLYPH_BULLET.sub("•", _SPLIT_CAPITAL.sub(join, line.text))
+    return joined
+
+
+def _table_lines(tables: list[RawTable]):  # noqa: ANN202 - a predicate on a line's text
+    """Whether a line of the page's text is part of one of its tables (caption, header or a row): read as a
+    table, it is not also prose ("Opioid Conversion factor* Codeine 0.15 …" as a sentence). Notes stay
+    prose: they are sentences."""
+    if not tables:
+        return lambda text: False
+    squashed = "\x00".join(
+        _SPACE.sub("", " ".join([t.caption or "", *(c for row in t.header + t.rows for c in row)])) for t in tables
+    )
+    cells = {_SPACE.sub("", c) for t in tables for row in t.header + t.rows for c in row}
+    return lambda text: len(key := _SPACE.sub("", text)) >= 3 and (key in squashed and not key.isdigit() or key in cells)
+
+
 def _open(path: Path) -> pypdf.PdfReader:
     try:
         reader = pypdf.PdfReader(path)
@@ -148,8 +199,11 @@ def read_pdf(path: Path, entry: ManifestEntry) -> list[Document]:
         pages = [_page_lines(page) for page in reader.pages]
     except Exception as exc:
         raise IngestError(f"PDF text could not be extracted ({type(exc).__name__}: {str(exc)[:120]})") from exc
+    rejoin_split_capitals(pages)
     body = _body_size(pages)
     repeated = _repeated_lines(pages)
+    captioned = [n for n, lines in enumerate(pages, start=1) if any(CAPTION.match(line.text) for line in lines)]
+    tables = read_tables(path, captioned)
     builder = TextBuilder()
     section: str | None = None
     for number, lines in enumerate(pages, start=1):
@@ -161,8 +215,9 @@ def read_pdf(path: Path, entry: ManifestEntry) -> list[Document]:
                 builder.add(_join_lines(paragraph), section=section, page=number)
                 paragraph.clear()
 
+        in_table = _table_lines(tables.get(number, []))
         for line in lines:
-            if _DIGITS.sub("#", line.text) in repeated or _DOT_LEADER.search(line.text):
+            if _DIGITS.sub("#", line.text) in repeated or _DOT_LEADER.search(line.text) or in_table(line.text):
                 continue
             if _is_heading(line, body):
                 emit()
@@ -172,6 +227,8 @@ def read_pdf(path: Path, entry: ManifestEntry) -> list[Document]:
             paragraph.append(line.text)
         section = _take_heading(pending_heading, paragraph, section)
         emit()
+        for table in tables.get(number, []):  # after the page's prose: a table block never splits a paragraph
+            builder.add_table(table, section=section, page=number)
     if not builder:
         raise IngestError("no extractable text (a scanned PDF needs OCR first)")
     meta = reader.metadata or {}
