@@ -2,7 +2,8 @@
 
 An answer editors approved for the same understood question (same filters and audience) is given
 again, marked when the index has changed since; otherwise a new answer is composed and stored for
-review, and the conversation's turn is linked to its one stored copy.
+review. Data flows one way: compose → store → record the conversation's turn, which names the
+stored copy's id; nothing is patched afterwards, and no answer is changed in place (copies are).
 """
 
 from __future__ import annotations
@@ -32,21 +33,18 @@ def ask(
 ) -> Answer:
     scope = review_scope(filters, audience)
     version = services.searcher().manifest.version
+    settings = services.settings.model_dump(mode="json", include=REVIEWED_SETTINGS)
 
     def approved(understood: str) -> Answer | None:
         found = services.reviews.approved_for(understood, scope)
-        if found is not None:
-            found.newer_evidence_available = found.index_version != version
-        return found
+        if found is None:
+            return None
+        return found.model_copy(update={"newer_evidence_available": found.index_version != version})
 
-    result = services.answers().ask(question, conversation_id, filters, audience, reuse=approved)
-    if result.answer_id is not None:  # an approved answer, already stored
-        return result
-    settings = services.settings.model_dump(mode="json", include=REVIEWED_SETTINGS)
-    stored = services.reviews.submit(result, settings, scope)
-    if stored.conversation_id:  # the turn was recorded before the answer had an id: it now names its one stored copy
-        services.conversations.link_answer(stored.conversation_id, stored.understood_as, stored.answer_id or "")
-    return stored
+    def store(composed: Answer) -> Answer:  # the one stored copy, with its id: the turn then names it
+        return services.reviews.submit(composed, settings, scope)
+
+    return services.answers().ask(question, conversation_id, filters, audience, reuse=approved, keep=store)
 
 
 @dataclass(frozen=True)
@@ -63,6 +61,6 @@ def conversation(services: Services, conversation_id: str) -> list[ShownTurn]:
     for turn in services.conversations.turns(conversation_id):
         stored = services.reviews.find(turn.answer_id) if turn.answer_id else None
         if stored is not None:  # an approved answer reused here was first asked elsewhere, maybe in other words
-            stored.question, stored.conversation_id = turn.question, conversation_id
+            stored = stored.model_copy(update={"question": turn.question, "conversation_id": conversation_id})
         shown.append(ShownTurn(turn, stored))
     return shown

@@ -1,6 +1,7 @@
 """Build a new index version from the manifest: reuse what is unchanged, embed only new text, switch atomically.
 
-A progressive build publishes keyword search first and the vectors as they come (index/stages.py)."""
+A progressive build publishes keyword search first and the vectors as they come (index/stages.py).
+BuildPlan and BuildReport, which both use, are index/plan.py's (imported here for the callers too)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
@@ -24,6 +24,7 @@ from index.dense import FILE as DENSE_FILE, build_dense, save_dense, save_senten
 from index.embedding import Embedder, EmbeddingCache, embed_with_cache, embedding_id, on_backend
 from index.layout import IndexLayout
 from index.models import INDEX_FORMAT, IndexManifest
+from index.plan import BuildPlan, BuildReport
 from index.progress import Progress
 from index.stages import chunks_ready, manifest_for, publish_stage, save_bm25, worth_publishing
 from index.store import Store, StoreWriter
@@ -40,23 +41,6 @@ EXECUTOR: ContextVar = ContextVar("medcite_executor", default=None)
 
 class BuildError(Conflict):
     """The build cannot produce a usable index; the previous version stays in service."""
-
-
-@dataclass(slots=True)
-class BuildReport:
-    version: str | None = None
-    unchanged: bool = False
-    sources: int = 0
-    documents: int = 0
-    chunks: int = 0
-    embedded: int = 0
-    embedded_sentences: int = 0
-    reused_sources: int = 0
-    removed: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    seconds: float = 0.0
-    published: list[str] = field(default_factory=list)  # every version published, partial ones first
 
 
 def fingerprint(result: SourceResult) -> str:
@@ -110,7 +94,9 @@ def build_index(
             report.sources, report.documents, report.chunks = current.sources, current.documents, current.chunks
             report.seconds = time.perf_counter() - started
             return report
-        plan = BuildPlan(settings, layout, layout.new_build_dir(), good, removed, current, digest, show_progress)
+        plan = BuildPlan(
+            settings, layout, layout.new_build_dir(), good, removed, current, digest, show_progress, executor=EXECUTOR.get()
+        )
         plan.progressive, plan.progress, plan.reread = progressive, Progress(layout.progress_file), force
         plan.progress.write()  # phase: reading
         try:
@@ -122,25 +108,6 @@ def build_index(
         layout.prune()
     report.seconds = time.perf_counter() - started
     return report
-
-
-@dataclass(slots=True)
-class BuildPlan:
-    """What one build works from: the sources that passed their checksum, the removals, the version in
-    service (to reuse from) and the corpus hash the new version will carry."""
-
-    settings: Settings
-    layout: IndexLayout
-    build_dir: Path
-    sources: list[SourceResult]
-    removed: set[str]
-    current: IndexManifest | None
-    digest: str
-    show_progress: bool = True
-    progressive: bool = False  # see index/stages.py
-    progress: Progress = field(default_factory=lambda: Progress(None))  # what /health shows
-    executor: object | None = field(default_factory=EXECUTOR.get)  # see EXECUTOR
-    reread: bool = False  # `--force`: read every source again, reusing nothing from the version in service
 
 
 @dataclass(slots=True)

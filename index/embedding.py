@@ -73,6 +73,8 @@ class SentenceTransformerEmbedder:
     """A local sentence-transformers model on one backend; never reaches a hub (the path must exist).
 
     `for_backend` gives the same model on another backend; siblings share what either has loaded.
+    `cache_dir`: where the ONNX exports are kept (the caller's Settings.export_root); the onnx-int8
+    backend and the onnx-fp32 query runtime need it, plain torch does not.
     """
 
     def __init__(
@@ -125,11 +127,7 @@ class SentenceTransformerEmbedder:
             from index.onnx_int8 import OnnxRuntime, export_fp32
         except ImportError as err:
             raise RuntimeError("query_embedding=onnx-fp32 needs onnxruntime: pip install -e '.[onnx]'") from err
-        if self._cache_dir is None:
-            from core.settings import Settings
-
-            self._cache_dir = Settings().export_root
-        return OnnxRuntime(self.path, export_fp32(self.path, self._cache_dir), self._threads)
+        return OnnxRuntime(self.path, export_fp32(self.path, self._export_dir("query_embedding=onnx-fp32")), self._threads)
 
     def _load(self):  # noqa: ANN202 - a _TorchRuntime or an index.onnx_int8.OnnxRuntime
         if self.backend == "torch":
@@ -138,11 +136,13 @@ class SentenceTransformerEmbedder:
             from index.onnx_int8 import OnnxRuntime, export_int8
         except ImportError as err:
             raise RuntimeError("the onnx-int8 embedding backend needs onnxruntime: pip install -e '.[onnx]'") from err
-        if self._cache_dir is None:
-            from core.settings import Settings
+        return OnnxRuntime(self.path, export_int8(self.path, self._export_dir("the onnx-int8 backend")))
 
-            self._cache_dir = Settings().export_root
-        return OnnxRuntime(self.path, export_int8(self.path, self._cache_dir))
+    def _export_dir(self, what: str) -> Path:
+        """Where the ONNX exports live: the caller's (Settings.export_root), never read from the environment here."""
+        if self._cache_dir is None:
+            raise ValueError(f"{what} needs the directory of its ONNX exports: pass cache_dir (Settings.export_root)")
+        return self._cache_dir
 
     def for_backend(self, backend: str, cache_dir: Path | None = None) -> "SentenceTransformerEmbedder":
         if backend == self.backend:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,13 +24,11 @@ from index.bm25 import BM25Index, saved as bm25_saved
 from index.dense import build_dense, save_dense
 from index.layout import MANIFEST, IndexLayout
 from index.models import INDEX_FORMAT, STAGES, IndexManifest, Vectors
+from index.plan import BuildPlan, BuildReport
 from index.tokenize import tokenize
 
-if TYPE_CHECKING:
-    from index.build import BuildPlan, BuildReport
 
-
-def worth_publishing(plan: "BuildPlan", stage: Vectors) -> bool:
+def worth_publishing(plan: BuildPlan, stage: Vectors) -> bool:
     current = plan.current
     if not plan.progressive:
         return False
@@ -42,7 +39,7 @@ def worth_publishing(plan: "BuildPlan", stage: Vectors) -> bool:
     return current.corpus_hash != plan.digest or STAGES.index(stage) > STAGES.index(current.vectors)
 
 
-def manifest_for(plan: "BuildPlan", report: "BuildReport", dimensions: int, vectors: Vectors = "complete") -> IndexManifest:
+def manifest_for(plan: BuildPlan, report: BuildReport, dimensions: int, vectors: Vectors = "complete") -> IndexManifest:
     settings, now = plan.settings, datetime.now(UTC)
     return IndexManifest(
         # Microseconds: a restore can bring back an earlier corpus hash within the same second.
@@ -65,7 +62,7 @@ def manifest_for(plan: "BuildPlan", report: "BuildReport", dimensions: int, vect
     )
 
 
-def publish_stage(plan: "BuildPlan", report: "BuildReport", stage: Vectors, dimensions: int) -> None:
+def publish_stage(plan: BuildPlan, report: BuildReport, stage: Vectors, dimensions: int) -> None:
     """Publish what the build dir holds as a `stage` version; the build goes on in a new build dir that
     starts with the published files (linked: they are never written again, later stages only add files)."""
     manifest = manifest_for(plan, report, dimensions, stage)
@@ -76,13 +73,13 @@ def publish_stage(plan: "BuildPlan", report: "BuildReport", stage: Vectors, dime
     plan.build_dir = layout.carry_over(published, sorted(p.name for p in published.iterdir() if p.name != MANIFEST))
 
 
-def save_bm25(plan: "BuildPlan", bm25_texts: list[str]) -> None:
+def save_bm25(plan: BuildPlan, bm25_texts: list[str]) -> None:
     """The BM25 files, unless a published stage's are already linked into the build dir."""
     if not bm25_saved(plan.build_dir):
         BM25Index.build([tokenize(t) for t in bm25_texts], plan.settings.bm25).save(plan.build_dir)
 
 
-def chunks_ready(plan: "BuildPlan", vectors: np.ndarray, report: "BuildReport") -> None:
+def chunks_ready(plan: BuildPlan, vectors: np.ndarray, report: BuildReport) -> None:
     """Called once the chunk vectors are there: a progressive build publishes passage search with them."""
     plan.progress.set("embedding sentences")
     if worth_publishing(plan, "chunks"):

@@ -2,7 +2,8 @@
 
 A turn keeps what follow-ups need, not the answer: the question, what it was understood as, the
 stored answer's id in the review store (the one copy of the answer) and the statements it showed,
-as (chunk_id, start, end). That record is the turn's `answer_json` column, a few hundred bytes.
+as (chunk_id, start, end). That record is the turn's `answer_json` column, a few hundred bytes,
+written once: the answer is stored before its turn is recorded (qa/service.py), so a turn is never patched.
 """
 
 from __future__ import annotations
@@ -152,23 +153,6 @@ class ConversationStore:
     def shown(self, conversation_id: str) -> set[tuple[str, int, int]]:
         """Every statement (chunk_id, start, end) the conversation's turns so far have shown."""
         return {statement for turn in self.turns(conversation_id) for statement in turn.shown}
-
-    def link_answer(self, conversation_id: str, understood_as: str, answer_id: str) -> bool:
-        """Name the stored answer of the latest turn that asked this and has none yet (the answer is
-        stored for review after the turn is recorded); False when no such turn exists."""
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT MAX(number) FROM turns WHERE conversation_id = ? AND understood_as = ?"
-                " AND json_valid(answer_json) AND json_extract(answer_json, '$.answer_id') IS NULL",
-                (conversation_id, understood_as),
-            ).fetchone()
-            if row[0] is None:
-                return False
-            conn.execute(
-                "UPDATE turns SET answer_json = json_set(answer_json, '$.answer_id', ?) WHERE conversation_id = ? AND number = ?",
-                (answer_id, conversation_id, row[0]),
-            )
-            return True
 
     def purge(self, before: str) -> int:
         """Delete conversations with no turn since `before` (ISO-8601 UTC); returns how many went."""

@@ -74,9 +74,12 @@ class AnswerService:
         audience: Audience = "clinician",
         timings: dict[str, float] | None = None,
         reuse: Callable[[str], Answer | None] | None = None,
+        keep: Callable[[Answer], Answer] | None = None,
     ) -> Answer:
         """`timings`, when given, receives each stage's wall time in milliseconds; `reuse` may return an
-        answer already approved for the understood question, which is then given instead of a new one."""
+        answer already approved (and stored) for the understood question, which is then given instead of a
+        new one; `keep` stores a new answer and returns the stored copy. The turn is recorded last, naming
+        the answer given as it is: compose → keep → record, nothing patched afterwards."""
         started = time.perf_counter()
         question = self.searcher.check(question, 1)
         if not _WORD.search(question):
@@ -92,18 +95,21 @@ class AnswerService:
             raise QueryError(str(exc)) from exc
         reused = reuse(understood) if reuse else None
         if reused is not None:
-            reused.question, reused.conversation_id = question, conversation_id
-            return self._remember(reused, question, understood)
+            given = reused.model_copy(update={"question": question, "conversation_id": self._joined(conversation_id)})
+            return self._remember(given, question, understood)
         found = self.gather(understood, filters, audience, conversation_id)
         answer = compose(
             question, understood, found.hits, found.pool, self.settings.qa, self.searcher.manifest.version, audience,
             conversation_id, found.scope, found.asked,
         )
-        answer.index_note = INDEX_NOTES.get(self.searcher.manifest.vectors)  # None once the index is complete
         if timings is not None:
             timings["retrieve"] = (found.retrieved - started) * 1000
             timings["compose"] = (time.perf_counter() - found.retrieved) * 1000
-        return self._remember(answer, question, understood)
+        answer = answer.model_copy(update={
+            "conversation_id": self._joined(conversation_id),
+            "index_note": INDEX_NOTES.get(self.searcher.manifest.vectors),  # None once the index is complete
+        })
+        return self._remember(keep(answer) if keep else answer, question, understood)
 
     def gather(
         self, understood: str, filters: Filters = Filters(), audience: Audience = "clinician",
@@ -167,8 +173,14 @@ class AnswerService:
         """The question's terms weighed by their rarity among the guidelines' passages alone."""
         return QuestionTerms.of(question, partial(self.searcher.idf, kind="guideline"))
 
+    def _joined(self, conversation_id: str | None) -> str | None:
+        """The conversation an answer belongs to: a new one when the question starts one (None without a store)."""
+        if conversation_id or self.conversations is None:
+            return conversation_id
+        return self.conversations.new()
+
     def _remember(self, answer: Answer, question: str, understood: str) -> Answer:
+        """Record the turn, naming the answer as given (its stored id, when it was stored)."""
         if self.conversations is not None:
-            answer.conversation_id = answer.conversation_id or self.conversations.new()
             self.conversations.add_turn(answer.conversation_id, question, understood, answer)
         return answer
