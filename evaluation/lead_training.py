@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import product
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -174,3 +175,55 @@ def worth(model: LeadModel) -> list[tuple[str, float]]:
     """Each feature's fitted weight per standard deviation, largest first: what the fit says it is worth."""
     # to the precision the weights file keeps: the last bits of an lbfgs fit are not worth reporting
     return sorted(((n, round(w, 6)) for n, w in zip(model.names, model.weights.tolist())), key=lambda item: -abs(item[1]))
+
+
+# The table features (qa/lead_features.py) are fitted on top of the hand weights: the full fit has not beaten
+# those yet (docs/ranker.md), and a row competes with sentences the hand weights already rank. Their weights
+# are chosen from GRID by lead share over the written questions and the questions made from the tables
+# (evaluation/table_questions.py) together, so a weight that wins table questions but costs written ones loses.
+TABLE_FEATURES = ("row_asked",)
+GRID = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+def with_weights(base: LeadModel, weights: dict[str, float], about: dict | None = None) -> LeadModel:
+    w = base.weights.copy()
+    for name, value in weights.items():
+        w[list(base.names).index(name)] = value
+    return LeadModel(base.names, base.mean, base.scale, w, base.calibration, about or base.about)
+
+
+def fit_table_weights(groups: Sequence[Group], settings: QASettings, base: LeadModel | None = None) -> dict[str, float]:
+    """The GRID weights of the table features with the best lead share on `groups` (ties: the smaller weights)."""
+    base = base or hand_model()
+
+    def score(ws: tuple[float, ...]) -> tuple[float, float]:
+        return round(share(with_weights(base, dict(zip(TABLE_FEATURES, ws))), groups, settings), 6), -sum(ws)
+    best = max(product(GRID, repeat=len(TABLE_FEATURES)), key=score)
+    return dict(zip(TABLE_FEATURES, best))
+
+
+def cross_validate_tables(
+    groups: Sequence[Group], tables: Sequence[Group], settings: QASettings, extra: dict[str, Sequence[Group]] | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict:
+    """Per held-out guideline: the table weights chosen on the other guidelines' written and table questions,
+    scored on this one's written questions, table questions and paraphrases, beside the hand weights alone."""
+    extra = extra or {}
+    hand = hand_model()
+    rows, pooled = [], defaultdict(list)
+    every = list(groups) + list(tables)
+    for fold in sorted({g.fold for g in groups}):
+        chosen = fit_table_weights([g for g in every if g.fold != fold], settings, hand)
+        model = with_weights(hand, chosen)
+        row: dict = {"fold": fold, "weights": chosen}
+        sets = {"written": groups, "tables": tables, **extra}
+        for name, held in sets.items():
+            test = [g for g in held if g.fold == fold]
+            for label, scorer in (("hand", hand), ("with_tables", model)):
+                outcome = [lead_holds(scorer, g, settings) for g in test]
+                row[f"{name}_{label}"] = _mean(outcome)
+                pooled[f"{name}_{label}"] += outcome
+        progress(f"{fold}: table weights {chosen}; written {row['written_hand']:.3f} → {row['written_with_tables']:.3f}, "
+                 f"table questions {row['tables_hand']:.3f} → {row['tables_with_tables']:.3f}")
+        rows.append(row)
+    return {"folds": rows, "pooled": {k: float(np.mean(v)) for k, v in pooled.items() if v}}

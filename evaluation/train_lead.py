@@ -8,8 +8,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.settings import Settings
-from evaluation.lead_training import Group, choose_regularisation, collect, cross_validate, fit, hand_model, share, worth
+from evaluation.lead_training import (
+    Group,
+    choose_regularisation,
+    collect,
+    cross_validate,
+    cross_validate_tables,
+    fit,
+    fit_table_weights,
+    hand_model,
+    share,
+    with_weights,
+    worth,
+)
 from evaluation.questions import read_questions
+from evaluation.table_questions import table_questions
 from qa.lead import WEIGHTS, load
 
 
@@ -49,20 +62,31 @@ def train(
     progress(f"{len(groups)} questions ({sum(g.labels.any() for g in groups)} with the gold among the candidates)"
              + (f", {len(extra['paraphrases'])} paraphrases" if extra else ""))
     qa = trained.qa
+    tables = collect(service, table_questions(service.searcher.store, {g.fold for g in groups}))
+    progress(f"{len(tables)} questions made from the guidelines' tables")
     results = cross_validate(groups, qa, extra, progress)
+    results["tables"] = cross_validate_tables(groups, tables, qa, extra, progress)
     c = choose_regularisation(groups, qa)
     about = {"fitted": True, "C": c, "questions": len(groups), "sets": [p.name for p in sets],
              "cross_validation": results["pooled"]}
     model = fit(groups, c, about)
+    table_weights = fit_table_weights(groups + tables, qa)
+    with_tables = with_weights(hand_model(), table_weights, {
+        "fitted": False, "hand_weights": True, "table_weights": table_weights, "table_questions": len(tables),
+        "cross_validation": results["tables"]["pooled"],
+    })
     shipped = load()
     results["in_sample"] = {
-        name: {"hand": share(hand_model(), chosen, qa), "fitted": share(model, chosen, qa), "shipped": share(shipped, chosen, qa)}
-        for name, chosen in [("sets", groups), *extra.items()]
+        name: {"hand": share(hand_model(), chosen, qa), "fitted": share(model, chosen, qa),
+               "with_tables": share(with_tables, chosen, qa), "shipped": share(shipped, chosen, qa)}
+        for name, chosen in [("sets", groups), ("tables", tables), *extra.items()]
     }
     results["worth"] = worth(model)
     results["C"] = c
-    if write:
-        WEIGHTS.write_text(model.to_json(), encoding="utf-8")
+    results["table_weights"] = table_weights
+    if write:  # the better of the two held out on the written questions: the full fit, or the hand weights with tables
+        best = model if results["pooled"]["fitted"] > results["tables"]["pooled"]["written_with_tables"] else with_tables
+        WEIGHTS.write_text(best.to_json(), encoding="utf-8")
         load.cache_clear()
     (where / "report.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return results

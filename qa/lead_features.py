@@ -104,6 +104,25 @@ def _rank(c: Candidate, x: Context) -> float:
     return 1.0 / (1.0 + c.hit.rank) if c.hit is not None else 0.0
 
 
+def _row_named(c: Candidate, x: Context) -> float:
+    """A table row: the share of its first cell's terms (what the row is about: "Methadone") in the question."""
+    row = c.hit.passage.table if c.hit is not None else None
+    if row is None or not row.cells:
+        return 0.0
+    a, b = row.cells[0]
+    key = terms_of(c.hit.passage.text[a:b])
+    return len(key & x.traits.terms) / len(key) if key else 0.0
+
+
+def _column_named(c: Candidate, x: Context) -> float:
+    """A table row whose other columns' headings ("Conversion factor") hold a term of the question."""
+    row = c.hit.passage.table if c.hit is not None else None
+    if row is None or not row.header:
+        return 0.0
+    headings = terms_of(" ".join(h for line in row.header for h in line[1:]))
+    return float(bool(headings & x.traits.terms))
+
+
 FEATURES: tuple[Feature, ...] = (
     Feature("retrieval", "the statement's retrieval score: document topicality and sentence relevance (qa/statements.py)",
             lambda c, x: c.score),
@@ -145,6 +164,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("connective", "the sentence opens with a connective (However, Moreover…): it leans on what came before",
             lambda c, x: float(bool(CONNECTIVE.match(c.read)))),
     Feature("length", "log of the sentence's length in words", lambda c, x: math.log(1 + len(c.read.split()))),
+    Feature("row_asked", "a table row, and the question names what its first cell names and one of its other "
+            "columns' headings: it asks for the row's value (naming the row alone, as a glossary's, does not)",
+            lambda c, x: _row_named(c, x) * _column_named(c, x)),
 )
 NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 

@@ -72,7 +72,9 @@ def test_train_ranker_reports_folds_and_leaves_the_shipped_weights(mini_settings
     assert {row["fold"] for row in report["folds"]} <= {"guidelines/mmwr_preview_mmwrhtml_mm5650a4.htm",
                                                          "guidelines/opioids-first-pages.pdf"}
     assert report["folds"] and all(0 <= row["hand"] <= 1 and 0 <= row["fitted"] <= 1 for row in report["folds"])
-    assert set(report["in_sample"]) == {"sets", "paraphrases"}
+    assert set(report["in_sample"]) == {"sets", "tables", "paraphrases"}
+    assert {row["fold"] for row in report["tables"]["folds"]} == {row["fold"] for row in report["folds"]}
+    assert "hand weights with the table features" in result.output
     assert load().to_json() == shipped  # without --write the shipped model stays
     # the same data give the same fit
     again = CliRunner().invoke(app, args, env=env)

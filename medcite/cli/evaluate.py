@@ -98,5 +98,10 @@ def train_ranker(
         typer.echo(f"{'pooled':<52} {'':>3}  {pooled['hand']:.3f}  {pooled['fitted']:.3f}")
     if "paraphrases_hand" in pooled:
         typer.echo(f"{'paraphrases (per fold)':<52} {'':>3}  {pooled['paraphrases_hand']:.3f}  {pooled['paraphrases_fitted']:.3f}")
+    tables = results["tables"]["pooled"]
+    typer.echo(f"hand weights with the table features (weights {results['table_weights']}), held out:")
+    for name in ("written", "tables", "paraphrases"):
+        if f"{name}_hand" in tables:
+            typer.echo(f"  {name + ' questions':<50} {'':>3}  {tables[name + '_hand']:.3f} → {tables[name + '_with_tables']:.3f}")
     typer.echo("worth per s.d.: " + ", ".join(f"{name} {weight:+.2f}" for name, weight in results["worth"]))
     typer.echo(f"wrote {where / 'report.json'}" + (" and qa/lead_weights.json" if write else ""))

@@ -66,7 +66,7 @@ CASES: dict[str, tuple[str, Candidate, Candidate]] = {
     "length": ("How fast should a taper go?", candidate(TAPER), candidate("Clinicians should taper slowly.")),
 }
 # Features of the passage and the question sentence: none without a retrieved passage or a question sentence.
-RETRIEVED = {"asked_shift", "passage_bm25", "passage_rank", "heading"}
+RETRIEVED = {"asked_shift", "passage_bm25", "passage_rank", "heading", "row_asked"}
 
 
 def value(name: str, question: str, c: Candidate) -> float:
@@ -110,3 +110,23 @@ def test_weights_for_other_features_are_refused_with_the_command_that_refits() -
     text = load().to_json().replace('"length"', '"sentence_length"')
     with pytest.raises(ModelMismatch, match="train-ranker"):
         LeadModel.from_json(text)
+
+
+def row_candidate(text: str, cells: tuple[tuple[int, int], ...], header: tuple[tuple[str, ...], ...]) -> Candidate:
+    from index.models import Hit, Passage
+    from ingest.models import TableRow
+
+    passage = Passage(0, "c", "guide.pdf", text, 0, len(text), "TABLE. Conversion factors", 33, [(0, len(text))], {},
+                      "guideline", "Guide", None, None, None, "guide.pdf", "guide.pdf",
+                      table=TableRow(1, 0, "TABLE. Conversion factors", header, cells, 10))
+    c = candidate(text)
+    c.hit = Hit(passage, 1, 0.5, 10.0, 0.5, 1, 1)
+    return c
+
+
+def test_a_row_is_asked_for_when_the_question_names_its_first_cell_and_another_columns_heading() -> None:
+    row = row_candidate("Methadone | 4.7", ((0, 9), (12, 15)), (("Opioid", "Conversion factor*"),))
+    assert value("row_asked", "What is the conversion factor for methadone?", row) == 1.0
+    assert value("row_asked", "Is methadone a first choice?", row) == 0.0  # named, but its value not asked for
+    glossary = row_candidate("Hib | Haemophilus influenzae type b", ((0, 3), (6, 35)), ())
+    assert value("row_asked", "Where do I report a reaction to the Hib vaccine?", glossary) == 0.0
