@@ -18,7 +18,7 @@ Vectors = Literal["pending", "chunks", "complete"]
 STAGES: tuple[Vectors, ...] = ("pending", "chunks", "complete")
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
-INDEX_FORMAT = 12  # 12: data tables, a chunk per body row; 11: a colon left over from a section label is not quoted; 10: a sentence that points back is quoted with the one before it
+INDEX_FORMAT = 13  # 13: research studies (design, participants); 12: data tables, a chunk per body row; 11: a colon left over from a section label is not quoted; 10: a sentence that points back is quoted with the one before it
 
 
 class IndexNotReady(Unavailable):

@@ -11,6 +11,7 @@ import numpy as np
 
 from index.models import Passage
 from ingest.models import KINDS, Chunk, Document, TableRow
+from ingest.study import Study, study_of
 from ingest.tables import Table
 
 SCHEMA = """
@@ -26,6 +27,13 @@ CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc
                      grades TEXT NOT NULL, statements TEXT NOT NULL, tbl TEXT);
 CREATE INDEX chunks_doc ON chunks (doc_id);
 CREATE INDEX documents_source ON documents (source_id);
+CREATE TABLE studies (doc_id TEXT PRIMARY KEY, design TEXT, status TEXT NOT NULL, confidence REAL,
+                      basis TEXT NOT NULL, participants INTEGER);
+"""
+# A research document's design, participants, year and journal (ingest/study.py), one query for many ids.
+_STUDY_SQL = """
+SELECT s.doc_id, s.design, s.status, s.confidence, s.basis, s.participants, d.year, d.source
+FROM studies s JOIN documents d ON d.doc_id = s.doc_id
 """
 
 _PASSAGE_SQL = """
@@ -74,6 +82,10 @@ class StoreWriter:
              doc.path, json.dumps(list(doc.mesh)), doc.text, json.dumps(blocks),
              json.dumps([t.to_json() for t in doc.tables])),
         )
+        study = study_of(doc)  # found here, at ingest, so that no question waits for it
+        if study is not None:
+            self._db.execute("INSERT INTO studies VALUES (?,?,?,?,?,?)", (doc.doc_id, study.design, study.status,
+                             study.confidence, json.dumps(list(study.basis)), study.participants))
         self._db.executemany(
             "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
@@ -103,6 +115,10 @@ class StoreWriter:
             wanted = "source_id IN (SELECT source_id FROM keep) AND doc_id NOT IN (SELECT doc_id FROM skip)"
             self._db.execute("INSERT INTO sources SELECT * FROM old.sources WHERE source_id IN (SELECT source_id FROM keep)")
             self._db.execute(f"INSERT INTO documents SELECT * FROM old.documents WHERE {wanted}")
+            if self._db.execute("SELECT 1 FROM old.sqlite_master WHERE name = 'studies'").fetchone():
+                # A store from before studies has none: its documents stay without one until read again.
+                self._db.execute(f"INSERT INTO studies SELECT * FROM old.studies WHERE doc_id IN "
+                                 f"(SELECT doc_id FROM old.documents WHERE {wanted})")
             doc_ids = [r[0] for r in self._db.execute(f"SELECT doc_id FROM old.documents WHERE {wanted}")]
             old_chunks = self._db.execute(
                 f"""SELECT chunk_id, doc_id, ordinal, start, "end", section, page, text, sentences, grades, statements, tbl
@@ -148,6 +164,8 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # A store written before studies were kept has no table for them: its documents have none.
+        self._studies = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'studies'").fetchone() is not None
 
     def passages(self, rows: Iterable[int]) -> dict[int, Passage]:
         rows = list(rows)
@@ -182,6 +200,19 @@ class Store:
         record["blocks"] = json.loads(record["blocks"])
         record["tables"] = json.loads(record["tables"])
         return record
+
+    def study(self, doc_id: str) -> Study | None:
+        """A research document's design, participants, year and journal; None for any other document."""
+        return self.studies([doc_id]).get(doc_id)
+
+    def studies(self, doc_ids: Iterable[str]) -> dict[str, Study]:
+        """doc_id → Study for those of `doc_ids` that are research documents."""
+        doc_ids = list(dict.fromkeys(doc_ids))
+        if not doc_ids or not self._studies:
+            return {}
+        marks = ",".join("?" * len(doc_ids))
+        return {row[0]: Study(row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6], row[7])
+                for row in self._db.execute(f"{_STUDY_SQL} WHERE s.doc_id IN ({marks})", doc_ids)}
 
     def table(self, doc_id: str, number: int) -> tuple[Table, str] | None:
         """A document's data table by number, with the document text its spans point into."""

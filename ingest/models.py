@@ -45,6 +45,9 @@ class Document:
     url: str | None = None
     mesh: tuple[str, ...] = ()
     tables: list[Table] = field(default_factory=list)
+    # What an indexer or publisher says the document is (MeSH headings, publication types, article types):
+    # its design label is read from these (ingest/design_labels.py), never from its keywords.
+    index_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Article records as JSON lines: an id (`pmid`, `doi` or `id`), `title?`, `year?`, `journal?`, `mesh?`, and the
+"""Article records as JSON lines: an id (`pmid`, `doi` or `id`), `title?`, `year?`, `journal?`, `mesh?`,
+`publication_types?` (PubMed's, e.g. "Randomized Controlled Trial"), and the
 text as `sections[label, text]` or a plain `abstract` (or `text`). A record with only a title is indexed too:
 many PubMed records, older ones especially, have no abstract, and their title is what there is to find."""
 
@@ -50,6 +51,13 @@ def _year(value: object) -> int | None:
     return None
 
 
+def _terms(record: dict, key: str) -> tuple[str, ...]:
+    value = record.get(key) or ()
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError(f"'{key}' must be a list of terms")
+    return tuple(str(term) for term in value)
+
+
 def _text(record: dict, builder: TextBuilder) -> None:
     for section in record.get("sections") or []:
         label = (section.get("label") or "").strip() or None
@@ -84,6 +92,7 @@ def _abstract(record: dict, entry: ManifestEntry) -> Document:
         year=_year(record.get("year")),
         url=_link(record.get("url")) or url,
         mesh=tuple(str(term) for term in record.get("mesh") or ()),
+        index_terms=_terms(record, "mesh") + _terms(record, "publication_types"),
     )
 
 

@@ -159,6 +159,10 @@ def read_jats(path: Path, entry: ManifestEntry) -> list[Document]:
     pmid, doi = ids.get("pmid"), ids.get("doi")
     doc_id = f"PMID:{pmid}" if pmid else f"doi:{doi}" if doi else entry.path
     keywords = tuple(k for k in (_text(kwd) for kwd in meta.findall("kwd-group/kwd")) if k)
+    # The article type and the publisher's heading ("Research Article", "Systematic Review") say what the
+    # article is; keywords only what it is about.
+    headings = (_text(s) for s in meta.findall("article-categories/subj-group[@subj-group-type='heading']/subject"))
+    kind_of = tuple(t for t in (root.get("article-type") or "", *headings) if t)
 
     emitter = _Emitter(tables)
     for abstract in meta.findall("abstract"):
@@ -184,6 +188,6 @@ def read_jats(path: Path, entry: ManifestEntry) -> list[Document]:
             doc_id=doc_id, kind=entry.kind, text=builder.text, blocks=builder.blocks, locator=doc_id,
             path=entry.path, source_id=entry.id, title=title or None, source=journal or None,
             year=_year(meta) or entry.year, url=entry.url or (f"https://doi.org/{doi}" if doi else None),
-            mesh=keywords, tables=builder.tables,
+            mesh=keywords, tables=builder.tables, index_terms=kind_of,
         )
     ]

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from medcite.cli import ask, corpus, evaluate, search
+from medcite.cli import ask, corpus, design, evaluate, search
 from medcite.cli.common import edge, fail, load_settings, use_flags
 from medcite.cli.tokens import tokens_app
 
@@ -85,7 +85,8 @@ def serve(
 for name, command in [
     ("ingest", corpus.ingest), ("search", search.search), ("ask", ask.ask), ("chat", ask.chat), ("stats", corpus.stats),
     ("remove", corpus.remove), ("manifest", corpus.manifest), ("eval", evaluate.eval_command),
-    ("eval-compare", evaluate.eval_compare), ("train-ranker", evaluate.train_ranker), ("purge", purge), ("serve", serve),
+    ("eval-compare", evaluate.eval_compare), ("train-ranker", evaluate.train_ranker),
+    ("train-design", design.train_design), ("purge", purge), ("serve", serve),
 ]:
     app.command(name)(edge(command))
 app.add_typer(tokens_app, name="token")
