@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import errors
+from api import contract, errors
 from api.auth import TokenStore
 from api.deps import Services, ServicesDep
 from api.health import HealthOut
@@ -66,6 +66,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    contract.install(app, settings)  # the schema states this app's own limits
     app.add_middleware(BodyLimit)
     app.add_middleware(OneVersionPerRequest)  # outermost: the whole request, routes and errors alike, on one version
     app.include_router(answers.router)
@@ -76,7 +77,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
-    @app.get("/health", response_model=HealthOut, tags=["service"])
+    @app.get("/health", response_model=HealthOut, tags=["service"], responses=errors.responses(400, 413))
     def health(services: ServicesDep) -> HealthOut:
         m = services.searcher().manifest
         return HealthOut(

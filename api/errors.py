@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
 
 from core.errors import Conflict, Invalid, NotFound, Unavailable
 
@@ -25,15 +26,42 @@ class ErrorOut(BaseModel):
 
 
 _MEANING = {
+    400: "Malformed request: a body that cannot be parsed (not UTF-8, a broken multipart form), or, from the HTTP "
+         "server itself and as text/plain, a request it cannot read (e.g. a URL and headers over 16 KB)",
     401: "Missing, wrong or revoked bearer token", 403: "The token's role may not do this",
     404: "No such item", 409: "Conflicts with the current state (stale version, claimed, duplicate)",
     413: "Request body too large", 422: "Malformed or out-of-range input", 503: "No index yet",
 }
 
 
+ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorOut"}  # api.contract puts ErrorOut in the components
+
+
 def responses(*codes: int) -> dict[int | str, dict]:
-    """OpenAPI entries for the error statuses a route really gives, all shaped `{"detail": str}`."""
-    return {code: {"model": ErrorOut, "description": _MEANING[code]} for code in codes}
+    """OpenAPI entries for the error statuses a route really gives, all shaped `{"detail": str}` and sent as
+    JSON whatever the route's own media type (a 400 from the HTTP server itself is plain text). The content
+    is spelled out rather than given as a `model`, which FastAPI would file under the route's media type."""
+    entries: dict[int | str, dict] = {}
+    for code in codes:
+        content: dict[str, dict] = {"application/json": {"schema": ERROR_SCHEMA}}
+        if code == 400:
+            content["text/plain"] = {"schema": {"type": "string"}}
+        entries[code] = {"description": _MEANING[code], "content": content}
+    return entries
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
+def allowed_methods(request: Request) -> set[str]:
+    """Every method some route of the app answers at this request's path: a path's methods may sit on several
+    routes, in several routers, so each method is tried against the app's own matching (mounts, which answer
+    any method themselves, left out)."""
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+    return {
+        method for method in METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    }
 
 
 def _clean(text: object, limit: int) -> str:
@@ -71,7 +99,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        return error(exc.status_code, exc.detail, exc.headers)
+        headers = exc.headers
+        if exc.status_code == 405 and (methods := allowed_methods(request)):
+            # Starlette names only the first route matching the path; the path may have more (GET and DELETE
+            # /documents/{doc_id} are two routes), and Allow must list them all.
+            headers = {**(headers or {}), "Allow": ", ".join(sorted(methods))}
+        return error(exc.status_code, exc.detail, headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

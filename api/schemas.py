@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from index.models import Filters, Hit, Passage
 from ingest.models import Kind
 from qa.models import Answer, Audience, ReviewStatus
 
 CONVERSATION_ID = r"^c_[0-9a-f]{12}$"
+# What the question must hold besides its length, as the server checks it (qa.service, index.search): a letter or
+# digit (in any script) once the surrounding whitespace is stripped. Stated in the schema, checked by the server,
+# whose messages ("the question is empty", "… has no words …") say which rule failed.
+QUESTION_WORD = r"\w"
+SEARCH_TEXT = r"\S"
+
+
+def _json_integer(value: object) -> object:
+    # A body is JSON: "3" and true are not integers there, though pydantic's lax mode would take them as 3 and 1.
+    if isinstance(value, (str, bool)):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]  # an integer as the schema says it: 3 or 3.0, never "3"
+# The bounds before the validator: so placed they reach the schema as minimum/maximum on `Year | None` too.
+Year = Annotated[int, Field(ge=1800, le=2100), BeforeValidator(_json_integer)]
 
 
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=20_000, description="The clinical question (limit set by the server).")
+    question: str = Field(
+        min_length=1, max_length=20_000, json_schema_extra={"pattern": QUESTION_WORD},
+        description="The clinical question: at most the server's limit (max_query_chars) in characters, with a word in it.",
+    )
     conversation_id: str | None = Field(None, pattern=CONVERSATION_ID, description="Continue this conversation.")
     kinds: list[Kind] = Field(default_factory=list, max_length=3, description="Only these kinds of source.")
-    year_from: int | None = Field(None, ge=1800, le=2100)
-    year_to: int | None = Field(None, ge=1800, le=2100)
+    year_from: Year | None = None
+    year_to: Year | None = None
     audience: Audience = "clinician"
 
     def filters(self) -> Filters:

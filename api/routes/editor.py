@@ -15,7 +15,7 @@ from ingest.models import Kind
 from ingest.uploads import MAX_BYTES
 
 # The token and the body size of an upload are checked before its body is read (api.limits).
-router = APIRouter(tags=["editor"], responses=responses(401, 403, 404, 409, 413, 422))
+router = APIRouter(tags=["editor"], responses=responses(400, 401, 403, 404, 409, 413, 422))
 
 
 class IndexChange(BaseModel):

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import Clinician, Editor
+from api.contract import check_length
 from api.deps import ServicesDep
 from api.schemas import AskRequest, PageAnswer
 from app import asking, progressive, reviewing
@@ -58,5 +59,6 @@ def review_fragment(answer_id: str, services: ServicesDep, who: Editor) -> dict:
 
 @router.post("/ui/answer", response_model=PageAnswer)
 def page_answer(body: AskRequest, services: ServicesDep, who: Clinician) -> PageAnswer:
-    result = asking.ask(services, body.question, body.conversation_id, body.filters(), body.audience)
+    question = check_length(body.question, services.settings)
+    result = asking.ask(services, question, body.conversation_id, body.filters(), body.audience)
     return PageAnswer(conversation_id=result.conversation_id, understood_as=result.understood_as, html=to_html(result))

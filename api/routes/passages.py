@@ -7,27 +7,38 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from api.auth import Clinician
+from api.contract import check_length
 from api.deps import ServicesDep
 from api.errors import responses
-from api.schemas import ChunkOut, DocumentOut, PassageOut, SearchHit, Section
+from api.schemas import (
+    SEARCH_TEXT,
+    ChunkOut,
+    DocumentOut,
+    PassageOut,
+    SearchHit,
+    Section,
+)
 from index.models import Filters, Mode
 from ingest.models import Kind
 
-router = APIRouter(tags=["passages"], responses=responses(401, 403, 404, 413, 422))
+router = APIRouter(tags=["passages"], responses=responses(400, 401, 403, 404, 413, 422))
 
 
 @router.get("/search", response_model=list[SearchHit], summary="Ranked passages with BM25, dense and fused scores")
 def search(
     services: ServicesDep,
     who: Clinician,
-    q: Annotated[str, Query(min_length=1, max_length=20_000, description="What to look for.")],
+    q: Annotated[str, Query(
+        min_length=1, max_length=20_000, json_schema_extra={"pattern": SEARCH_TEXT},
+        description="What to look for: at most the server's limit (max_query_chars) in characters, not only spaces.",
+    )],
     k: Annotated[int, Query(ge=1, le=200)] = 10,
     mode: Mode = "hybrid",
     kind: Annotated[list[Kind], Query(max_length=3)] = [],  # noqa: B006 - FastAPI copies defaults
     year_from: Annotated[int | None, Query(ge=1800, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1800, le=2100)] = None,
 ) -> list[SearchHit]:
-    hits = services.searcher().search(q, k=k, mode=mode, filters=Filters(tuple(dict.fromkeys(kind)), year_from, year_to))
+    hits = services.searcher().search(check_length(q, services.settings), k=k, mode=mode, filters=Filters(tuple(dict.fromkeys(kind)), year_from, year_to))
     return [SearchHit.of_hit(h) for h in hits]
 
 

@@ -2,35 +2,37 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from api.auth import Clinician, Editor
 from api.deps import ServicesDep
 from api.errors import responses
-from api.schemas import QueueItem, QueuePage
+from api.schemas import JsonInt, QueueItem, QueuePage
 from app import reviewing
 from qa.models import Answer, Audience, ReviewStatus
 from review.rules import Label
 from review.store import Event
 
+# A cursor names the last item of the previous page, `<created_at>~<answer_id>`: any string of this form is a
+# position in the queue's order (newest first), so the pattern is the whole of what the server checks.
+CURSOR = r"^[0-9][0-9:.+TZ-]{9,39}~[A-Za-z0-9_-]{1,64}$"
+
 # Unknown answers (404), stale versions, illegal transitions and others' claims (409) and bad edits (422)
 # reach the client through api.errors' table.
-router = APIRouter(tags=["review"], responses=responses(401, 403, 404, 409, 413, 422))
+router = APIRouter(tags=["review"], responses=responses(400, 401, 403, 404, 409, 413, 422))
 
 
 class Versioned(BaseModel):
-    version: int = Field(ge=1, description="The answer version this change was made against (stale → 409).")
+    version: JsonInt = Field(ge=1, description="The answer version this change was made against (stale → 409).")
 
 
 class ClaimIn(Versioned):
-    take_over: bool = Field(False, description="Take the answer over from the editor who claimed it (audited).")
+    take_over: StrictBool = Field(False, description="Take the answer over from the editor who claimed it (audited).")
 
 
 class Decision(Versioned):
@@ -45,7 +47,7 @@ class JudgmentIn(Versioned):
 
 class StatementRef(Versioned):
     chunk_id: str = Field(min_length=1, max_length=64)
-    span: tuple[int, int]
+    span: tuple[JsonInt, JsonInt]
 
 
 class PinIn(Versioned):
@@ -56,32 +58,18 @@ class PinIn(Versioned):
 def queue(
     services: ServicesDep, who: Editor, status: ReviewStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=CURSOR, description="`next_cursor` of the previous page.")] = None,
     audience: Audience | None = None,
     q: Annotated[str, Query(max_length=200, description="Words that must all be in the question (any case).")] = "",
 ) -> QueuePage:
     """Filtered on the server; the cursor pages through the filtered queue (pass the same filters)."""
-    found = reviewing.queue(services, status, limit + 1, _decode(cursor) if cursor else None, audience, q)
+    found = reviewing.queue(services, status, limit + 1, tuple(cursor.rsplit("~", 1)) if cursor else None, audience, q)
     page = found[:limit]
     more = len(found) > limit
     return QueuePage(
         items=[QueueItem(**asdict(s)) for s in page],
-        next_cursor=_encode(page[-1].created_at, page[-1].answer_id) if more else None,
+        next_cursor=f"{page[-1].created_at}~{page[-1].answer_id}" if more else None,
     )
-
-
-def _encode(created_at: str, answer_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([created_at, answer_id]).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[str, str]:
-    try:
-        created_at, answer_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(created_at, str) and isinstance(answer_id, str):
-            return created_at, answer_id
-    except (ValueError, TypeError):
-        pass
-    raise HTTPException(422, "cursor: not a cursor this server gave (use next_cursor of the previous page)")
 
 
 @router.get("/answers/{answer_id}", response_model=Answer, summary="One stored answer (approved ones: anyone)")
@@ -127,10 +115,16 @@ def pin(answer_id: str, body: PinIn, services: ServicesDep, who: Editor) -> Answ
     return reviewing.pin(services, answer_id, body.version, who.name, body.chunk_id)
 
 
-@router.post("/answers/{answer_id}/{decision}", response_model=Answer)
-def decide(answer_id: str, decision: Literal["approve", "reject"], body: Decision, services: ServicesDep, who: Editor) -> Answer:
-    approve = decision == "approve"
-    return reviewing.decide(services, answer_id, body.version, who.name, approve, body.comment)
+# Two routes, not one `/{decision}`: a catch-all segment would also take POST /answers/{id}/history (and any
+# other word) and answer 422 where an undeclared method must get 405.
+@router.post("/answers/{answer_id}/approve", response_model=Answer, summary="Approve the answer (editor)")
+def approve(answer_id: str, body: Decision, services: ServicesDep, who: Editor) -> Answer:
+    return reviewing.decide(services, answer_id, body.version, who.name, True, body.comment)
+
+
+@router.post("/answers/{answer_id}/reject", response_model=Answer, summary="Reject the answer (editor)")
+def reject(answer_id: str, body: Decision, services: ServicesDep, who: Editor) -> Answer:
+    return reviewing.decide(services, answer_id, body.version, who.name, False, body.comment)
 
 
 @router.get("/answers/{answer_id}/history", response_model=list[Event])

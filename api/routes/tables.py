@@ -11,7 +11,7 @@ from api.auth import Clinician
 from api.deps import ServicesDep
 from api.errors import responses
 
-router = APIRouter(tags=["passages"], responses=responses(401, 403, 404, 422))
+router = APIRouter(tags=["passages"], responses=responses(400, 401, 403, 404, 413, 422))
 
 
 class TableOut(BaseModel):
