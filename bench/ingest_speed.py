@@ -163,7 +163,7 @@ def main() -> None:
     print(f"torch fp32 loaded in {time.perf_counter() - started:.1f}s")
     exported = (int8_export_dir(path, settings.cache_dir) / "meta.json").is_file()
     started = time.perf_counter()
-    int8 = fp32.for_backend("onnx-int8", settings.cache_dir)
+    int8 = fp32.for_backend("onnx-int8", settings.export_root)
     what = "loaded (export reused)" if exported else "exported and loaded"
     print(f"onnx-int8 {what} in {time.perf_counter() - started:.1f}s ({int8_export_dir(path, settings.cache_dir)})")
 
