@@ -155,23 +155,24 @@ class TextBuilder:
         text = clean_text(text, keep_lines=keep_lines)
         if not text:
             return
-        if self._parts:
-            self._parts.append(self.separator)
-            self._length += len(self.separator)
-        start = self._length
+        start = self._start()
         self._parts.append(text)
         self._length += len(text)
         self.blocks.append(Block(start, self._length, section, page))
+
+    def _start(self) -> int:
+        """Where the next block starts, after the separator from the one before."""
+        if self._parts:
+            self._parts.append(self.separator)
+            self._length += len(self.separator)
+        return self._length
 
     def add_table(self, raw: RawTable, section: str | None = None, page: int | None = None) -> Table | None:
         """Lay out a data table as one block (ingest/tables.py); None, and nothing added, when it is layout."""
         raw = raw.cleaned()
         if not is_data_table(raw):
             return None
-        if self._parts:
-            self._parts.append(self.separator)
-            self._length += len(self.separator)
-        start = self._length
+        start = self._start()
         text, spans = lay_out(raw, start)
         self._parts.append(text)
         self._length += len(text)

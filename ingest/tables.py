@@ -34,6 +34,19 @@ def cell_text(text: str | None) -> str:
     return _SPACES.sub(" ", (text or "").replace("|", "/")).strip()
 
 
+def spread(cells: list[tuple[str, str | None]], header: bool) -> list[str]:
+    """A markup row's (text, colspan) cells, one per column: a header cell spanning columns heads each of
+    them, a body cell spanning columns fills the first (the rest are empty, not repeats of a value)."""
+    out: list[str] = []
+    for text, colspan in cells:
+        try:
+            span = max(1, min(int(colspan or 1), 50))
+        except ValueError:
+            span = 1
+        out += [text] * span if header else [text] + [""] * (span - 1)
+    return out
+
+
 @dataclass(slots=True)
 class RawTable:
     """A table as a reader found it, before it is placed in the document text."""

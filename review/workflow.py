@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.tables import CELL_SEPARATOR
 from qa.models import Answer, Evidence, EvidenceScores, Reference, Statement
 from review.rules import Conflict, InvalidEdit, Label
 from review.store import Judgment, ReviewStore, now
@@ -100,9 +101,9 @@ def _remove(answer: Answer, chunk_id: str, span: tuple[int, int]) -> Statement:
                 statements[i] = s.model_copy(update={
                     "table": s.table.model_copy(update={"rows": kept}), "chunk_id": first.chunk_id,
                     "span": (first.cells[0].span[0], first.cells[-1].span[1]),
-                    "text": " | ".join(c.text for c in first.cells if c.text),
+                    "text": CELL_SEPARATOR.join(c.text for c in first.cells if c.text),
                 })
-                return s.model_copy(update={"text": " | ".join(c.text for c in row.cells if c.text)})
+                return s.model_copy(update={"text": CELL_SEPARATOR.join(c.text for c in row.cells if c.text)})
             if s.chunk_id == chunk_id and tuple(s.span) == span:
                 return statements.pop(i)
     raise InvalidEdit(f"no statement from {chunk_id} at {list(span)} in this answer")

@@ -10,23 +10,14 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Tag
 
 from ingest.readers.html_meta import fix_mojibake
-from ingest.tables import RawTable, is_data_table
+from ingest.tables import RawTable, is_data_table, spread
 
 MARKER = "medcite-table"
 
 
 def _cells(row: Tag, header: bool) -> list[str]:
-    """A row's cells, one per column: a header cell spanning columns heads each of them, a body cell
-    spanning columns fills the first (the rest are empty, not repeats of a value)."""
-    cells: list[str] = []
-    for cell in row.find_all(["td", "th"], recursive=False):
-        text = fix_mojibake(cell.get_text(" "))
-        try:
-            span = max(1, min(int(cell.get("colspan") or 1), 50))
-        except ValueError:
-            span = 1
-        cells += [text] * span if header else [text] + [""] * (span - 1)
-    return cells
+    return spread([(fix_mojibake(c.get_text(" ")), c.get("colspan")) for c in row.find_all(["td", "th"], recursive=False)],
+                  header)
 
 
 def _rows(table: Tag) -> list[Tag]:

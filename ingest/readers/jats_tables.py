@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from ingest.tables import RawTable
+from ingest.tables import RawTable, spread
 
 MARKER = "medcite-table"
 Text = Callable[[etree._Element | None], str]  # the reader's own: an element's text with citation marks removed
@@ -18,17 +18,7 @@ def _local(tag: object) -> str:
 
 
 def _cells(row: etree._Element, header: bool, _text: Text) -> list[str]:
-    cells: list[str] = []
-    for cell in row:
-        if _local(cell.tag) not in ("td", "th"):
-            continue
-        try:
-            span = max(1, min(int(cell.get("colspan") or 1), 50))
-        except ValueError:
-            span = 1
-        text = _text(cell)
-        cells += [text] * span if header else [text] + [""] * (span - 1)
-    return cells
+    return spread([(_text(c), c.get("colspan")) for c in row if _local(c.tag) in ("td", "th")], header)
 
 
 def raw_table(wrap: etree._Element, _text: Text) -> RawTable:
