@@ -164,6 +164,14 @@ def test_the_rendered_table_fits_a_phone_and_a_desktop(tables_app, page, width, 
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
             tab.screenshot(path=str(tmp_path / f"table-{width}.png"))
             assert axe_serious(tab) == []
+            # from the keyboard: the table's reference opens its row's passage; the table box takes focus to scroll
+            tab.locator("figure.table-statement figcaption a.ref").first.focus()
+            tab.keyboard.press("Enter")
+            expect(tab.locator("#passage")).to_be_visible()
+            expect(tab.locator("#passage mark")).to_contain_text("Children")
+            tab.keyboard.press("Escape")
+            tab.locator("figure.table-statement .table-scroll").first.focus()
+            assert tab.evaluate("document.activeElement.classList.contains('table-scroll')")
         finally:
             context.close()
 
