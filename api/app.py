@@ -16,8 +16,8 @@ from api.auth import TokenStore
 from api.deps import Services, ServicesDep
 from api.health import HealthOut
 from api.limits import BodyLimit
-from api.versioning import OneVersionPerRequest
 from api.routes import answers, editor, pages, passages, review, tables
+from api.versioning import OneVersionPerRequest
 from app.documents import recover_uploads
 from app.retention import purge
 from app.services import open_services
@@ -81,8 +81,13 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     def health(services: ServicesDep) -> HealthOut:
         m = services.searcher().manifest
         return HealthOut(
-            status="ok", version=m.version, model=m.model_name, embedding_backend=m.embedding_backend,
-            documents=m.documents, chunks=m.chunks, sources=m.sources,
+            status="ok",
+            version=m.version,
+            model=m.model_name,
+            embedding_backend=m.embedding_backend,
+            documents=m.documents,
+            chunks=m.chunks,
+            sources=m.sources,
             index=services.index_state(),  # vectors still being built after a first run: which, and how far
         )
 

@@ -22,7 +22,8 @@ class Principal:  # who a request acts for: a token's name, or "anonymous" under
 # OpenAPI 3.1 allows for a non-OAuth scheme), and api.contract marks the clinician's as optional under open
 # access. The header itself is read by `authenticate`, which tells a token sent wrong (401) from none at all.
 BEARER = HTTPBearer(
-    auto_error=False, scheme_name="bearer",
+    auto_error=False,
+    scheme_name="bearer",
     description="A token from `medcite token create NAME --role clinician|editor`, sent as `Authorization: Bearer <token>`.",
 )
 

@@ -43,10 +43,15 @@ def _question_limits(schema: dict[str, Any], settings: Settings) -> None:
 # Stateful fuzzing follows these links: an answer as any operation returns it names the id and the version the
 # next change must be made against (a stale version is a 409), so a review can be walked claim → judge → decide.
 ANSWER_SOURCES = [
-    ("/ask", "post"), ("/answers/{answer_id}", "get"), ("/answers/{answer_id}/claim", "post"),
-    ("/answers/{answer_id}/release", "post"), ("/answers/{answer_id}/judgments", "post"),
-    ("/answers/{answer_id}/evidence", "post"), ("/answers/{answer_id}/statements/place", "post"),
-    ("/answers/{answer_id}/statements/remove", "post"), ("/answers/{answer_id}/approve", "post"),
+    ("/ask", "post"),
+    ("/answers/{answer_id}", "get"),
+    ("/answers/{answer_id}/claim", "post"),
+    ("/answers/{answer_id}/release", "post"),
+    ("/answers/{answer_id}/judgments", "post"),
+    ("/answers/{answer_id}/evidence", "post"),
+    ("/answers/{answer_id}/statements/place", "post"),
+    ("/answers/{answer_id}/statements/remove", "post"),
+    ("/answers/{answer_id}/approve", "post"),
     ("/answers/{answer_id}/reject", "post"),
 ]
 _THIS_ANSWER = {"path.answer_id": "$response.body#/answer_id"}

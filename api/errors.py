@@ -27,10 +27,14 @@ class ErrorOut(BaseModel):
 
 _MEANING = {
     400: "Malformed request: a body that cannot be parsed (not UTF-8, a broken multipart form), or, from the HTTP "
-         "server itself and as text/plain, a request it cannot read (e.g. a URL and headers over 16 KB)",
-    401: "Missing, wrong or revoked bearer token", 403: "The token's role may not do this",
-    404: "No such item", 409: "Conflicts with the current state (stale version, claimed, duplicate)",
-    413: "Request body too large", 422: "Malformed or out-of-range input", 503: "No index yet",
+    "server itself and as text/plain, a request it cannot read (e.g. a URL and headers over 16 KB)",
+    401: "Missing, wrong or revoked bearer token",
+    403: "The token's role may not do this",
+    404: "No such item",
+    409: "Conflicts with the current state (stale version, claimed, duplicate)",
+    413: "Request body too large",
+    422: "Malformed or out-of-range input",
+    503: "No index yet",
 }
 
 
@@ -59,7 +63,8 @@ def allowed_methods(request: Request) -> set[str]:
     any method themselves, left out)."""
     routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
     return {
-        method for method in METHODS
+        method
+        for method in METHODS
         if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
     }
 

@@ -33,7 +33,9 @@ Year = Annotated[int, Field(ge=1800, le=2100), BeforeValidator(_json_integer)]
 
 class AskRequest(BaseModel):
     question: str = Field(
-        min_length=1, max_length=20_000, json_schema_extra={"pattern": QUESTION_WORD},
+        min_length=1,
+        max_length=20_000,
+        json_schema_extra={"pattern": QUESTION_WORD},
         description="The clinical question: at most the server's limit (max_query_chars) in characters, with a word in it.",
     )
     conversation_id: str | None = Field(None, pattern=CONVERSATION_ID, description="Continue this conversation.")
@@ -75,10 +77,21 @@ class PassageOut(SourceMeta):
     end: int
 
     @classmethod
-    def of(cls, p: Passage) -> "PassageOut":
+    def of(cls, p: Passage) -> PassageOut:
         return cls(
-            chunk_id=p.chunk_id, doc_id=p.doc_id, kind=p.kind, title=p.title, source=p.source, year=p.year, url=p.url,
-            locator=p.citation_locator, section=p.section, page=p.page, text=p.text, start=p.start, end=p.end,
+            chunk_id=p.chunk_id,
+            doc_id=p.doc_id,
+            kind=p.kind,
+            title=p.title,
+            source=p.source,
+            year=p.year,
+            url=p.url,
+            locator=p.citation_locator,
+            section=p.section,
+            page=p.page,
+            text=p.text,
+            start=p.start,
+            end=p.end,
         )
 
 
@@ -87,7 +100,7 @@ class SearchHit(PassageOut):
     scores: Scores
 
     @classmethod
-    def of_hit(cls, hit: Hit) -> "SearchHit":
+    def of_hit(cls, hit: Hit) -> SearchHit:
         scores = Scores(fused=hit.fused, bm25=hit.bm25, dense=hit.dense, bm25_rank=hit.bm25_rank, dense_rank=hit.dense_rank)
         return cls(**PassageOut.of(hit.passage).model_dump(), rank=hit.rank, scores=scores)
 

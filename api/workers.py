@@ -35,7 +35,13 @@ def worker_count(environ: dict[str, str] | None = None, parent: int | None = Non
     except OSError:
         return 1
     for i, arg in enumerate(argv):
-        value = argv[i + 1] if arg == "--workers" and i + 1 < len(argv) else arg.partition("=")[2] if arg.startswith("--workers=") else ""
+        value = (
+            argv[i + 1]
+            if arg == "--workers" and i + 1 < len(argv)
+            else arg.partition("=")[2]
+            if arg.startswith("--workers=")
+            else ""
+        )
         if value.isdigit():
             return max(1, int(value))
     return 1

@@ -33,8 +33,13 @@ class DuplicateUpload(Conflict):
 
 
 def ingest(
-    settings: Settings, embedder: Callable[[], Embedder], extra: list[Path] = (), extra_kind: Kind = "research",
-    show_progress: bool = True, force: bool = False, on_settled: Callable[[list[str], list[str]], None] = lambda kept, dropped: None,
+    settings: Settings,
+    embedder: Callable[[], Embedder],
+    extra: list[Path] = (),
+    extra_kind: Kind = "research",
+    show_progress: bool = True,
+    force: bool = False,
+    on_settled: Callable[[list[str], list[str]], None] = lambda kept, dropped: None,
     progressive: bool = False,
 ) -> BuildReport:
     """Build from the manifest, the uploads and `extra` files, after settling uploads a killed process

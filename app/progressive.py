@@ -36,12 +36,19 @@ class BackgroundIngest:
 
 def start(settings: Settings, embedder: Callable[[], Embedder]) -> BackgroundIngest:
     """A progressive ingest in a daemon thread (it stops with the server; the next start resumes it)."""
+
     def run() -> None:
         try:
             job.report = ingest(settings, embedder, show_progress=False, progressive=True)
             if not job.report.unchanged:
-                log.info("index %s published (%d chunks; %d chunks and %d sentences embedded, %.0f s)", job.report.version,
-                         job.report.chunks, job.report.embedded, job.report.embedded_sentences, job.report.seconds)
+                log.info(
+                    "index %s published (%d chunks; %d chunks and %d sentences embedded, %.0f s)",
+                    job.report.version,
+                    job.report.chunks,
+                    job.report.embedded,
+                    job.report.embedded_sentences,
+                    job.report.seconds,
+                )
         except BaseException as exc:  # noqa: BLE001 - reported to whoever waits, and logged
             job.error = exc
             log.exception("index build failed; the version in service (if any) stays")

@@ -28,8 +28,12 @@ class UnknownPassage(NotFound):
 
 
 def queue(
-    services: Services, status: ReviewStatus | None, limit: int, after: tuple[str, str] | None,
-    audience: Audience | None = None, words: str = "",
+    services: Services,
+    status: ReviewStatus | None,
+    limit: int,
+    after: tuple[str, str] | None,
+    audience: Audience | None = None,
+    words: str = "",
 ) -> list[Summary]:
     """One page of the queue, filtered by the store (status, audience, words of the question)."""
     return services.reviews.summaries(status, limit, after, audience, words)
@@ -55,7 +59,9 @@ def judge(services: Services, answer_id: str, version: int, editor: str, chunk_i
     return workflow.judge(services.reviews, answer_id, version, editor, chunk_id, label, note)
 
 
-def remove_statement(services: Services, answer_id: str, version: int, editor: str, chunk_id: str, span: tuple[int, int]) -> Answer:
+def remove_statement(
+    services: Services, answer_id: str, version: int, editor: str, chunk_id: str, span: tuple[int, int]
+) -> Answer:
     return workflow.remove_statement(services.reviews, answer_id, version, editor, chunk_id, span)
 
 
@@ -101,8 +107,12 @@ def retrieval_scores(searcher: Searcher, question: str, passage: Passage) -> Evi
     if hit is not None:
         return EvidenceScores(bm25=hit.bm25, dense=hit.dense, fused=hit.fused, bm25_rank=hit.bm25_rank, dense_rank=hit.dense_rank)
     bm25 = float(searcher.bm25.scores(tokenize(question))[passage.row])
-    dense = 0.0 if searcher.dense is None else (  # no dense index yet on a first run's keyword-only version
-        float(searcher.dense.reconstruct_batch(np.asarray([passage.row], dtype=np.int64))[0] @ vector))
+    dense = (
+        0.0
+        if searcher.dense is None
+        # no dense index yet on a first run's keyword-only version
+        else (float(searcher.dense.reconstruct_batch(np.asarray([passage.row], dtype=np.int64))[0] @ vector))
+    )
     return EvidenceScores(bm25=bm25, dense=dense, fused=0.0)
 
 

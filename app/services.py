@@ -23,14 +23,13 @@ from qa.conversations import ConversationStore
 from qa.service import AnswerService
 from review.store import ReviewStore
 
-
 # Per request: Services (by id) → the searcher its first call returned. A dict, not the searcher itself, so
 # the worker thread a sync route runs in (a copy of the request's context) fills the request's own pin.
-_pinned: ContextVar[dict[int, "Searcher"] | None] = ContextVar("medcite_pinned_searcher", default=None)
+_pinned: ContextVar[dict[int, Searcher] | None] = ContextVar("medcite_pinned_searcher", default=None)
 
 
 @contextmanager
-def one_version() -> Iterator[dict[int, "Searcher"]]:
+def one_version() -> Iterator[dict[int, Searcher]]:
     """Every `Services.searcher()` inside gives the same version; yields the pins (empty until a first call)."""
     pins: dict[int, Searcher] = {}
     token = _pinned.set(pins)
@@ -54,8 +53,13 @@ def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     if settings.threads:
         limit_threads(settings.threads)
     return SentenceTransformerEmbedder(
-        settings.resolved_model_path(), settings.model_name, batch_size=settings.embed_batch_size, device=settings.device,
-        backend=settings.embedding_backend, cache_dir=settings.export_root, query_runtime=settings.query_embedding,
+        settings.resolved_model_path(),
+        settings.model_name,
+        batch_size=settings.embed_batch_size,
+        device=settings.device,
+        backend=settings.embedding_backend,
+        cache_dir=settings.export_root,
+        query_runtime=settings.query_embedding,
         threads=settings.threads,
     )
 

@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from search_latency import percentiles, scale  # noqa: E402
 
-from index.models import Filters  # noqa: E402
 from app.services import open_searcher  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from index.models import Filters  # noqa: E402
 from qa.compose import compose  # noqa: E402
 from qa.service import AnswerService  # noqa: E402
 

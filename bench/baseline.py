@@ -100,8 +100,10 @@ def main() -> None:
     print(f"{'mode':<7} {'baseline nDCG@10 / R@10':>24} {'medcite nDCG@10 / R@10':>24} {'ratio nDCG':>11}")
     for mode in ("bm25", "dense", "hybrid"):
         b, m = score(questions, plain[mode]), score(questions, ours[mode])
-        print(f"{mode:<7} {b['nDCG@10']:>12.3f} / {b['R@10']:.3f} {m['nDCG@10']:>14.3f} / {m['R@10']:.3f} "
-              f"{m['nDCG@10'] / b['nDCG@10']:>10.3f}")
+        print(
+            f"{mode:<7} {b['nDCG@10']:>12.3f} / {b['R@10']:.3f} {m['nDCG@10']:>14.3f} / {m['R@10']:.3f} "
+            f"{m['nDCG@10'] / b['nDCG@10']:>10.3f}"
+        )
 
 
 if __name__ == "__main__":

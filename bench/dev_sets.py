@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.settings import Settings  # noqa: E402
 from ingest.manifest import read_manifest  # noqa: E402
 from ingest.readers.medquad import read_medquad  # noqa: E402
-from core.settings import Settings  # noqa: E402
 
 
 def _abstract_variants(data: Path, out: Path) -> None:
@@ -36,8 +36,10 @@ def _abstract_variants(data: Path, out: Path) -> None:
     with (out / "pubmedqa-nomesh.jsonl").open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps({k: v for k, v in record.items() if k != "mesh"}) + "\n")
-    with (out / "pubmedqa-title-only.jsonl").open("w", encoding="utf-8") as only, \
-            (out / "pubmedqa-titled.jsonl").open("w", encoding="utf-8") as titled:
+    with (
+        (out / "pubmedqa-title-only.jsonl").open("w", encoding="utf-8") as only,
+        (out / "pubmedqa-titled.jsonl").open("w", encoding="utf-8") as titled,
+    ):
         for record in records:
             sections = record.get("sections") or []
             conclusion = next((s for s in reversed(sections) if "CONCLU" in (s.get("label") or "").upper()), None)
@@ -45,7 +47,9 @@ def _abstract_variants(data: Path, out: Path) -> None:
             if title:
                 only.write(json.dumps({"pmid": record["pmid"], "year": record.get("year"), "title": title}) + "\n")
                 rest = [s for s in sections if s is not conclusion]
-                titled.write(json.dumps({"pmid": record["pmid"], "year": record.get("year"), "title": title, "sections": rest}) + "\n")
+                titled.write(
+                    json.dumps({"pmid": record["pmid"], "year": record.get("year"), "title": title, "sections": rest}) + "\n"
+                )
 
 
 def _medquad_questions(settings: Settings, out: Path, count: int, seed: int) -> int:
@@ -65,10 +69,17 @@ def _medquad_questions(settings: Settings, out: Path, count: int, seed: int) -> 
             if not blocks:
                 continue
             block = rng.choice(blocks)
-            handle.write(json.dumps({
-                "id": f"mq{written:04d}", "question": block.section, "relevant": [document.doc_id],
-                "reference_answer": document.text[block.start : block.end][:2000],
-            }) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "id": f"mq{written:04d}",
+                        "question": block.section,
+                        "relevant": [document.doc_id],
+                        "reference_answer": document.text[block.start : block.end][:2000],
+                    }
+                )
+                + "\n"
+            )
             written += 1
     return written
 

@@ -102,8 +102,11 @@ def first_run(port: int) -> None:
     finally:
         server.terminate()
         server.wait()
-    for label, what in [("page", "page answers (keyword search)"), ("chunks", "chunk vectors published"),
-                        ("complete", "full index (sentence vectors) published")]:
+    for label, what in [
+        ("page", "page answers (keyword search)"),
+        ("chunks", "chunk vectors published"),
+        ("complete", "full index (sentence vectors) published"),
+    ]:
         print(f"{what:<42} {seen[label]:>8.0f} s" if label in seen else f"{what:<42} (not reached)")
     print(f"(index and cache in {root}; delete it when done)")
 
@@ -124,8 +127,10 @@ def reingest(settings: Settings) -> None:
     done = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     same = "unchanged" if layout.current_dir() == before else f"replaced by {layout.current_dir().name}"
-    print(f"\nre-ingest of an unchanged corpus ({settings.index_dir}): {seconds:.1f} s, exit {done.returncode}, "
-          f"published version {same}; the process's start and model load included")
+    print(
+        f"\nre-ingest of an unchanged corpus ({settings.index_dir}): {seconds:.1f} s, exit {done.returncode}, "
+        f"published version {same}; the process's start and model load included"
+    )
 
 
 def main() -> None:

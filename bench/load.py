@@ -67,9 +67,13 @@ def _prepare(work: Path, index_dir: Path | None) -> tuple[dict[str, str], str]:
 
     data = make_mini_corpus(Settings().data_dir, work / "data")
     env = {
-        **os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
-        "MEDCITE_DATA_DIR": str(data), "MEDCITE_MANIFEST": str(data / "manifest.jsonl"),
-        "MEDCITE_INDEX_DIR": str(index_dir or work / "index"), "MEDCITE_STATE_DIR": str(work / "state"),
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "MEDCITE_DATA_DIR": str(data),
+        "MEDCITE_MANIFEST": str(data / "manifest.jsonl"),
+        "MEDCITE_INDEX_DIR": str(index_dir or work / "index"),
+        "MEDCITE_STATE_DIR": str(work / "state"),
     }
     if index_dir is None:
         print("building the small index …", flush=True)
@@ -82,8 +86,13 @@ def _start_server(work: Path, env: dict[str, str], workers: int, threads: int = 
     port = _free_port()
     log = (work / f"server-{workers}.log").open("w")
     env = {**env, "MEDCITE_THREADS": str(threads)} if threads else {k: v for k, v in env.items() if k != "MEDCITE_THREADS"}
-    server = subprocess.Popen([sys.executable, "-m", "medcite", "serve", "--port", str(port), "--workers", str(workers)],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "medcite", "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -199,8 +208,10 @@ def report(label: str, result: dict, total: int, elapsed: float, memory: tuple, 
     print(f"\n{label}: {elapsed:.1f} s, {total} requests: {rate:.1f} requests/s")
     server, client = cpu
     if server:
-        print(f"CPU: server {server / elapsed:.2f} cores busy ({server * 1000 / max(total, 1):.1f} ms per request), "
-              f"this load generator {client / elapsed:.2f} cores")
+        print(
+            f"CPU: server {server / elapsed:.2f} cores busy ({server * 1000 / max(total, 1):.1f} ms per request), "
+            f"this load generator {client / elapsed:.2f} cores"
+        )
     print(f"{'route':<8} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     for route in ("ask", "search", "health", "review"):
         times = sorted(result["latencies"].get(route, []))
@@ -212,8 +223,10 @@ def report(label: str, result: dict, total: int, elapsed: float, memory: tuple, 
     print(f"errors: {sum(result['errors'].values())}")
     (rss_start, pss_start), (rss_end, pss_end) = memory
     if rss_start:
-        print(f"server RSS: {rss_start:.0f} MB after warm-up, {rss_end:.0f} MB at the end ({(rss_end / rss_start - 1) * 100:+.1f}%); "
-              f"PSS {pss_start:.0f} → {pss_end:.0f} MB")
+        print(
+            f"server RSS: {rss_start:.0f} MB after warm-up, {rss_end:.0f} MB at the end ({(rss_end / rss_start - 1) * 100:+.1f}%); "
+            f"PSS {pss_start:.0f} → {pss_end:.0f} MB"
+        )
     return rate
 
 
@@ -222,8 +235,11 @@ def main() -> None:
     parser.add_argument("--url", help="A running server (loopback only); default: start one on a small index.")
     parser.add_argument("--token", help="An editor token for the review queue (with --url).")
     parser.add_argument("--pid", type=int, help="The server's process id, for its RSS (with --url).")
-    parser.add_argument("--workers", default="1",
-                        help="Server processes, or a list (1,2) to compare, each W or W:T (T threads per process) (without --url).")
+    parser.add_argument(
+        "--workers",
+        default="1",
+        help="Server processes, or a list (1,2) to compare, each W or W:T (T threads per process) (without --url).",
+    )
     parser.add_argument("--index-dir", type=Path, help="Serve this index instead of building the small one.")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60)
@@ -239,7 +255,9 @@ def main() -> None:
     rates = {}
     try:
         env, token = (None, args.token) if args.url else _prepare(Path(work.name), args.index_dir and args.index_dir.resolve())
-        configs = [tuple(int(x) for x in (w.split(":") + ["0"])[:2]) for w in args.workers.split(",")] if not args.url else [(0, 0)]
+        configs = (
+            [tuple(int(x) for x in (w.split(":") + ["0"])[:2]) for w in args.workers.split(",")] if not args.url else [(0, 0)]
+        )
         for run_number, (workers, threads) in enumerate(configs):
             server, pid, url = None, args.pid, args.url
             if url is None:
@@ -274,8 +292,10 @@ def main() -> None:
         name = lambda w, t: f"{w} worker(s) x {t or 'default'} thread(s)"  # noqa: E731
         for w in counts[1:]:
             rate, threads = best[w]
-            print(f"\nbest {name(w, threads)}: {rate:.1f} req/s = {rate / base_rate:.2f}x the best {name(counts[0], base_threads)}: "
-                  f"{base_rate:.1f} req/s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+            print(
+                f"\nbest {name(w, threads)}: {rate:.1f} req/s = {rate / base_rate:.2f}x the best {name(counts[0], base_threads)}: "
+                f"{base_rate:.1f} req/s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+            )
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ def interleaved(service: AnswerService, asked: list[str]) -> tuple[list[float], 
     now, before = [], []
     try:
         for i, q in enumerate(asked):
-            for old in ((False, True) if i % 2 == 0 else (True, False)):
+            for old in (False, True) if i % 2 == 0 else (True, False):
                 as_before(old)
                 t = time.perf_counter()
                 service.ask(q)
@@ -119,11 +119,14 @@ def rank_bm25_ratio(searcher: Searcher, asked: list[str], depth: int) -> dict:
     tokens = [tokenize(q) for q in asked]
     theirs = timed(lambda t: np.argpartition(-okapi.get_scores(t), depth)[:depth], tokens)
     ours = timed(lambda t: _top(searcher.bm25.scores(t), depth), tokens)
-    same = np.mean([
-        np.allclose(okapi.get_scores(t), searcher.bm25.scores(t), rtol=1e-4, atol=1e-4) for t in tokens[:10]
-    ])
-    return {"rank_bm25_p50_ms": pct(theirs)[0], "medcite_bm25_p50_ms": pct(ours)[0],
-            "rank_bm25_ratio": pct(theirs)[0] / pct(ours)[0], "same_scores": float(same), "rank_bm25_queries": len(tokens)}
+    same = np.mean([np.allclose(okapi.get_scores(t), searcher.bm25.scores(t), rtol=1e-4, atol=1e-4) for t in tokens[:10]])
+    return {
+        "rank_bm25_p50_ms": pct(theirs)[0],
+        "medcite_bm25_p50_ms": pct(ours)[0],
+        "rank_bm25_ratio": pct(theirs)[0] / pct(ours)[0],
+        "same_scores": float(same),
+        "rank_bm25_queries": len(tokens),
+    }
 
 
 def one(size: int, root: Path, n_queries: int, n_answers: int, rank_bm25_max: int) -> dict:
@@ -156,13 +159,23 @@ def one(size: int, root: Path, n_queries: int, n_answers: int, rank_bm25_max: in
     after = memory()
     tokens = [tokenize(q) for q in asked]
     out = {
-        "size": size, "dense": approx_type, "open_s": opened, "queries": len(asked), "answers": min(n_answers, len(asked)),
-        "hybrid_cold_ms": pct(cold), "hybrid_ms": pct(hybrid), "hybrid_with_embedding_ms": pct(whole),
+        "size": size,
+        "dense": approx_type,
+        "open_s": opened,
+        "queries": len(asked),
+        "answers": min(n_answers, len(asked)),
+        "hybrid_cold_ms": pct(cold),
+        "hybrid_ms": pct(hybrid),
+        "hybrid_with_embedding_ms": pct(whole),
         "embed_ms": pct(timed(searcher.embed_query, asked)),
         "embed_torch_ms": pct(timed(lambda q: searcher.embedder.embed([q]), asked)),
         "query_runtime": getattr(searcher.embedder, "query_runtime", "torch"),
         "bm25_top100_ms": pct(timed(lambda t: _top(searcher.bm25.scores(t), 100), tokens)),
-        "answer_cold_ms": pct(cold_answers), "answer_ms": pct(answers), "answer_baseline_ms": pct(baseline), "rss_warm_mb": rss, "rss_end_mb": after,
+        "answer_cold_ms": pct(cold_answers),
+        "answer_ms": pct(answers),
+        "answer_baseline_ms": pct(baseline),
+        "rss_warm_mb": rss,
+        "rss_end_mb": after,
         "load_average": os.getloadavg(),
         "disk_gb": sum(p.stat().st_size for p in found[approx_type].iterdir()) / 1e9,
         "build_s": json.loads((index_dir / "build-seconds.json").read_text()),
@@ -190,11 +203,13 @@ def row(r: dict) -> str:
     b = r["build_s"]
     build = sum(v for k, v in b.items() if k.startswith(("store", f"dense {r['dense']}")))
     ratio = f"{r['rank_bm25_ratio']:.0f}x" if "rank_bm25_ratio" in r else "n/a"
-    return (f"{r['size']:>9,} {r['dense']:>5} {r['hybrid_cold_ms'][0]:7.1f} {r['hybrid_ms'][0]:7.1f} {r['hybrid_ms'][1]:7.1f} "
-            f"{r['hybrid_with_embedding_ms'][0]:7.1f} {r['embed_ms'][0]:6.1f} {r['embed_torch_ms'][0]:6.1f} "
-            f"{r['answer_baseline_ms'][0]:7.1f} {r['answer_ms'][0]:7.1f} "
-            f"{r['answer_ms'][1]:7.1f} {r['rss_warm_mb']['VmRSS']:7.0f} {r['rss_warm_mb']['RssAnon']:7.0f} "
-            f"{r['disk_gb']:6.2f} {build:7.0f} {r.get('recall_at_10', float('nan')):6.3f} {ratio:>6}")
+    return (
+        f"{r['size']:>9,} {r['dense']:>5} {r['hybrid_cold_ms'][0]:7.1f} {r['hybrid_ms'][0]:7.1f} {r['hybrid_ms'][1]:7.1f} "
+        f"{r['hybrid_with_embedding_ms'][0]:7.1f} {r['embed_ms'][0]:6.1f} {r['embed_torch_ms'][0]:6.1f} "
+        f"{r['answer_baseline_ms'][0]:7.1f} {r['answer_ms'][0]:7.1f} "
+        f"{r['answer_ms'][1]:7.1f} {r['rss_warm_mb']['VmRSS']:7.0f} {r['rss_warm_mb']['RssAnon']:7.0f} "
+        f"{r['disk_gb']:6.2f} {build:7.0f} {r.get('recall_at_10', float('nan')):6.3f} {ratio:>6}"
+    )
 
 
 def main() -> None:
@@ -221,8 +236,10 @@ def main() -> None:
             continue
         results.append(json.loads(line[7:]))
         print(json.dumps(results[-1]), flush=True)
-    print(f"\n{'passages':>9} {'dense':>5} {'cold50':>7} {'hyb50':>7} {'hyb95':>7} {'+emb50':>7} {'emb50':>6} {'torch':>6} {'before':>7} {'ans50':>7} {'ans95':>7} {'RSS MB':>7} "
-          f"{'anon MB':>7} {'disk GB':>6} {'build s':>7} {'R@10':>6} {'bm25x':>6}")
+    print(
+        f"\n{'passages':>9} {'dense':>5} {'cold50':>7} {'hyb50':>7} {'hyb95':>7} {'+emb50':>7} {'emb50':>6} {'torch':>6} {'before':>7} {'ans50':>7} {'ans95':>7} {'RSS MB':>7} "
+        f"{'anon MB':>7} {'disk GB':>6} {'build s':>7} {'R@10':>6} {'bm25x':>6}"
+    )
     for r in results:
         print(row(r))
 

@@ -84,7 +84,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kind", default="guideline", help="which sources of the manifest to read")
     parser.add_argument("--documents", type=int, default=4)
-    parser.add_argument("--texts", type=int, default=384, help="chunk texts and sentences sampled (bench/ingest_speed.py: 96 + 288)")
+    parser.add_argument(
+        "--texts", type=int, default=384, help="chunk texts and sentences sampled (bench/ingest_speed.py: 96 + 288)"
+    )
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     settings = Settings()

@@ -30,8 +30,8 @@ sys.path.append(str(Path(__file__).resolve().parent))
 
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
-
 import perturb  # noqa: E402
+
 from core.settings import DenseSettings, Settings  # noqa: E402
 from index.bm25 import BM25Index  # noqa: E402
 from index.dense import build_dense, save_dense  # noqa: E402
@@ -48,10 +48,18 @@ BATCH = 20_000  # chunks per write batch
 def load_seed(directory: Path) -> dict:
     db = sqlite3.connect(f"file:{directory / 'store.sqlite'}?mode=ro", uri=True)
     chunks = [
-        {"doc": doc, "section": section, "page": page, "text": text, "sentences": json.loads(sentences),
-         "grades": json.loads(grades), "statements": json.loads(statements)}
+        {
+            "doc": doc,
+            "section": section,
+            "page": page,
+            "text": text,
+            "sentences": json.loads(sentences),
+            "grades": json.loads(grades),
+            "statements": json.loads(statements),
+        }
         for doc, section, page, text, sentences, grades, statements in db.execute(
-            'SELECT doc_id, section, page, text, sentences, grades, statements FROM chunks ORDER BY row')
+            'SELECT doc_id, section, page, text, sentences, grades, statements FROM chunks ORDER BY row'
+        )
     ]
     docs = {row[0]: row[1:] for row in db.execute("SELECT doc_id, kind, title, source, year, url FROM documents")}
     db.close()
@@ -60,9 +68,12 @@ def load_seed(directory: Path) -> dict:
         runs.setdefault(chunk["doc"], []).append(row)
     dense = faiss.read_index(str(directory / "dense.faiss"))
     return {
-        "chunks": chunks, "docs": docs, "runs": list(runs.items()),
+        "chunks": chunks,
+        "docs": docs,
+        "runs": list(runs.items()),
         "vectors": dense.reconstruct_n(0, dense.ntotal),
-        "sentences": np.load(directory / "sentences.npy"), "offsets": np.load(directory / "sentence-offsets.npy"),
+        "sentences": np.load(directory / "sentences.npy"),
+        "offsets": np.load(directory / "sentence-offsets.npy"),
         "manifest": IndexManifest.model_validate_json((directory / "manifest.json").read_text(encoding="utf-8")),
     }
 
@@ -126,7 +137,9 @@ def generate(seed: dict, docs: list, version_dir: Path, vectors_path: Path, sett
     n_sentences = int(sum(per_chunk[rows].sum() for _, rows, _ in docs))
     dims = seed["vectors"].shape[1]
     chunk_vectors = np.lib.format.open_memmap(vectors_path, mode="w+", dtype=np.float32, shape=(n, dims))
-    sentence_vectors = np.lib.format.open_memmap(version_dir / "sentences.npy", mode="w+", dtype=np.float16, shape=(n_sentences, dims))
+    sentence_vectors = np.lib.format.open_memmap(
+        version_dir / "sentences.npy", mode="w+", dtype=np.float16, shape=(n_sentences, dims)
+    )
     offsets = np.zeros(n + 1, dtype=np.int64)
     db = sqlite3.connect(version_dir / "store.sqlite")
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
@@ -169,8 +182,23 @@ def generate(seed: dict, docs: list, version_dir: Path, vectors_path: Path, sett
             at = end + 2
             counts = whole_counts or Counter(tokenize(searchable_text(p.text, title)))
             postings.add(row, counts, sum(counts.values()))
-            chunk_rows.append((row, f"syn{row:09d}", doc_id, ordinal, start, end, seed_chunk["section"], seed_chunk["page"],
-                               p.text, json.dumps(p.sentences), json.dumps(p.grades), json.dumps(p.statements), None))
+            chunk_rows.append(
+                (
+                    row,
+                    f"syn{row:09d}",
+                    doc_id,
+                    ordinal,
+                    start,
+                    end,
+                    seed_chunk["section"],
+                    seed_chunk["page"],
+                    p.text,
+                    json.dumps(p.sentences),
+                    json.dumps(p.grades),
+                    json.dumps(p.statements),
+                    None,
+                )
+            )
             base = int(seed["offsets"][seed_row])
             batch_sentences += [base + o for o in p.order]
             sentence_at += len(p.order)
@@ -178,8 +206,23 @@ def generate(seed: dict, docs: list, version_dir: Path, vectors_path: Path, sett
             batch_seed.append(seed_row)
             batch_donor.append(donor)
             row += 1
-        doc_rows.append((doc_id, "synthetic", kind, title, source, year, url, doc_id, f"synthetic/{number}", "[]", text,
-                         json.dumps(blocks), "[]"))
+        doc_rows.append(
+            (
+                doc_id,
+                "synthetic",
+                kind,
+                title,
+                source,
+                year,
+                url,
+                doc_id,
+                f"synthetic/{number}",
+                "[]",
+                text,
+                json.dumps(blocks),
+                "[]",
+            )
+        )
         if len(batch_seed) >= BATCH:
             flush()
             print(f"  {row:,} / {n:,} chunks", flush=True)
@@ -235,11 +278,19 @@ def main() -> None:
         seconds[f"dense {kind}"] = time.perf_counter() - t
         now = datetime.now(UTC)
         manifest = IndexManifest(
-            version=f"{now:%Y%m%dT%H%M%S.%f}-{kind}", format=INDEX_FORMAT, created_at=now.isoformat(timespec="seconds"),
-            model_name=seed["manifest"].model_name, embedding_backend=seed["manifest"].embedding_backend,
-            dimensions=vectors.shape[1], corpus_hash=f"synthetic-{args.passages}-{args.seed}-{seed['manifest'].corpus_hash}",
-            documents=counts["documents"], chunks=counts["chunks"], sources=1, index_type=kind,
-            chunk_settings=seed["manifest"].chunk_settings, bm25_settings=settings.bm25.model_dump(),
+            version=f"{now:%Y%m%dT%H%M%S.%f}-{kind}",
+            format=INDEX_FORMAT,
+            created_at=now.isoformat(timespec="seconds"),
+            model_name=seed["manifest"].model_name,
+            embedding_backend=seed["manifest"].embedding_backend,
+            dimensions=vectors.shape[1],
+            corpus_hash=f"synthetic-{args.passages}-{args.seed}-{seed['manifest'].corpus_hash}",
+            documents=counts["documents"],
+            chunks=counts["chunks"],
+            sources=1,
+            index_type=kind,
+            chunk_settings=seed["manifest"].chunk_settings,
+            bm25_settings=settings.bm25.model_dump(),
         )
         published = layout.publish(build_dir, manifest)
         print(f"published {published}")

@@ -22,10 +22,10 @@ import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy import sparse  # noqa: E402
 
-from index.bm25 import BM25Index  # noqa: E402
-from index.dense import build_dense  # noqa: E402
 from app.services import open_searcher  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from index.bm25 import BM25Index  # noqa: E402
+from index.dense import build_dense  # noqa: E402
 
 
 class _WrappingStore:
@@ -48,7 +48,9 @@ def scale(searcher, target: int) -> None:
     copies = -(-target // size)
     vectors = searcher.dense.reconstruct_n(0, size)
     rng = np.random.default_rng(0)
-    tiled = np.vstack([vectors] + [vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32) for _ in range(copies - 1)])[:target]
+    tiled = np.vstack([vectors] + [vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32) for _ in range(copies - 1)])[
+        :target
+    ]
     tiled /= np.linalg.norm(tiled, axis=1, keepdims=True)
     searcher.dense = build_dense(tiled, searcher.settings.dense)
     matrix = sparse.hstack([searcher.bm25.matrix] * copies, format="csr")[:, :target]
@@ -80,8 +82,10 @@ def main() -> None:
         scale(searcher, args.scale)
     path = args.questions or settings.data_dir / "eval" / "pubmedqa-dev.jsonl"
     questions = [json.loads(line)["question"] for line in path.open(encoding="utf-8")][: args.queries]
-    print(f"index: {searcher.size} chunks ({searcher.manifest.version}), FAISS {settings.dense.index_type}, "
-          f"{faiss.omp_get_max_threads()} FAISS thread(s), {len(questions)} queries")
+    print(
+        f"index: {searcher.size} chunks ({searcher.manifest.version}), FAISS {settings.dense.index_type}, "
+        f"{faiss.omp_get_max_threads()} FAISS thread(s), {len(questions)} queries"
+    )
 
     embed = [0.0] * len(questions)
     vectors = []

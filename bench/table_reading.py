@@ -28,9 +28,11 @@ from ingest.pipeline import SourceResult, read_source  # noqa: E402
 @contextmanager
 def without_tables():
     """Every reader as it was before tables: no captioned page laid out, no table taken from markup."""
-    with mock.patch("ingest.readers.pdf.read_tables", lambda path, pages: {}), \
-         mock.patch("ingest.readers.html.take_tables", lambda soup, root: []), \
-         mock.patch("ingest.readers.jats.take_tables", lambda root, text: []):
+    with (
+        mock.patch("ingest.readers.pdf.read_tables", lambda path, pages: {}),
+        mock.patch("ingest.readers.html.take_tables", lambda soup, root: []),
+        mock.patch("ingest.readers.jats.take_tables", lambda root, text: []),
+    ):
         yield
 
 
@@ -70,8 +72,7 @@ def main() -> None:
     print(f"{len(entries)} sources ({', '.join(sorted(formats))}), fastest of {args.rounds} rounds each")
     print(f"  read + chunk with tables  {on[0]:7.2f} s  {on[1]:6d} chunks  {on[3]} tables, {on[2]} row chunks")
     print(f"  read + chunk without      {off[0]:7.2f} s  {off[1]:6d} chunks")
-    print(f"  ratio                     {on[0] / off[0]:.2f}x   texts to embed +{on[1] - off[1]} chunks, "
-          f"+{on[2]} sentences")
+    print(f"  ratio                     {on[0] / off[0]:.2f}x   texts to embed +{on[1] - off[1]} chunks, +{on[2]} sentences")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ class ChunkSettings(Group):
     min_size: int = Field(40, ge=1, description="Chunks shorter than this (debris) are dropped.")
 
     @model_validator(mode="after")
-    def _overlap_below_size(self) -> "ChunkSettings":
+    def _overlap_below_size(self) -> ChunkSettings:
         if self.overlap >= self.size // 2:
             raise ValueError(f"chunk overlap ({self.overlap}) must be less than half the chunk size ({self.size})")
         return self
@@ -53,7 +53,8 @@ class BM25Settings(Group):
 
 class DenseSettings(Group):
     index_type: Literal["flat", "hnsw", "ivf"] = Field(
-        "flat", description="FAISS index: exact flat; or, for large corpora, approximate HNSW or IVF (memory-mapped, trains in seconds)."
+        "flat",
+        description="FAISS index: exact flat; or, for large corpora, approximate HNSW or IVF (memory-mapped, trains in seconds).",
     )
     hnsw_m: int = Field(32, ge=4, description="HNSW graph degree.")
     hnsw_ef_search: int = Field(128, ge=8, description="HNSW search breadth.")
@@ -84,7 +85,9 @@ class QASettings(Group):
     )
     similarity_weight: float = Field(0.8, ge=0, le=1, description="Meaning vs the question's terms in a statement's relevance.")
     support_similarity: float = Field(
-        0.6, ge=0, le=1,
+        0.6,
+        ge=0,
+        le=1,
         description="When a guideline answers, a research or reference statement must be this similar to the question itself.",
     )
     weak_words: float = Field(0.3, ge=0, le=1, description="Abstain when no passage holds this share of the question's terms…")
@@ -106,7 +109,9 @@ class APISettings(Group):
 
 class ReviewSettings(Group):
     retention_days: int = Field(
-        30, ge=1, le=36500,
+        30,
+        ge=1,
+        le=36500,
         description="Answers no editor touched are deleted after this many days (approved ones and the audit trail stay).",
     )
 
@@ -119,10 +124,13 @@ class Settings(BaseSettings):
     index_dir: Path = Field(PROJECT_ROOT / "var" / "index", description="Index versions, the CURRENT pointer and state.")
     cache_dir: Path = Field(PROJECT_ROOT / "var" / "cache", description="Embedding cache, shared by every index built here.")
     exports_dir: Path | None = Field(
-        None, description="Where the model's ONNX exports are kept (default: the cache dir). One export per model "
+        None,
+        description="Where the model's ONNX exports are kept (default: the cache dir). One export per model "
         "fingerprint, made once (~15 s), so any number of caches can share one directory.",
     )
-    model_path: Path | None = Field(None, description="Local sentence-transformers model; defaults to the packaged all-MiniLM-L6-v2.")
+    model_path: Path | None = Field(
+        None, description="Local sentence-transformers model; defaults to the packaged all-MiniLM-L6-v2."
+    )
     model_name: str = Field("all-MiniLM-L6-v2", description="Recorded in the index manifest; a change forces re-embedding.")
     embed_batch_size: int = Field(32, ge=1, le=512)
     device: str = Field("auto", description="torch device for embedding: auto (a GPU when torch sees one), cpu, cuda.")
@@ -135,12 +143,16 @@ class Settings(BaseSettings):
         "float rounding, ~3x faster on one thread), torch, or auto (onnx-fp32 when onnxruntime is installed, on the CPU).",
     )
     threads: int = Field(
-        0, ge=0, le=256,
+        0,
+        ge=0,
+        le=256,
         description="Threads per server process for torch, onnxruntime and FAISS; 0: torch's default for one process, "
         "the cores divided by the worker count under `serve --workers N` (api/workers.py).",
     )
     query_blas_threads: int = Field(
-        1, ge=1, le=256,
+        1,
+        ge=1,
+        le=256,
         description="BLAS (numpy, scipy, FAISS) threads of a process that serves searches: their products are small "
         "(a question against ~10^3 vectors), which threads only slow down (1,240x384: 0.3 ms on one, 13.7 ms on two "
         "on the loaded 2-core machine). Set when a version is opened (index/search.py).",
@@ -200,7 +212,7 @@ def check_environment(environ: Mapping[str, str]) -> None:
     for variable in sorted(environ):
         if not variable.startswith(PREFIX) or variable in NOT_SETTINGS:
             continue
-        parts = variable[len(PREFIX):].lower().split("__")
+        parts = variable[len(PREFIX) :].lower().split("__")
         model: type[BaseModel] = Settings
         prefix = PREFIX
         for depth, part in enumerate(parts):

@@ -47,7 +47,9 @@ def holds(statements: Sequence[str], quote: str, numbers: Sequence[str] = (), sh
             return True
     if numbers:
         joined = " ".join(" ".join(normalise(s)) for s in statements)
-        return all(" ".join(normalise(n)) in joined for n in numbers) and len(wanted & _content(" ".join(statements))) >= 0.5 * len(wanted)
+        return all(" ".join(normalise(n)) in joined for n in numbers) and len(
+            wanted & _content(" ".join(statements))
+        ) >= 0.5 * len(wanted)
     return False
 
 

@@ -27,7 +27,8 @@ def gold_as_documents(questions: list[Question], searcher: Searcher) -> None:
 def with_indexed_gold(questions: list[Question], searcher: Searcher) -> set[str]:
     """Ids of questions with a gold document in the index: the ones where abstaining is a miss."""
     return {
-        q.id for q in questions
+        q.id
+        for q in questions
         if any(grade > 0 and searcher.store.document(doc) is not None for doc, grade in q.relevant.items())
     }
 
@@ -43,7 +44,12 @@ def heading_sample(questions: list[Question], answers: dict[str, dict], size: in
 
 
 def evaluate(
-    questions: list[Question], set_name: str, searcher: Searcher, settings: Settings, modes: list[str], out: Path,
+    questions: list[Question],
+    set_name: str,
+    searcher: Searcher,
+    settings: Settings,
+    modes: list[str],
+    out: Path,
     progress: bool = True,
 ) -> dict:
     gold_as_documents(questions, searcher)
@@ -65,9 +71,13 @@ def evaluate(
     retrieval = retrieval_summary(questions, rankings)
     per_question = retrieval.pop("per_question")
     results = {
-        "set": set_name, "questions": len(questions), "index_version": searcher.manifest.version,
-        "settings": settings.model_dump(mode="json", exclude={"api"}), "modes": modes,
-        "retrieval": retrieval, "answers": answer_summary(questions, answers, with_indexed_gold(questions, searcher)),
+        "set": set_name,
+        "questions": len(questions),
+        "index_version": searcher.manifest.version,
+        "settings": settings.model_dump(mode="json", exclude={"api"}),
+        "modes": modes,
+        "retrieval": retrieval,
+        "answers": answer_summary(questions, answers, with_indexed_gold(questions, searcher)),
         "latency_ms": latency_summary(stages),
         "per_question": per_question,
     }
@@ -75,10 +85,22 @@ def evaluate(
     main_mode = "hybrid" if "hybrid" in modes else modes[0]
     scores = per_question[main_mode]["MRR@10"]
     worst = sorted((q for q in questions if q.relevant), key=lambda q: scores.get(q.id, 0.0))[:10]
-    write_report(out, results, stages, [
-        {"id": q.id, "question": q.question, "gold": sorted(q.relevant), "retrieved": rankings[main_mode].get(q.id, []),
-         "mrr": scores.get(q.id, 0.0)} for q in worst
-    ], heading_sample(questions, answers))
+    write_report(
+        out,
+        results,
+        stages,
+        [
+            {
+                "id": q.id,
+                "question": q.question,
+                "gold": sorted(q.relevant),
+                "retrieved": rankings[main_mode].get(q.id, []),
+                "mrr": scores.get(q.id, 0.0),
+            }
+            for q in worst
+        ],
+        heading_sample(questions, answers),
+    )
     return results
 
 
@@ -89,7 +111,8 @@ def compare(a: Path, b: Path) -> dict:
     out: dict = {"metrics": {}, "questions": {}}
     for mode in set(ra["retrieval"]["modes"]) & set(rb["retrieval"]["modes"]):
         out["metrics"][mode] = {
-            name: rb["retrieval"]["modes"][mode][name]["mean"] - stats["mean"] for name, stats in ra["retrieval"]["modes"][mode].items()
+            name: rb["retrieval"]["modes"][mode][name]["mean"] - stats["mean"]
+            for name, stats in ra["retrieval"]["modes"][mode].items()
         }
         before, after = ra["per_question"][mode]["MRR@10"], rb["per_question"][mode]["MRR@10"]
         common = set(before) & set(after)

@@ -58,8 +58,10 @@ def main() -> None:
     better = int(np.sum(np.asarray(cosine["rewrite"]) > np.asarray(cosine["together"])))
     print(f"{len(cosine['rewrite'])} follow-ups; the rewriter left {unchanged} as asked")
     for name in cosine:
-        print(f"{name:<9} cosine to the standalone wording {np.mean(cosine[name]):.3f}   "
-              f"out-of-scope lead states the exclusion {sum(scoped[name])} of {len(scoped[name])}")
+        print(
+            f"{name:<9} cosine to the standalone wording {np.mean(cosine[name]):.3f}   "
+            f"out-of-scope lead states the exclusion {sum(scoped[name])} of {len(scoped[name])}"
+        )
     print(f"the rewrite is closer to the standalone wording in {better} of {len(cosine['rewrite'])}")
 
 

@@ -33,9 +33,20 @@ from qa.statements import Candidate
 
 # The lead's rules as they were hand-written (qa/lead.py before the fit): a bonus per kind of sentence.
 HAND_WEIGHTS = {
-    "retrieval": 1.0, "asked_shift": 0.2, "directive": 0.04, "description": -0.04, "quantity_met": 0.04,
-    "unit_met": 0.03, "contradicts": -0.08, "population_met": 0.04, "unknown_met": 0.04, "reason_met": 0.04,
-    "risk_met": 0.04, "measure_met": 0.04, "together_met": 0.04, "caution_met": 0.05,
+    "retrieval": 1.0,
+    "asked_shift": 0.2,
+    "directive": 0.04,
+    "description": -0.04,
+    "quantity_met": 0.04,
+    "unit_met": 0.03,
+    "contradicts": -0.08,
+    "population_met": 0.04,
+    "unknown_met": 0.04,
+    "reason_met": 0.04,
+    "risk_met": 0.04,
+    "measure_met": 0.04,
+    "together_met": 0.04,
+    "caution_met": 0.05,
 }
 REGULARISATION = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
@@ -135,14 +146,16 @@ def choose_regularisation(groups: Sequence[Group], settings: QASettings) -> floa
         return 1.0
 
     def score(c: float) -> float:
-        held = [lead_holds(fit([g for g in groups if g.fold != f], c), g, settings)
-                for f in folds for g in groups if g.fold == f]
+        held = [lead_holds(fit([g for g in groups if g.fold != f], c), g, settings) for f in folds for g in groups if g.fold == f]
         return float(np.mean(held))
+
     return max(REGULARISATION, key=lambda c: (round(score(c), 6), -c))
 
 
 def cross_validate(
-    groups: Sequence[Group], settings: QASettings, extra: dict[str, Sequence[Group]] | None = None,
+    groups: Sequence[Group],
+    settings: QASettings,
+    extra: dict[str, Sequence[Group]] | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
     """Per held-out guideline: the lead share with the hand weights and with a model fitted on the other
@@ -160,8 +173,10 @@ def cross_validate(
         c = choose_regularisation(train, settings)
         model = fit(train, c)
         row = {"fold": fold, "questions": len(test), "C": c, "gold_in_pool": _mean([g.labels.any() for g in test])}
-        for prefix, groups_of_fold in [("", test), *((f"{name}_", [g for g in held if g.fold == fold])
-                                                     for name, held in extra.items())]:
+        for prefix, groups_of_fold in [
+            ("", test),
+            *((f"{name}_", [g for g in held if g.fold == fold]) for name, held in extra.items()),
+        ]:
             for label, scorer in (("hand", hand), ("fitted", model)):
                 held_here = [lead_holds(scorer, g, settings) for g in groups_of_fold]
                 row[prefix + label] = _mean(held_here)
@@ -198,12 +213,16 @@ def fit_table_weights(groups: Sequence[Group], settings: QASettings, base: LeadM
 
     def score(ws: tuple[float, ...]) -> tuple[float, float]:
         return round(share(with_weights(base, dict(zip(TABLE_FEATURES, ws))), groups, settings), 6), -sum(ws)
+
     best = max(product(GRID, repeat=len(TABLE_FEATURES)), key=score)
     return dict(zip(TABLE_FEATURES, best))
 
 
 def cross_validate_tables(
-    groups: Sequence[Group], tables: Sequence[Group], settings: QASettings, extra: dict[str, Sequence[Group]] | None = None,
+    groups: Sequence[Group],
+    tables: Sequence[Group],
+    settings: QASettings,
+    extra: dict[str, Sequence[Group]] | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
     """Per held-out guideline: the table weights chosen on the other guidelines' written and table questions,
@@ -223,7 +242,9 @@ def cross_validate_tables(
                 outcome = [lead_holds(scorer, g, settings) for g in test]
                 row[f"{name}_{label}"] = _mean(outcome)
                 pooled[f"{name}_{label}"] += outcome
-        progress(f"{fold}: table weights {chosen}; written {row['written_hand']:.3f} → {row['written_with_tables']:.3f}, "
-                 f"table questions {row['tables_hand']:.3f} → {row['tables_with_tables']:.3f}")
+        progress(
+            f"{fold}: table weights {chosen}; written {row['written_hand']:.3f} → {row['written_with_tables']:.3f}, "
+            f"table questions {row['tables_hand']:.3f} → {row['tables_with_tables']:.3f}"
+        )
         rows.append(row)
     return {"folds": rows, "pooled": {k: float(np.mean(v)) for k, v in pooled.items() if v}}

@@ -42,15 +42,14 @@ def paired_randomisation(a: np.ndarray, b: np.ndarray, seed: int = 0) -> float:
 def per_question(questions: list[Question], rankings: dict[str, list[str]]) -> dict[str, dict[str, float]]:
     """measure name → {question id → value}; a question with no ranking scores 0."""
     qrels = [ir_measures.Qrel(q.id, doc, grade) for q in questions for doc, grade in q.relevant.items()]
-    run = [ir_measures.ScoredDoc(qid, doc, float(DEPTH_SCORE - i)) for qid, docs in rankings.items() for i, doc in enumerate(docs)]
+    run = [
+        ir_measures.ScoredDoc(qid, doc, float(DEPTH_SCORE - i)) for qid, docs in rankings.items() for i, doc in enumerate(docs)
+    ]
     values = {name: {q.id: 0.0 for q in questions} for name in MEASURES}
     by_measure = {measure: name for name, measure in MEASURES.items()}
     for metric in ir_measures.iter_calc(list(MEASURES.values()), qrels, run):
         values[by_measure[metric.measure]][metric.query_id] = float(metric.value)
     return values
-
-
-
 
 
 def retrieval_summary(questions: list[Question], runs: dict[str, dict[str, list[str]]]) -> dict:
@@ -70,7 +69,9 @@ def retrieval_summary(questions: list[Question], runs: dict[str, dict[str, list[
             name: paired_randomisation(np.array([values[a][name][i] for i in ids]), np.array([values[b][name][i] for i in ids]))
             for name in MEASURES
         }
-    summary["per_question"] = {mode: {"MRR@10": measures["MRR@10"], "R@10": measures["R@10"]} for mode, measures in values.items()}
+    summary["per_question"] = {
+        mode: {"MRR@10": measures["MRR@10"], "R@10": measures["R@10"]} for mode, measures in values.items()
+    }
     return summary
 
 
@@ -149,12 +150,14 @@ def clinician_checks(questions: list[Question], answers: dict[str, dict]) -> dic
             cited = {p for doc in _gold(q) for p in record["cited_pages"].get(doc, [])}
             page.append(bool(cited & set(q.extra["gold_pages"])))
     follow_ups = [(q, answers[q.id]["follow_up"]) for q in questions if (answers.get(q.id) or {}).get("follow_up")]
-    scoped = [checks.holds(f["lead"], q.extra["follow_up_out_of_scope"]) for q, f in follow_ups
-              if q.extra.get("follow_up_out_of_scope")]
+    scoped = [
+        checks.holds(f["lead"], q.extra["follow_up_out_of_scope"]) for q, f in follow_ups if q.extra.get("follow_up_out_of_scope")
+    ]
     again = sum(f["repeated"] for _, f in follow_ups)
     shown = sum(f["statements"] for _, f in follow_ups)
     return {
-        "lead_holds_gold": _mean(lead), "gold_page_cited": _mean(page),
+        "lead_holds_gold": _mean(lead),
+        "gold_page_cited": _mean(page),
         "follow_up_standalone_cosine": _mean([f["standalone_cosine"] for _, f in follow_ups if "standalone_cosine" in f]),
         "follow_up_repeated_share": again / shown if shown else None,
         "follow_up_states_scope": _mean(scoped),
@@ -209,7 +212,5 @@ def answer_summary(questions: list[Question], answers: dict[str, dict], answerab
 
 def latency_summary(stages: dict[str, list[float]]) -> dict:
     return {
-        stage: {f"p{p}": float(np.percentile(ms, p)) for p in (50, 95, 99)} | {"n": len(ms)}
-        for stage, ms in stages.items()
-        if ms
+        stage: {f"p{p}": float(np.percentile(ms, p)) for p in (50, 95, 99)} | {"n": len(ms)} for stage, ms in stages.items() if ms
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.errors import Invalid
 
+
 class QuestionSetError(Invalid, ValueError):
     """A question set that cannot be read; the message names the file and line."""
 
@@ -39,7 +40,9 @@ def _question(record: dict, where: str) -> Question:
     qid, text = str(record.get("id") or "").strip(), str(record.get("question") or "").strip()
     if not qid or not text:
         raise QuestionSetError(f"{where}: every question needs an 'id' and a 'question'")
-    extra = {k: v for k, v in record.items() if k not in {"id", "question", "relevant", "relevance", "graded", "reference_answer"}}
+    extra = {
+        k: v for k, v in record.items() if k not in {"id", "question", "relevant", "relevance", "graded", "reference_answer"}
+    }
     return Question(qid, text, _relevance(record, where), (record.get("reference_answer") or None), extra)
 
 

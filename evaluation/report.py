@@ -37,7 +37,10 @@ def metric_bars(results: dict) -> str:
     for i, mode in enumerate(modes):
         stats = results["retrieval"]["modes"][mode]
         means = [stats[n]["mean"] for n in names]
-        errors = [[m - stats[n]["ci95"][0] for n, m in zip(names, means)], [stats[n]["ci95"][1] - m for n, m in zip(names, means)]]
+        errors = [
+            [m - stats[n]["ci95"][0] for n, m in zip(names, means)],
+            [stats[n]["ci95"][1] - m for n, m in zip(names, means)],
+        ]
         axis.bar([x + i * width for x in range(len(names))], means, width, yerr=errors, capsize=3, label=mode)
     axis.set_xticks([x + width * (len(modes) - 1) / 2 for x in range(len(names))], names)
     axis.set_ylim(0, 1.05)

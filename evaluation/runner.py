@@ -52,7 +52,8 @@ def _statement_docs(answer: Answer) -> list[list[str]]:
 def _section_statements(answer: Answer) -> dict[str, int]:
     """Statements per answer section, so an evaluator sees where the citations come from."""
     return {
-        "guideline": len(answer.guidelines.lead) + len(answer.guidelines.points)
+        "guideline": len(answer.guidelines.lead)
+        + len(answer.guidelines.points)
         + sum(len(group.points) for group in answer.guidelines.sections),
         "research": sum(len(group.points) for group in answer.research.sections),
         "reference": sum(len(group.points) for group in answer.reference_pages.sections),
@@ -80,9 +81,11 @@ def _follow_up(service: AnswerService, searcher: Searcher, q: Question, first: A
     shown = {(s.chunk_id, *s.span) for s in first.statements()}
     statements = answer.statements()
     record = {
-        "understood_as": answer.understood_as, "lead": [s.text for s in answer.guidelines.lead],
+        "understood_as": answer.understood_as,
+        "lead": [s.text for s in answer.guidelines.lead],
         "statement_texts": _read(answer),
-        "repeated": sum((s.chunk_id, *s.span) in shown for s in statements), "statements": len(statements),
+        "repeated": sum((s.chunk_id, *s.span) in shown for s in statements),
+        "statements": len(statements),
     }
     if q.extra.get("follow_up_standalone"):
         vectors = [searcher.embed_query(t) for t in (answer.understood_as, str(q.extra["follow_up_standalone"]))]
@@ -97,20 +100,32 @@ def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> d
     grounded = 0
     for s in statements:
         passage = searcher.store.passage(s.chunk_id)
-        quoted = {passage.statement_text(o) for o, (a, b, _) in passage.statements.items() if (a, b) == tuple(s.span)} if passage else set()
+        quoted = (
+            {passage.statement_text(o) for o, (a, b, _) in passage.statements.items() if (a, b) == tuple(s.span)}
+            if passage
+            else set()
+        )
         grounded += s.text in quoted
     # Statement documents, not a verdict against gold: gold may change (qrels) while a run is resumed.
     return {
-        "kind": "answer", "id": q.id, "abstained": answer.abstained, "statements": len(statements),
-        "grounded": grounded, "cited_docs": sorted({r.doc_id for r in answer.references}),
-        "statement_docs": _statement_docs(answer), "section_statements": _section_statements(answer),
+        "kind": "answer",
+        "id": q.id,
+        "abstained": answer.abstained,
+        "statements": len(statements),
+        "grounded": grounded,
+        "cited_docs": sorted({r.doc_id for r in answer.references}),
+        "statement_docs": _statement_docs(answer),
+        "section_statements": _section_statements(answer),
         "headings": [group.heading for group in answer.research.sections],
-        "lead": [s.text for s in answer.guidelines.lead], "statement_texts": _read(answer),
+        "lead": [s.text for s in answer.guidelines.lead],
+        "statement_texts": _read(answer),
         "statement_titles": [_is_title(searcher, s.chunk_id) for s in statements],
         "reference_docs": [r.doc_id for r in answer.references],
         "cited_pages": {r.doc_id: r.pages for r in answer.references if r.pages},
-        "text": " ".join(s.text for s in statements), "evidence": [e.doc_id for e in answer.evidence[:10]],
-        "ms": timings, "follow_up": _follow_up(service, searcher, q, answer),
+        "text": " ".join(s.text for s in statements),
+        "evidence": [e.doc_id for e in answer.evidence[:10]],
+        "ms": timings,
+        "follow_up": _follow_up(service, searcher, q, answer),
     }
 
 
@@ -206,8 +221,12 @@ def run(
     if runs.is_file() and runs.stat().st_size and not runs.read_bytes().endswith(b"\n"):
         with runs.open("a", encoding="utf-8") as handle:
             handle.write("\n")  # end the line a kill cut short; it is skipped when read
-    todo = [(kind, mode, q) for q in questions for kind, mode in [*(("retrieval", m) for m in modes), ("answer", "")]
-            if (kind, mode, q.id) not in done]
+    todo = [
+        (kind, mode, q)
+        for q in questions
+        for kind, mode in [*(("retrieval", m) for m in modes), ("answer", "")]
+        if (kind, mode, q.id) not in done
+    ]
     executor, conversations = EXECUTOR.get(), None
     if executor is not None and todo:
         records = _parallel(executor, todo, settings, out, searcher.manifest.version)

@@ -37,10 +37,14 @@ def questions_of(doc_id: str, table: Table, text: str) -> list[Question]:
             if not values[column]:
                 continue
             question = f"What is the {heading} for {key}?" if heading else f"What is {key}?"
-            made.append(Question(
-                id=f"table:{doc_id}:{table.number}:{number}:{column}", question=question, relevant={doc_id: 1},
-                extra={"gold_quote": row},
-            ))
+            made.append(
+                Question(
+                    id=f"table:{doc_id}:{table.number}:{number}:{column}",
+                    question=question,
+                    relevant={doc_id: 1},
+                    extra={"gold_quote": row},
+                )
+            )
             if not heading:
                 break  # without headings one question per row: what the row says of its key
     return made

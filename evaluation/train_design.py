@@ -107,8 +107,12 @@ def fit(train: list[Example], c: float, about: dict | None = None, threshold: fl
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=SEED).fit(x, designs)
     classes = tuple(model.classes_)
     return DesignModel(
-        classes=classes, vocabulary={t: i for i, t in enumerate(vocabulary)}, idf=np.round(idf, 4),
-        coef=np.round(model.coef_, 4), intercept=np.round(model.intercept_, 5), threshold=threshold,
+        classes=classes,
+        vocabulary={t: i for i, t in enumerate(vocabulary)},
+        idf=np.round(idf, 4),
+        coef=np.round(model.coef_, 4),
+        intercept=np.round(model.intercept_, 5),
+        threshold=threshold,
         about=about or {},
     )
 
@@ -193,9 +197,12 @@ def _figures(truth: list[str], probabilities: np.ndarray, mask: np.ndarray | Non
     keep = np.ones(len(truth), dtype=bool) if mask is None else mask
     t = [x for x, k in zip(truth, keep) if k]
     p = [x for x, k in zip(predicted, keep) if k]
-    return {"share": float(keep.mean()), "precision": float(np.mean([a == b for a, b in zip(t, p)])) if t else None,
-            "macro_f1": _macro_f1(t, p) if t else None,
-            "per_class": {d: dict(zip(("precision", "recall", "f1", "support"), v)) for d, v in per_class(t, p).items()}}
+    return {
+        "share": float(keep.mean()),
+        "precision": float(np.mean([a == b for a, b in zip(t, p)])) if t else None,
+        "macro_f1": _macro_f1(t, p) if t else None,
+        "per_class": {d: dict(zip(("precision", "recall", "f1", "support"), v)) for d, v in per_class(t, p).items()},
+    }
 
 
 def train(settings: Settings, write: bool = False, folds: int = FOLDS, progress: Callable[[str], None] = lambda _: None) -> dict:
@@ -214,24 +221,45 @@ def train(settings: Settings, write: bool = False, folds: int = FOLDS, progress:
     threshold = choose_threshold(confidence, correct)
     backed = confidence >= 0
     results = {
-        "documents": len(rows), "folds": folds, "labelled": dict(support.most_common()),
+        "documents": len(rows),
+        "folds": folds,
+        "labelled": dict(support.most_common()),
         "learnt": sorted(set(truth), key=DESIGN_KEYS.index),
         "set_aside": sorted(d for d, n in support.items() if n < MIN_SUPPORT),
-        "per_class": overall["per_class"], "macro_f1": overall["macro_f1"], "accuracy": overall["precision"],
-        "C_per_fold": chosen, "C": c, "threshold": threshold, "target_precision": TARGET_PRECISION,
+        "per_class": overall["per_class"],
+        "macro_f1": overall["macro_f1"],
+        "accuracy": overall["precision"],
+        "C_per_fold": chosen,
+        "C": c,
+        "threshold": threshold,
+        "target_precision": TARGET_PRECISION,
         "above_threshold": _figures(truth, probabilities, confidence >= threshold),
-        "unbacked": int((~backed).sum()), "unbacked_precision": float(correct[~backed].mean()) if (~backed).any() else None,
-        "curve": [{"threshold": float(t), "share": float((confidence >= t).mean()),
-                   "precision": float(correct[confidence >= t].mean()) if (confidence >= t).any() else None}
-                  for t in np.round(np.arange(0.0, 1.0, 0.05), 2)],
+        "unbacked": int((~backed).sum()),
+        "unbacked_precision": float(correct[~backed].mean()) if (~backed).any() else None,
+        "curve": [
+            {
+                "threshold": float(t),
+                "share": float((confidence >= t).mean()),
+                "precision": float(correct[confidence >= t].mean()) if (confidence >= t).any() else None,
+            }
+            for t in np.round(np.arange(0.0, 1.0, 0.05), 2)
+        ],
     }
     shown = results["above_threshold"]
-    about = {"fitted_on": len(rows), "C": c, "vocabulary": VOCABULARY, "min_df": MIN_DF, "folds": folds,
-             "held_out_macro_f1": round(results["macro_f1"], 4),
-             "threshold_rule": f"lowest held-out confidence at which predictions backed by a cue phrase are at "
-                               f"least {TARGET_PRECISION:.0%} precise",
-             "held_out_shown": round(shown["share"], 4), "held_out_shown_precision": round(shown["precision"] or 0, 4),
-             "labels": dict(support.most_common()), "designs": {d: DESIGN_LABELS[d] for d in results["learnt"]}}
+    about = {
+        "fitted_on": len(rows),
+        "C": c,
+        "vocabulary": VOCABULARY,
+        "min_df": MIN_DF,
+        "folds": folds,
+        "held_out_macro_f1": round(results["macro_f1"], 4),
+        "threshold_rule": f"lowest held-out confidence at which predictions backed by a cue phrase are at "
+        f"least {TARGET_PRECISION:.0%} precise",
+        "held_out_shown": round(shown["share"], 4),
+        "held_out_shown_precision": round(shown["precision"] or 0, 4),
+        "labels": dict(support.most_common()),
+        "designs": {d: DESIGN_LABELS[d] for d in results["learnt"]},
+    }
     if write:
         fit(rows, c, about, threshold).write(WEIGHTS)
         results["written"] = str(WEIGHTS)
@@ -242,10 +270,15 @@ def table(results: dict) -> list[str]:
     """The held-out figures as text lines."""
     lines = [f"{'design':<38} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}"]
     for design, row in results["per_class"].items():
-        lines.append(f"{DESIGN_LABELS[design]:<38} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8}")
+        lines.append(
+            f"{DESIGN_LABELS[design]:<38} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8}"
+        )
     kept = results["above_threshold"]
-    lines += [f"macro-F1 {results['macro_f1']:.3f} · accuracy {results['accuracy']:.3f} · {results['documents']} documents, {results['folds']}-fold",
-              (f"threshold {results['threshold']:.2f}: {kept['share']:.1%} of held-out predictions shown (backed by the "
-               f"text's own design words), precision {kept['precision'] or 0:.3f}, macro-F1 {kept['macro_f1'] or 0:.3f}")]
+    lines += [
+        f"macro-F1 {results['macro_f1']:.3f} · accuracy {results['accuracy']:.3f} · {results['documents']} documents, {results['folds']}-fold",
+        (
+            f"threshold {results['threshold']:.2f}: {kept['share']:.1%} of held-out predictions shown (backed by the "
+            f"text's own design words), precision {kept['precision'] or 0:.3f}, macro-F1 {kept['macro_f1'] or 0:.3f}"
+        ),
+    ]
     return lines
-

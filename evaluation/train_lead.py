@@ -29,8 +29,11 @@ from qa.lead import WEIGHTS, load
 def guideline_settings(settings: Settings, where: Path) -> Settings:
     """Settings for an index of the manifest's guidelines alone, kept under `where` (rebuilt only when they change)."""
     where.mkdir(parents=True, exist_ok=True)
-    lines = [line for line in settings.manifest.read_text(encoding="utf-8").splitlines()
-             if line.strip() and json.loads(line).get("kind") == "guideline"]
+    lines = [
+        line
+        for line in settings.manifest.read_text(encoding="utf-8").splitlines()
+        if line.strip() and json.loads(line).get("kind") == "guideline"
+    ]
     manifest = where / "guidelines.jsonl"
     text = "\n".join(lines) + "\n"
     if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
@@ -43,7 +46,11 @@ def _groups(service, paths: list[Path]) -> list[Group]:  # noqa: ANN001 - qa.ser
 
 
 def train(
-    settings: Settings, sets: list[Path], paraphrases: list[Path], where: Path, write: bool,
+    settings: Settings,
+    sets: list[Path],
+    paraphrases: list[Path],
+    where: Path,
+    write: bool,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
     """Build (or reuse) the guideline index, ask every question, cross-validate by guideline, fit on all."""
@@ -59,26 +66,44 @@ def train(
     service = AnswerService(open_searcher(trained, embedder), None, trained)
     groups = _groups(service, sets)
     extra = {"paraphrases": _groups(service, paraphrases)} if paraphrases else {}
-    progress(f"{len(groups)} questions ({sum(g.labels.any() for g in groups)} with the gold among the candidates)"
-             + (f", {len(extra['paraphrases'])} paraphrases" if extra else ""))
+    progress(
+        f"{len(groups)} questions ({sum(g.labels.any() for g in groups)} with the gold among the candidates)"
+        + (f", {len(extra['paraphrases'])} paraphrases" if extra else "")
+    )
     qa = trained.qa
     tables = collect(service, table_questions(service.searcher.store, {g.fold for g in groups}))
     progress(f"{len(tables)} questions made from the guidelines' tables")
     results = cross_validate(groups, qa, extra, progress)
     results["tables"] = cross_validate_tables(groups, tables, qa, extra, progress)
     c = choose_regularisation(groups, qa)
-    about = {"fitted": True, "C": c, "questions": len(groups), "sets": [p.name for p in sets],
-             "cross_validation": results["pooled"]}
+    about = {
+        "fitted": True,
+        "C": c,
+        "questions": len(groups),
+        "sets": [p.name for p in sets],
+        "cross_validation": results["pooled"],
+    }
     model = fit(groups, c, about)
     table_weights = fit_table_weights(groups + tables, qa)
-    with_tables = with_weights(hand_model(), table_weights, {
-        "fitted": False, "hand_weights": True, "table_weights": table_weights, "table_questions": len(tables),
-        "cross_validation": results["tables"]["pooled"],
-    })
+    with_tables = with_weights(
+        hand_model(),
+        table_weights,
+        {
+            "fitted": False,
+            "hand_weights": True,
+            "table_weights": table_weights,
+            "table_questions": len(tables),
+            "cross_validation": results["tables"]["pooled"],
+        },
+    )
     shipped = load()
     results["in_sample"] = {
-        name: {"hand": share(hand_model(), chosen, qa), "fitted": share(model, chosen, qa),
-               "with_tables": share(with_tables, chosen, qa), "shipped": share(shipped, chosen, qa)}
+        name: {
+            "hand": share(hand_model(), chosen, qa),
+            "fitted": share(model, chosen, qa),
+            "with_tables": share(with_tables, chosen, qa),
+            "shipped": share(shipped, chosen, qa),
+        }
         for name, chosen in [("sets", groups), ("tables", tables), *extra.items()]
     }
     results["worth"] = worth(model)

@@ -55,7 +55,7 @@ class BM25Index:
         return self.matrix.shape[1]
 
     @classmethod
-    def build(cls, corpus: Sequence[Sequence[str]], settings: BM25Settings) -> "BM25Index":
+    def build(cls, corpus: Sequence[Sequence[str]], settings: BM25Settings) -> BM25Index:
         n_docs = len(corpus)
         vocabulary: dict[str, int] = {}
         rows: list[int] = []
@@ -69,15 +69,24 @@ class BM25Index:
                 cols.append(doc)
                 tfs.append(tf)
         return cls.from_postings(
-            vocabulary, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(tfs, dtype=np.float64),
-            lengths, settings,
+            vocabulary,
+            np.asarray(rows, dtype=np.int64),
+            np.asarray(cols, dtype=np.int64),
+            np.asarray(tfs, dtype=np.float64),
+            lengths,
+            settings,
         )
 
     @classmethod
     def from_postings(
-        cls, vocabulary: dict[str, int], row_idx: np.ndarray, col_idx: np.ndarray, tf: np.ndarray, lengths: np.ndarray,
+        cls,
+        vocabulary: dict[str, int],
+        row_idx: np.ndarray,
+        col_idx: np.ndarray,
+        tf: np.ndarray,
+        lengths: np.ndarray,
         settings: BM25Settings,
-    ) -> "BM25Index":
+    ) -> BM25Index:
         """From (term, chunk, term frequency) triples and each chunk's length in tokens: what `build` counts,
         given directly by a builder that streams its corpus (bench/scale_corpus.py at 1M passages)."""
         n_docs = len(lengths)
@@ -146,22 +155,26 @@ class BM25Index:
         weights = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         if among is not None:
             # the matrix holds each term's idf over all chunks: rescaled to its idf among these
-            weights *= np.asarray([self._okapi_idf(t, among, epsilon) / (self._okapi_idf(t, None, epsilon) or 1.0)
-                                   for t in counts], dtype=np.float32)
+            weights *= np.asarray(
+                [self._okapi_idf(t, among, epsilon) / (self._okapi_idf(t, None, epsilon) or 1.0) for t in counts],
+                dtype=np.float32,
+            )
         return np.asarray(self.matrix[terms].T @ weights, dtype=np.float32).ravel()
 
     def save(self, directory: Path) -> None:
         matrix = self.matrix
         matrix.sum_duplicates()
         index_dtype = np.int32 if max(matrix.nnz, *matrix.shape) < 2**31 else np.int64  # what scipy keeps unconverted
-        for name, array in zip(ARRAYS, (matrix.data.astype(np.float32), matrix.indices.astype(index_dtype), matrix.indptr.astype(index_dtype))):
+        for name, array in zip(
+            ARRAYS, (matrix.data.astype(np.float32), matrix.indices.astype(index_dtype), matrix.indptr.astype(index_dtype))
+        ):
             np.save(directory / name, array)
         np.save(directory / SHAPE, np.asarray(matrix.shape, dtype=np.int64))
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         (directory / "bm25-vocabulary.json").write_text(json.dumps(terms), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path) -> "BM25Index":
+    def load(cls, directory: Path) -> BM25Index:
         terms = json.loads((directory / "bm25-vocabulary.json").read_text(encoding="utf-8"))
         if (directory / ARRAYS[0]).exists():
             data, indices, indptr = (np.load(directory / name, mmap_mode="r") for name in ARRAYS)

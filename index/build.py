@@ -19,8 +19,8 @@ from tqdm import tqdm
 
 from core.errors import Conflict
 from core.settings import Settings
-from index.bm25 import BM25Index
-from index.dense import FILE as DENSE_FILE, build_dense, save_dense, save_sentence_vectors
+from index.dense import FILE as DENSE_FILE
+from index.dense import build_dense, save_dense, save_sentence_vectors
 from index.embedding import Embedder, EmbeddingCache, embed_with_cache, embedding_id, on_backend
 from index.layout import IndexLayout
 from index.models import INDEX_FORMAT, IndexManifest
@@ -32,7 +32,6 @@ from ingest.abbreviations import definitions, expand
 from ingest.manifest import ManifestEntry
 from ingest.models import searchable_text
 from ingest.pipeline import SourceResult, checksum, read_source
-
 
 # The executor in effect: None reads and embeds in this process; an index.distributed.RayExecutor (set by
 # `with RayExecutor(...)`) fans reading and embedding out over a Ray cluster and builds the same index.
@@ -57,7 +56,9 @@ def corpus_hash(settings: Settings, checksums: list[SourceResult], removed: set[
         "chunk": settings.chunk.model_dump(),
         "bm25": settings.bm25.model_dump(),
         "dense": settings.dense.index_type,
-        "sources": sorted((r.entry.id, r.entry.path, r.entry.format, r.entry.kind, r.sha256 or "") for r in checksums if r.sha256),
+        "sources": sorted(
+            (r.entry.id, r.entry.path, r.entry.format, r.entry.kind, r.sha256 or "") for r in checksums if r.sha256
+        ),
         "removed": sorted(removed),
         "metadata": sorted(r.entry.model_dump_json() for r in checksums if r.sha256),
     }
@@ -138,7 +139,9 @@ def _build(plan: BuildPlan, embedder_factory: Callable[[], Embedder], report: Bu
         save_bm25(plan, bm25_texts)
         if worth_publishing(plan, "pending"):  # keyword search now, before any text is embedded
             publish_stage(plan, report, "pending", 0)
-    vectors, sentence_vectors = (plan.executor.embed if plan.executor else _embed)(plan, dense_texts, rows, embedder_factory, report)
+    vectors, sentence_vectors = (plan.executor.embed if plan.executor else _embed)(
+        plan, dense_texts, rows, embedder_factory, report
+    )
     _publish(plan, vectors, sentence_vectors, rows, bm25_texts, report)
     plan.progress.set("complete", plan.progress.total)
 
@@ -231,7 +234,12 @@ def _embed(
         batch = 8 * settings.embed_batch_size
         with tqdm(total=len(rows.texts), desc="embedding chunks", unit="chunk", disable=not plan.show_progress) as bar:
             vectors, report.embedded = embed_with_cache(
-                dense_texts, model_id, factory, cache, batch_size=batch, on_progress=lambda n: (bar.update(n), plan.progress.add(n))
+                dense_texts,
+                model_id,
+                factory,
+                cache,
+                batch_size=batch,
+                on_progress=lambda n: (bar.update(n), plan.progress.add(n)),
             )
         chunks_ready(plan, vectors, report)  # a progressive build publishes passage search now
         with tqdm(total=len(sentences), desc="embedding sentences", unit="sentence", disable=not plan.show_progress) as bar:

@@ -89,8 +89,11 @@ class RayExecutor:
     def start(self) -> None:
         if not ray.is_initialized():
             ray.init(
-                address=self.address, include_dashboard=False, logging_level=logging.WARNING,
-                log_to_driver=False, runtime_env={"env_vars": WORKER_ENV},
+                address=self.address,
+                include_dashboard=False,
+                logging_level=logging.WARNING,
+                log_to_driver=False,
+                runtime_env={"env_vars": WORKER_ENV},
             )
             self._started = True
 
@@ -109,13 +112,20 @@ class RayExecutor:
             self._release()
         settings = plan.settings
         pending = {
-            id(r): _read_remote.remote(SourceResult(r.entry, sha256=r.sha256), str(settings.source_root(r.entry.path)), settings.chunk)
+            id(r): _read_remote.remote(
+                SourceResult(r.entry, sha256=r.sha256), str(settings.source_root(r.entry.path)), settings.chunk
+            )
             for r in wanted
         }
 
         def take(result: SourceResult, _root: object, _chunking: object) -> SourceResult:
             done: SourceResult = ray.get(pending.pop(id(result)))
-            result.documents, result.chunks, result.error, result.warnings = done.documents, done.chunks, done.error, done.warnings
+            result.documents, result.chunks, result.error, result.warnings = (
+                done.documents,
+                done.chunks,
+                done.error,
+                done.warnings,
+            )
             return result
 
         _read(plan, fresh, writer, rows, report, read=take)
@@ -131,8 +141,12 @@ class RayExecutor:
     def embedder(self, settings: Settings) -> PoolEmbedder:
         if not self._actors:
             options = (
-                str(settings.resolved_model_path()), settings.model_name, settings.embed_batch_size,
-                settings.device, settings.embedding_backend, str(settings.export_root),
+                str(settings.resolved_model_path()),
+                settings.model_name,
+                settings.embed_batch_size,
+                settings.device,
+                settings.embedding_backend,
+                str(settings.export_root),
             )
             self._actors = [EmbeddingActor.remote(*options) for _ in range(self.size())]
         return PoolEmbedder(self._actors, settings.model_name, settings.embed_batch_size)
@@ -148,7 +162,7 @@ class RayExecutor:
             ray.shutdown()
             self._started = False
 
-    def __enter__(self) -> "RayExecutor":
+    def __enter__(self) -> RayExecutor:
         self._token = EXECUTOR.set(self)
         return self
 
@@ -157,4 +171,3 @@ class RayExecutor:
             EXECUTOR.reset(self._token)
             self._token = None
         self.close()
-

@@ -46,7 +46,7 @@ def embedding_id(model_name: str, backend: str) -> str:
 
 
 def resolve_device(device: str) -> str:
-    """"auto": the GPU when torch sees one, else the CPU; anything else as given."""
+    """ "auto": the GPU when torch sees one, else the CPU; anything else as given."""
     if device != "auto":
         return device
     import torch
@@ -144,12 +144,19 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"{what} needs the directory of its ONNX exports: pass cache_dir (Settings.export_root)")
         return self._cache_dir
 
-    def for_backend(self, backend: str, cache_dir: Path | None = None) -> "SentenceTransformerEmbedder":
+    def for_backend(self, backend: str, cache_dir: Path | None = None) -> SentenceTransformerEmbedder:
         if backend == self.backend:
             return self
         return SentenceTransformerEmbedder(
-            self.path, self.name, self.batch_size, self._device, backend, cache_dir or self._cache_dir, self._runtimes,
-            query_runtime=self._wanted_query_runtime, threads=self._threads,
+            self.path,
+            self.name,
+            self.batch_size,
+            self._device,
+            backend,
+            cache_dir or self._cache_dir,
+            self._runtimes,
+            query_runtime=self._wanted_query_runtime,
+            threads=self._threads,
         )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -56,8 +56,11 @@ class OnnxRuntime:
         for i in range(0, len(texts), batch_size):
             rows = order[i : i + batch_size]
             encoded = self.tokenizer(
-                [texts[r].strip() for r in rows], padding=True, truncation="longest_first",
-                max_length=self.max_length, return_tensors="np",
+                [texts[r].strip() for r in rows],
+                padding=True,
+                truncation="longest_first",
+                max_length=self.max_length,
+                return_tensors="np",
             )
             feed = {name: encoded[name].astype(np.int64) for name in _INPUTS if name in encoded}
             out[rows] = self.session.run(None, feed)[0]
@@ -145,7 +148,9 @@ def _export(model_path: Path, work: Path, quantize: bool = True) -> dict:
             self.bert = bert
 
         def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: ANN001
-            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+            hidden = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
@@ -156,8 +161,14 @@ def _export(model_path: Path, work: Path, quantize: bool = True) -> dict:
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            Pooled(), tuple(sample[name] for name in _INPUTS), str(fp32), input_names=list(_INPUTS),
-            output_names=["embedding"], dynamic_axes={**axes, "embedding": {0: "batch"}}, opset_version=17, dynamo=False,
+            Pooled(),
+            tuple(sample[name] for name in _INPUTS),
+            str(fp32),
+            input_names=list(_INPUTS),
+            output_names=["embedding"],
+            dynamic_axes={**axes, "embedding": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
         )
         if not quantize:  # fp32: the traced graph as it is (fusing it measured slower on one thread: 13 vs 11 ms)
             fp32.rename(final)
@@ -171,7 +182,11 @@ def _export(model_path: Path, work: Path, quantize: bool = True) -> dict:
         root.addFilter(advice)  # its advice to run shape pre-processing concerns static quantization
         try:
             quantize_dynamic(
-                str(fused), str(final), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                str(fused),
+                str(final),
+                per_channel=True,
+                weight_type=QuantType.QInt8,
+                op_types_to_quantize=["MatMul"],
                 extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT},
             )
         finally:
@@ -185,7 +200,12 @@ def _meta(model_path: Path, st, final: Path, quantize: bool) -> dict:  # noqa: A
     import torch
 
     return {
-        "model": str(model_path), "recipe": INT8_RECIPE, "dimensions": int(st.get_embedding_dimension()),
-        "max_seq_length": int(st.max_seq_length), "torch": torch.__version__, "onnxruntime": onnxruntime.__version__,
-        "sha256": hashlib.sha256(final.read_bytes()).hexdigest(), "precision": "int8" if quantize else "fp32",
+        "model": str(model_path),
+        "recipe": INT8_RECIPE,
+        "dimensions": int(st.get_embedding_dimension()),
+        "max_seq_length": int(st.max_seq_length),
+        "torch": torch.__version__,
+        "onnxruntime": onnxruntime.__version__,
+        "sha256": hashlib.sha256(final.read_bytes()).hexdigest(),
+        "precision": "int8" if quantize else "fp32",
     }

@@ -40,7 +40,10 @@ class Progress:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         state = {
-            "phase": self.phase, "done": self.done, "total": self.total, "pid": os.getpid(),
+            "phase": self.phase,
+            "done": self.done,
+            "total": self.total,
+            "pid": os.getpid(),
             "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")

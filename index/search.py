@@ -14,7 +14,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.bm25 import BM25Index
+from core.settings import Settings
+from index.bm25 import Among, BM25Index
 from index.dense import load_dense, load_sentence_vectors, search_dense
 from index.embedding import Embedder, on_backend
 from index.fusion import fuse
@@ -28,12 +29,9 @@ from index.models import (
     Mode,
     QueryError,
 )
-from index.bm25 import Among
 from index.selection import Ranked, bm25_scored, dense_scan, filter_mask, kind_idf, kinds_only, top, top_of, top_rows
 from index.store import Store
-from index.tokenize import tokenize
 from ingest.models import KINDS
-from core.settings import Settings
 
 
 def _limit_blas(threads: int) -> None:
@@ -104,7 +102,7 @@ class Searcher:
         self._filter_masks = lru_cache(maxsize=64)(partial(filter_mask, self.size, self._kind_masks, self.years))
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder) -> "Searcher":
+    def open(cls, settings: Settings, embedder: Embedder) -> Searcher:
         directory = IndexLayout(settings.index_dir).current_dir()
         if directory is None:
             raise IndexNotReady(f"no index in {settings.index_dir}: run `medcite ingest` first")
@@ -269,7 +267,9 @@ class Searcher:
             return np.zeros(len(rows), dtype=np.float32)
         return self.dense.reconstruct_batch(rows.astype(np.int64)) @ vector
 
-    def _hits(self, best: list[tuple[int, float]], vector: np.ndarray, bm25_scores: np.ndarray, bm25: Ranked, dense: Ranked) -> list[Hit]:
+    def _hits(
+        self, best: list[tuple[int, float]], vector: np.ndarray, bm25_scores: np.ndarray, bm25: Ranked, dense: Ranked
+    ) -> list[Hit]:
         rows = [row for row, _ in best]
         if not rows:
             return []

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.bm25 import BM25Index, saved as bm25_saved
+from index.bm25 import BM25Index
+from index.bm25 import saved as bm25_saved
 from index.dense import build_dense, save_dense
 from index.layout import MANIFEST, IndexLayout
 from index.models import INDEX_FORMAT, STAGES, IndexManifest, Vectors

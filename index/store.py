@@ -45,10 +45,24 @@ FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
 
 def _passage(row: sqlite3.Row) -> Passage:
     return Passage(
-        row=row[0], chunk_id=row[1], doc_id=row[2], text=row[3], start=row[4], end=row[5], section=row[6],
-        page=row[7], sentences=[tuple(s) for s in json.loads(row[8])],
-        grades={ordinal: (grade, length) for ordinal, grade, length in json.loads(row[9])}, kind=row[10],
-        title=row[11], source=row[12], year=row[13], url=row[14], locator=row[15], path=row[16], mesh=json.loads(row[17]),
+        row=row[0],
+        chunk_id=row[1],
+        doc_id=row[2],
+        text=row[3],
+        start=row[4],
+        end=row[5],
+        section=row[6],
+        page=row[7],
+        sentences=[tuple(s) for s in json.loads(row[8])],
+        grades={ordinal: (grade, length) for ordinal, grade, length in json.loads(row[9])},
+        kind=row[10],
+        title=row[11],
+        source=row[12],
+        year=row[13],
+        url=row[14],
+        locator=row[15],
+        path=row[16],
+        mesh=json.loads(row[17]),
         statements={o: (a, b, tuple(tuple(e) for e in edits)) for o, a, b, edits in json.loads(row[18])},
         table=TableRow.from_json(json.loads(row[19])) if row[19] else None,
     )
@@ -78,20 +92,46 @@ class StoreWriter:
         blocks = [[b.start, b.end, b.section, b.page] for b in doc.blocks]
         self._db.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.doc_id, doc.source_id, doc.kind, doc.title, doc.source, doc.year, doc.url, doc.locator,
-             doc.path, json.dumps(list(doc.mesh)), doc.text, json.dumps(blocks),
-             json.dumps([t.to_json() for t in doc.tables])),
+            (
+                doc.doc_id,
+                doc.source_id,
+                doc.kind,
+                doc.title,
+                doc.source,
+                doc.year,
+                doc.url,
+                doc.locator,
+                doc.path,
+                json.dumps(list(doc.mesh)),
+                doc.text,
+                json.dumps(blocks),
+                json.dumps([t.to_json() for t in doc.tables]),
+            ),
         )
         study = study_of(doc)  # found here, at ingest, so that no question waits for it
         if study is not None:
-            self._db.execute("INSERT INTO studies VALUES (?,?,?,?,?,?)", (doc.doc_id, study.design, study.status,
-                             study.confidence, json.dumps(list(study.basis)), study.participants))
+            self._db.execute(
+                "INSERT INTO studies VALUES (?,?,?,?,?,?)",
+                (doc.doc_id, study.design, study.status, study.confidence, json.dumps(list(study.basis)), study.participants),
+            )
         self._db.executemany(
             "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                (self.rows + i, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.page, c.text,
-                 json.dumps(c.sentences), json.dumps(c.grades), json.dumps(c.statements),
-                 json.dumps(c.table.to_json()) if c.table else None)
+                (
+                    self.rows + i,
+                    c.chunk_id,
+                    c.doc_id,
+                    c.ordinal,
+                    c.start,
+                    c.end,
+                    c.section,
+                    c.page,
+                    c.text,
+                    json.dumps(c.sentences),
+                    json.dumps(c.grades),
+                    json.dumps(c.statements),
+                    json.dumps(c.table.to_json()) if c.table else None,
+                )
                 for i, c in enumerate(chunks)
             ),
         )
@@ -117,8 +157,10 @@ class StoreWriter:
             self._db.execute(f"INSERT INTO documents SELECT * FROM old.documents WHERE {wanted}")
             if self._db.execute("SELECT 1 FROM old.sqlite_master WHERE name = 'studies'").fetchone():
                 # A store from before studies has none: its documents stay without one until read again.
-                self._db.execute(f"INSERT INTO studies SELECT * FROM old.studies WHERE doc_id IN "
-                                 f"(SELECT doc_id FROM old.documents WHERE {wanted})")
+                self._db.execute(
+                    f"INSERT INTO studies SELECT * FROM old.studies WHERE doc_id IN "
+                    f"(SELECT doc_id FROM old.documents WHERE {wanted})"
+                )
             doc_ids = [r[0] for r in self._db.execute(f"SELECT doc_id FROM old.documents WHERE {wanted}")]
             old_chunks = self._db.execute(
                 f"""SELECT chunk_id, doc_id, ordinal, start, "end", section, page, text, sentences, grades, statements, tbl
@@ -180,11 +222,14 @@ class Store:
         if not doc_ids or max_chars <= 0:
             return []
         marks = ",".join("?" * len(doc_ids))
-        return [row for (row,) in self._db.execute(
-            f"""SELECT c.row FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
+        return [
+            row
+            for (row,) in self._db.execute(
+                f"""SELECT c.row FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
                 WHERE c.doc_id IN ({marks}) AND length(d.text) <= ? ORDER BY c.row""",
-            (*doc_ids, max_chars),
-        )]
+                (*doc_ids, max_chars),
+            )
+        ]
 
     def passage(self, chunk_id: str) -> Passage | None:
         row = self._db.execute(f"{_PASSAGE_SQL} WHERE c.chunk_id = ?", (chunk_id,)).fetchone()
@@ -211,8 +256,10 @@ class Store:
         if not doc_ids or not self._studies:
             return {}
         marks = ",".join("?" * len(doc_ids))
-        return {row[0]: Study(row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6], row[7])
-                for row in self._db.execute(f"{_STUDY_SQL} WHERE s.doc_id IN ({marks})", doc_ids)}
+        return {
+            row[0]: Study(row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6], row[7])
+            for row in self._db.execute(f"{_STUDY_SQL} WHERE s.doc_id IN ({marks})", doc_ids)
+        }
 
     def table(self, doc_id: str, number: int) -> tuple[Table, str] | None:
         """A document's data table by number, with the document text its spans point into."""

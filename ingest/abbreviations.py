@@ -21,7 +21,7 @@ def _long_form(before: str, short: str) -> str | None:
     letters = [c.lower() for c in short if c.isalnum()]
     if not letters or not any(c.isalpha() for c in letters) or len(letters) < 2:
         return None
-    words = _WORD.findall(before)[-min(len(letters) + 5, 2 * len(letters)):]
+    words = _WORD.findall(before)[-min(len(letters) + 5, 2 * len(letters)) :]
     # First the words whose initials spell it ("morphine milligram equivalents (MME)", not "milligram equivalents")
     for n in range(1, len(words) + 1):
         initials = "".join(part[0].lower() for w in words[-n:] for part in re.split(r"[-/]", w) if part)
@@ -61,7 +61,9 @@ def expand(text: str, defined: dict[str, str]) -> str:
     defines it itself."""
     if not defined:
         return text
-    pattern = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(s) for s in sorted(defined, key=len, reverse=True)) + r")(?![\w/-])")
+    pattern = re.compile(
+        r"(?<![\w/-])(" + "|".join(re.escape(s) for s in sorted(defined, key=len, reverse=True)) + r")(?![\w/-])"
+    )
 
     def one(match: re.Match) -> str:
         short, long = match.group(1), defined[match.group(1)]

@@ -13,11 +13,11 @@ from itertools import groupby
 
 import syntok.segmenter as segmenter
 
+from core.settings import ChunkSettings
 from ingest.grades import find_grade
 from ingest.hygiene import list_items, statements
 from ingest.models import TITLE_SECTION, Block, Chunk, Document, TableRow, chunk_id_for
 from ingest.tables import Table
-from core.settings import ChunkSettings
 
 Span = tuple[int, int]
 
@@ -78,8 +78,11 @@ def _join_broken(text: str, spans: list[Span]) -> list[Span]:
     PRP-OMP vaccines for the first dose is associated with excess cases…": alone, the rest says the opposite)."""
     joined: list[Span] = []
     for start, end in spans:
-        if joined and text[joined[-1][1] - 1] not in _STOPS and text[joined[-1][1]:start].isspace() and (
-            text[start:start + 1].islower() or _cut_before_name(text, joined[-1], (start, end))
+        if (
+            joined
+            and text[joined[-1][1] - 1] not in _STOPS
+            and text[joined[-1][1] : start].isspace()
+            and (text[start : start + 1].islower() or _cut_before_name(text, joined[-1], (start, end)))
         ):
             joined[-1] = (joined[-1][0], end)
         else:
@@ -93,8 +96,13 @@ def _cut_before_name(text: str, part: Span, rest: Span) -> bool:
     before = part[0]
     while before > 0 and text[before - 1] in " \t":
         before -= 1
-    return (len(text[part[0]:part[1]].split()) <= 5 and before > 0 and text[before - 1] in ".!?)" and
-            bool(_ACRONYM.match(text, rest[0])) and text[rest[1] - 1] in ".!?")
+    return (
+        len(text[part[0] : part[1]].split()) <= 5
+        and before > 0
+        and text[before - 1] in ".!?)"
+        and bool(_ACRONYM.match(text, rest[0]))
+        and text[rest[1] - 1] in ".!?"
+    )
 
 
 def _reattach_citations(text: str, spans: list[Span]) -> list[Span]:
@@ -179,10 +187,18 @@ def _table_rows(document: Document, table: Table, section: str | None, first: in
         text = document.text[start:end]
         yield Chunk(
             chunk_id=chunk_id_for(document.doc_id, f"table {table.number} row {number}\x00{text}"),
-            doc_id=document.doc_id, ordinal=first + number, start=start, end=end, text=text, section=section,
-            page=table.page, sentences=((0, len(text)),), statements=((0, 0, len(text), ()),),
-            table=TableRow(table.number, number, table.caption, header, tuple((a - start, b - start) for a, b in cells),
-                           len(table.rows)),
+            doc_id=document.doc_id,
+            ordinal=first + number,
+            start=start,
+            end=end,
+            text=text,
+            section=section,
+            page=table.page,
+            sentences=((0, len(text)),),
+            statements=((0, 0, len(text), ()),),
+            table=TableRow(
+                table.number, number, table.caption, header, tuple((a - start, b - start) for a, b in cells), len(table.rows)
+            ),
         )
 
 

@@ -41,8 +41,10 @@ def cues(text: str) -> list[Cue]:
         # A plain substring test first: most phrases are absent, and it is ten times cheaper than the pattern.
         matches = list(pattern.finditer(text)) if phrase.lower() in lowered else ()
         if matches:
-            own = any(_OWN_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or _OWN_AFTER.match(text[m.end():m.end() + 40])
-                      for m in matches)
+            own = any(
+                _OWN_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) or _OWN_AFTER.match(text[m.end() : m.end() + 40])
+                for m in matches
+            )
             found.append(Cue(design, phrase, own))
     return found
 
@@ -121,15 +123,18 @@ class DesignModel:
     def to_json(self) -> dict:
         ordered = sorted(self.vocabulary, key=lambda term: self.vocabulary[term])
         return {
-            "about": self.about, "classes": list(self.classes), "threshold": self.threshold,
+            "about": self.about,
+            "classes": list(self.classes),
+            "threshold": self.threshold,
             "intercept": [round(float(v), 5) for v in self.intercept],
             # One row per term: the term, its idf, then its weight for each class in `classes` order.
-            "terms": [[t, round(float(self.idf[i]), 4), *(round(float(w), 4) for w in self.coef[:, i])]
-                      for i, t in enumerate(ordered)],
+            "terms": [
+                [t, round(float(self.idf[i]), 4), *(round(float(w), 4) for w in self.coef[:, i])] for i, t in enumerate(ordered)
+            ],
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "DesignModel":
+    def from_json(cls, data: dict) -> DesignModel:
         classes = tuple(data["classes"])
         unknown = set(classes) - set(DESIGN_KEYS)
         if unknown:
@@ -138,10 +143,12 @@ class DesignModel:
         if any(len(r) != 2 + len(classes) for r in rows):
             raise ValueError("design model: every term row must hold the term, its idf and one weight per class")
         return cls(
-            classes=classes, vocabulary={r[0]: i for i, r in enumerate(rows)},
+            classes=classes,
+            vocabulary={r[0]: i for i, r in enumerate(rows)},
             idf=np.array([r[1] for r in rows], dtype=np.float64),
             coef=np.array([r[2:] for r in rows], dtype=np.float64).T.reshape(len(classes), len(rows)),
-            intercept=np.array(data["intercept"], dtype=np.float64), threshold=float(data["threshold"]),
+            intercept=np.array(data["intercept"], dtype=np.float64),
+            threshold=float(data["threshold"]),
             about=data.get("about", {}),
         )
 

@@ -19,7 +19,10 @@ _LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\(\s*grade\s+([A-D][+-]?|I{1,3}|IV)\s*\)", re.I), "Grade {0}"),
     (re.compile(r"\(\s*(?:level\s+of\s+evidence|evidence\s+level):?\s*([A-C]|I{1,3}|IV|[1-5][ab]?)\s*\)", re.I), "Level {0}"),
     (
-        re.compile(r"\(\s*(strong|conditional|weak)\s+recommendation\s*[;,]\s*(high|moderate|low|very\s+low)[- ]quality\s+evidence\s*\)", re.I),
+        re.compile(
+            r"\(\s*(strong|conditional|weak)\s+recommendation\s*[;,]\s*(high|moderate|low|very\s+low)[- ]quality\s+evidence\s*\)",
+            re.I,
+        ),
         "{0} recommendation, {1}-quality evidence",
     ),
 ]

@@ -43,9 +43,12 @@ _NUMBERS = r"\d{1,3}(?:\s*(?:,|–|-|--|—)\s*\d{1,3})*"
 _PAREN_CITE = re.compile(rf"\s*(?:\(\s*{_NUMBERS}\s*\)|\[\s*{_NUMBERS}\s*\])")
 _EVIDENCE_TYPE = re.compile(r"\s*\(\s*evidence\s+type:?\s*\d\s*\)", re.I)
 _GLUED_CITE = re.compile(r"(?<=[a-z]{3})\d{1,3}(?:,\d{1,3})*(?=[.,;:]?(?:\s|$))")
-_CROSS_REF = re.compile(r"\s*\((?:see\s+)?(?:tables?|box(?:es)?|figures?|fig\.|appendix|appendices|supplement\w*)"
-                        r"\s*[A-Z\d][\w.–-]*(?:\s*(?:and|,)\s*(?:(?:tables?|box(?:es)?|figures?|appendix)\s*)?"
-                        r"[A-Z\d][\w.–-]*)*\)", re.I)
+_CROSS_REF = re.compile(
+    r"\s*\((?:see\s+)?(?:tables?|box(?:es)?|figures?|fig\.|appendix|appendices|supplement\w*)"
+    r"\s*[A-Z\d][\w.–-]*(?:\s*(?:and|,)\s*(?:(?:tables?|box(?:es)?|figures?|appendix)\s*)?"
+    r"[A-Z\d][\w.–-]*)*\)",
+    re.I,
+)
 # A link in parentheses: "…for hemodialysis centers (available at: http://www.cdc. gov/dialysis/)". The sentence
 # is a statement without it (a link was debris, and the whole sentence with it).
 _LINK = re.compile(r"\s*\((?:(?:available|accessible) (?:at|from)|see|at)?:?\s*(?:https?://|www\.)[^()]*\)", re.I)
@@ -65,9 +68,12 @@ _CITATION = re.compile(
     re.I,
 )
 # "This document does not replace…" names what it points at (the source itself): it stands alone.
-_REFERENTIAL = re.compile(r"^(?!th(?:is|ese) (?:[\w-]+ ){0,3}(?:documents?|guidelines?|guidance|guides?|reports?|statements?|checklists?|"
-                          r"recommendations?)\b)(this|these|those|that|it|its|they|their|them|such|he|she|both|here|"
-                          r"there)\b", re.I)
+_REFERENTIAL = re.compile(
+    r"^(?!th(?:is|ese) (?:[\w-]+ ){0,3}(?:documents?|guidelines?|guidance|guides?|reports?|statements?|checklists?|"
+    r"recommendations?)\b)(this|these|those|that|it|its|they|their|them|such|he|she|both|here|"
+    r"there)\b",
+    re.I,
+)
 # "There was no significant difference…", "It is recommended that…": an expletive subject points at nothing.
 _EXPLETIVE = re.compile(
     r"^(?:there (?:is|are|was|were|has|have|had|will|may|might|can|could|should|appears?|seems?|remains?)\b|"
@@ -83,8 +89,10 @@ _EXPLETIVE = re.compile(
 _TRAILING_LINK = re.compile(r"\s+(?:(?:or|and)\s+)?(?:at|from|on|via)\s*:?\s*(?:https?://|www\.)\S+?(?=\.?$)", re.I)
 _DIRECTS = re.compile(r"\b(?:should|must|shall|recommends?|recommended)\b", re.I)
 # A page's running heading read into the sentence after it: "XI.a. Device Reprocessing (continued) Single-use…".
-_CONTINUED = re.compile(r"(?:[IVXL]{1,5}\.(?:[a-z]\.)?\s+|\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:[A-Z][\w/&,-]*\s+"
-                        r"(?:(?:and|of|for|in|on|the|to|or|with)\s+)*){1,8}\(continued\)\s*(?:[–—-]\s*)?")
+_CONTINUED = re.compile(
+    r"(?:[IVXL]{1,5}\.(?:[a-z]\.)?\s+|\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:[A-Z][\w/&,-]*\s+"
+    r"(?:(?:and|of|for|in|on|the|to|or|with)\s+)*){1,8}\(continued\)\s*(?:[–—-]\s*)?"
+)
 _TERMINAL = re.compile(r"[.!][)\]”\"']?$")
 _FORM = re.compile(r"\bnot applicable\b|\byes\s*/?\s*no\b|[☐□✓]", re.I)  # ❑ is also a plain bullet
 # A reference-list entry: "Surname AB, Surname CD," authors, "et al.", "2019;12:345", a DOI or a URL.
@@ -113,8 +121,11 @@ _RUN_ON_ITEM = re.compile(r"(?<=[a-z])\s+(?=([B-Z])\.\s+[A-Z][a-z])")
 
 
 def _run_on_items(text: str, start: int, end: int) -> list[re.Match]:
-    return [m for m in _RUN_ON_ITEM.finditer(text, start, end)
-            if re.search(rf"(?:^|\s){chr(ord(m.group(1)) - 1)}\.\s+[A-Z]", text[:m.start()])]
+    return [
+        m
+        for m in _RUN_ON_ITEM.finditer(text, start, end)
+        if re.search(rf"(?:^|\s){chr(ord(m.group(1)) - 1)}\.\s+[A-Z]", text[: m.start()])
+    ]
 
 
 def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -195,9 +206,7 @@ def stands_alone(text: str) -> bool:
     return not _REFERENTIAL.match(text) or bool(_EXPLETIVE.match(text))
 
 
-def statement(
-    text: str, ordinal: int, start: int, end: int, section: str | None = None, alone: bool = True
-) -> Statement | None:
+def statement(text: str, ordinal: int, start: int, end: int, section: str | None = None, alone: bool = True) -> Statement | None:
     """The sentence text[start:end] as a clean statement, or None when it is debris (or, with `alone`, when it
     does not stand alone)."""
     leader = _LEADER.match(text, start, end)
@@ -236,14 +245,14 @@ JOINED_CHARS = 450  # a sentence quoted with the one it points back to still rea
 
 
 def _with_antecedent(text: str, before: Statement, ordinal: int, start: int, end: int, section: str | None) -> Statement | None:
-    """"Single-use devices… do not have reprocessing instructions. They may not be reprocessed except by…": a
+    """ "Single-use devices… do not have reprocessing instructions. They may not be reprocessed except by…": a
     sentence that points back is quoted with the statement just before it, as one statement (keyed by its own
     ordinal; the sentence vectors of both stand for it, qa/statements.py). None when the two are not one
     run of prose: something between them (a trimmed list stub), a list item, or too long together."""
     made = statement(text, ordinal, start, end, section, alone=False)
-    if made is None or made[1] != start or text[before[2]:start].strip():
+    if made is None or made[1] != start or text[before[2] : start].strip():
         return None
-    gap = () if text[before[2]:start] == " " else ((before[2], start, " "),)
+    gap = () if text[before[2] : start] == " " else ((before[2], start, " "),)
     joined: Statement = (ordinal, before[1], made[2], (*before[3], *gap, *made[3]))
     shown = apply(text, *joined[1:])
     return joined if len(shown) <= JOINED_CHARS and not is_debris(shown) else None

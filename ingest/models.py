@@ -10,7 +10,6 @@ from core.errors import Invalid
 from core.kinds import KINDS, Kind  # noqa: F401 - re-exported: ingest's records name their kind
 from ingest.tables import RawTable, Table, is_data_table, lay_out, row_context
 
-
 # The section label of a block that holds a document's title as its text (title-only records).
 TITLE_SECTION = "Title"
 
@@ -66,15 +65,27 @@ class TableRow:
         return row_context(self.caption, [list(h) for h in self.header], [chunk_text[a:b] for a, b in self.cells])
 
     def to_json(self) -> dict:
-        return {"table": self.table, "row": self.row, "caption": self.caption, "header": self.header,
-                "cells": self.cells, "rows": self.rows}
+        return {
+            "table": self.table,
+            "row": self.row,
+            "caption": self.caption,
+            "header": self.header,
+            "cells": self.cells,
+            "rows": self.rows,
+        }
 
     @classmethod
-    def from_json(cls, data: dict | None) -> "TableRow | None":
+    def from_json(cls, data: dict | None) -> TableRow | None:
         if not data:
             return None
-        return cls(data["table"], data["row"], data.get("caption"), tuple(tuple(h) for h in data["header"]),
-                   tuple(tuple(c) for c in data["cells"]), data["rows"])
+        return cls(
+            data["table"],
+            data["row"],
+            data.get("caption"),
+            tuple(tuple(h) for h in data["header"]),
+            tuple(tuple(c) for c in data["cells"]),
+            data["rows"],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +187,17 @@ class TextBuilder:
         text, spans = lay_out(raw, start)
         self._parts.append(text)
         self._length += len(text)
-        table = Table(len(self.tables) + 1, raw.caption, spans["caption"], tuple(map(tuple, spans["header"])),
-                      tuple(map(tuple, spans["rows"])), tuple(spans["footnotes"]), page, start, self._length)
+        table = Table(
+            len(self.tables) + 1,
+            raw.caption,
+            spans["caption"],
+            tuple(map(tuple, spans["header"])),
+            tuple(map(tuple, spans["rows"])),
+            tuple(spans["footnotes"]),
+            page,
+            start,
+            self._length,
+        )
         self.tables.append(table)
         self.blocks.append(Block(start, self._length, raw.caption or section, page, table.number))
         return table

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.settings import ChunkSettings
 from ingest.chunking import chunk_document
 from ingest.manifest import ManifestEntry, verify_source
 from ingest.models import Chunk, Document, IngestError
 from ingest.readers.abstracts import read_abstracts
 from ingest.readers.registry import READERS
-from core.settings import ChunkSettings
 
 
 @dataclass(slots=True)

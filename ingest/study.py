@@ -49,8 +49,11 @@ class Study:
 
 def abstract_text(document: Document) -> str:
     """The abstract: its marked blocks ("Abstract", "Abstract: Methods", "Summary…"), else the opening text."""
-    marked = [document.text[b.start:b.end] for b in document.blocks
-              if b.section and b.section.casefold().startswith(("abstract", "summary"))]
+    marked = [
+        document.text[b.start : b.end]
+        for b in document.blocks
+        if b.section and b.section.casefold().startswith(("abstract", "summary"))
+    ]
     return "\n\n".join(marked) if marked else document.text[:OPENING_CHARS]
 
 

@@ -56,7 +56,7 @@ class RawTable:
     rows: list[list[str]] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
 
-    def cleaned(self) -> "RawTable":
+    def cleaned(self) -> RawTable:
         rows = [[cell_text(c) for c in row] for row in self.rows]
         header = [[cell_text(c) for c in row] for row in self.header]
         return RawTable(
@@ -115,17 +115,33 @@ class Table:
         return cells[0][0], cells[-1][1]
 
     def to_json(self) -> dict:
-        return {"number": self.number, "caption": self.caption, "caption_span": self.caption_span,
-                "header": self.header, "rows": self.rows, "footnotes": self.footnotes, "page": self.page,
-                "start": self.start, "end": self.end}
+        return {
+            "number": self.number,
+            "caption": self.caption,
+            "caption_span": self.caption_span,
+            "header": self.header,
+            "rows": self.rows,
+            "footnotes": self.footnotes,
+            "page": self.page,
+            "start": self.start,
+            "end": self.end,
+        }
 
     @classmethod
-    def from_json(cls, data: dict) -> "Table":
+    def from_json(cls, data: dict) -> Table:
         spans = lambda rows: tuple(tuple(tuple(c) for c in row) for row in rows)  # noqa: E731
         caption_span = data.get("caption_span")
-        return cls(data["number"], data.get("caption"), tuple(caption_span) if caption_span else None,
-                   spans(data["header"]), spans(data["rows"]), tuple(tuple(s) for s in data["footnotes"]),
-                   data.get("page"), data["start"], data["end"])
+        return cls(
+            data["number"],
+            data.get("caption"),
+            tuple(caption_span) if caption_span else None,
+            spans(data["header"]),
+            spans(data["rows"]),
+            tuple(tuple(s) for s in data["footnotes"]),
+            data.get("page"),
+            data["start"],
+            data["end"],
+        )
 
 
 def lay_out(table: RawTable, offset: int) -> tuple[str, dict]:

@@ -16,11 +16,11 @@ import os
 import uuid
 from pathlib import Path
 
+from core.settings import UPLOADS, Settings
 from ingest.catalog import format_for
 from ingest.manifest import ManifestEntry, read_manifest, write_manifest
 from ingest.models import IngestError, Kind
 from ingest.pipeline import SourceResult, read_source
-from core.settings import UPLOADS, Settings
 
 ALLOWED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".htm", ".html", ".nxml", ".xml", ".jsonl"}
 MAX_BYTES = 25 * 1024 * 1024
@@ -65,8 +65,12 @@ def store_upload(settings: Settings, data: bytes, filename: str, kind: Kind, tit
         if fmt is None:
             raise IngestError("XML that is neither JATS nor MedQuAD")
         entry = ManifestEntry(
-            id=f"{UPLOADS}/{name.rsplit('.', 1)[0]}", path=f"{UPLOADS}/{name}", kind=kind, format=fmt,
-            title=title or None, sha256=hashlib.sha256(data).hexdigest(),
+            id=f"{UPLOADS}/{name.rsplit('.', 1)[0]}",
+            path=f"{UPLOADS}/{name}",
+            kind=kind,
+            format=fmt,
+            title=title or None,
+            sha256=hashlib.sha256(data).hexdigest(),
         )
         result = read_source(SourceResult(entry, sha256=entry.sha256), settings.state_dir, settings.chunk)
         if result.error:
@@ -127,7 +131,11 @@ def reconcile(settings: Settings, published: set[str]) -> tuple[list[str], list[
         stray.unlink(missing_ok=True)
     directory = settings.state_dir / UPLOADS
     if directory.is_dir():
-        known = {Path(e.path).name for e in read_manifest(settings.uploads_manifest)} if settings.uploads_manifest.is_file() else set()
+        known = (
+            {Path(e.path).name for e in read_manifest(settings.uploads_manifest)}
+            if settings.uploads_manifest.is_file()
+            else set()
+        )
         for path in directory.iterdir():
             if path.is_file() and path.name not in known:  # stored, but the process died before its record
                 path.unlink(missing_ok=True)

@@ -112,14 +112,15 @@ def _md_reference(ref: Reference, live: set[tuple[int, str, int, int]]) -> str:
 def _html_page(ref: Reference, page: int, cited: CitedPage | None, pdf: str | None) -> str:
     """A PDF with a public URL opens at the page; otherwise the page opens its cited passage here."""
     if pdf:
-        return (f'<a href="{_e(pdf)}#page={page}" class="page" rel="noopener noreferrer" target="_blank">'
-                f"{page}</a>")
+        return f'<a href="{_e(pdf)}#page={page}" class="page" rel="noopener noreferrer" target="_blank">{page}</a>'
     if cited is None:
         return f'<span class="page">{page}</span>'
     span = f"{cited.span[0]},{cited.span[1]}"
     href = f"/chunks/{quote(cited.chunk_id, safe='')}?span={span}"
-    return (f'<a href="{_e(href)}" class="page" data-ref="{ref.number}" data-chunk-id="{_e(cited.chunk_id)}" '
-            f'data-span="{span}">{page}</a>')
+    return (
+        f'<a href="{_e(href)}" class="page" data-ref="{ref.number}" data-chunk-id="{_e(cited.chunk_id)}" '
+        f'data-span="{span}">{page}</a>'
+    )
 
 
 def _html_pages(ref: Reference, live: set[tuple[int, str, int, int]]) -> str:

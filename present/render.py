@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from qa.models import Answer, ResearchSection, Statement
-from present.tables import html_table, markdown_table
 from present.references import (
     _e,
     _html_references,
@@ -21,6 +19,8 @@ from present.references import (
     _one_line,
     _reference_groups,
 )
+from present.tables import html_table, markdown_table
+from qa.models import Answer, ResearchSection, Statement
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _STATUS_LABELS = {
@@ -134,7 +134,9 @@ def to_markdown(answer: Answer) -> str:
     if answer.abstained:
         lines += _md_abstained(answer)
     else:
-        pages = ["### From Reference Pages", "", *_md_groups(answer.reference_pages, "")] if answer.reference_pages.sections else []
+        pages = (
+            ["### From Reference Pages", "", *_md_groups(answer.reference_pages, "")] if answer.reference_pages.sections else []
+        )
         patient = answer.audience == "patient"  # plain-language reference pages come first for patients
         lines += pages if patient else []
         lines += ["### From the Guidelines", "", *_md_guidelines(answer)]
@@ -159,18 +161,13 @@ def to_markdown(answer: Answer) -> str:
 def _html_refs(refs: list[int], known: set[int]) -> str:
     # A number missing from the list would be a dangling link; show it, but not as an anchor.
     links = [
-        f'<a href="#ref-{n}" class="ref" data-ref="{n}">{n}</a>' if n in known
-        else f'<span class="ref">{n}</span>'
-        for n in refs
+        f'<a href="#ref-{n}" class="ref" data-ref="{n}">{n}</a>' if n in known else f'<span class="ref">{n}</span>' for n in refs
     ]
     return f'<sup class="refs">{",".join(links)}</sup>' if links else ""
 
 
 def _html_statement(s: Statement, known: set[int]) -> str:
-    out = (
-        f'<span class="statement" data-chunk-id="{_e(s.chunk_id)}" data-span="{s.span[0]},{s.span[1]}">'
-        f"{_e(s.text)}</span>"
-    )
+    out = f'<span class="statement" data-chunk-id="{_e(s.chunk_id)}" data-span="{s.span[0]},{s.span[1]}">{_e(s.text)}</span>'
     if s.grade:
         out += f' <span class="grade">[{_e(s.grade)}]</span>{_stop(s)}'
     refs = _html_refs(s.refs, known)
@@ -195,7 +192,9 @@ def _html_guidelines(answer: Answer, known: set[int]) -> str:
     if not _has_statements(answer):
         return f'<p class="note">{_e(g.note or _NO_GUIDELINE)}</p>'
     lead = " ".join(_html_statement(s, known) for s in g.lead if not s.table)
-    tables = "".join(html_table(s, _html_refs(s.refs, known)) for s in g.lead if s.table)  # a figure cannot sit inside a paragraph
+    tables = "".join(
+        html_table(s, _html_refs(s.refs, known)) for s in g.lead if s.table
+    )  # a figure cannot sit inside a paragraph
     grouped = "".join(f"<h4>{_e(group.heading)}</h4>{_html_list(group.points, known)}" for group in g.sections)
     return (f'<p class="lead">{lead}</p>' if lead else "") + tables + _html_list(g.points, known) + grouped
 

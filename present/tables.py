@@ -44,12 +44,11 @@ def html_table(s: Statement, refs: str) -> str:
     assert table is not None
     page = f' <span class="page">p. {table.page}</span>' if table.page else ""
     caption = _e(table.caption or "Table")
-    head = "".join(
-        "<tr>" + "".join(f'<th scope="col">{_e(c)}</th>' for c in row) + "</tr>" for row in table.header
-    )
+    head = "".join("<tr>" + "".join(f'<th scope="col">{_e(c)}</th>' for c in row) + "</tr>" for row in table.header)
     body = "".join(
         f'<tr data-chunk-id="{_e(r.chunk_id)}" data-span="{r.cells[0].span[0]},{r.cells[-1].span[1]}">'
-        + "".join(f"<td>{_e(c.text)}</td>" for c in r.cells) + "</tr>"
+        + "".join(f"<td>{_e(c.text)}</td>" for c in r.cells)
+        + "</tr>"
         for r in table.rows
     )
     return (
@@ -57,6 +56,7 @@ def html_table(s: Statement, refs: str) -> str:
         f'<figure class="table-statement"><figcaption><span class="statement" data-chunk-id="{_e(s.chunk_id)}" '
         f'data-span="{s.span[0]},{s.span[1]}">{caption}</span>{page} {refs}</figcaption>'
         f'<div class="table-scroll" role="region" aria-label="{caption}" tabindex="0"><table>'
-        + (f"<thead>{head}</thead>" if head else "") + f"<tbody>{body}</tbody></table></div>"
+        + (f"<thead>{head}</thead>" if head else "")
+        + f"<tbody>{body}</tbody></table></div>"
         f'<p class="whole-table"><a href="{_e(table_link(s))}">Show whole table ({table.total_rows} rows)</a></p></figure>'
     )

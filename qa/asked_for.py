@@ -37,8 +37,11 @@ def polarities(text: str) -> set[tuple[str, str]]:
 
 
 # "…women without documentation of HBsAg test results", "…if the mother's HBsAg status cannot be determined".
-_UNKNOWN = re.compile(r"\b(?:unknown|without documentation|(?:results?|status) (?:are |is )?(?:pending|unknown|not available)|"
-                      r"(?:cannot|could not) be determined|results are pending|never been tested|not (?:been )?tested)\b", re.I)
+_UNKNOWN = re.compile(
+    r"\b(?:unknown|without documentation|(?:results?|status) (?:are |is )?(?:pending|unknown|not available)|"
+    r"(?:cannot|could not) be determined|results are pending|never been tested|not (?:been )?tested)\b",
+    re.I,
+)
 
 
 # "No HBsAg result on file… while we wait for her test?", "she was never tested": the question is about the patient
@@ -86,8 +89,17 @@ def populations(text: str) -> set[str]:
     found = {name for name, terms in _POPULATIONS.items() if words & terms}
     for number, unit in _AGE.findall(text):
         years = int(number) if unit.lower() == "year" else 0
-        found.add("older" if years >= 65 else "adolescents" if years >= 12 and years < 18 else
-                  "children" if unit.lower() == "year" and years < 12 else "infants" if unit.lower() != "year" else "adults")
+        found.add(
+            "older"
+            if years >= 65
+            else "adolescents"
+            if years >= 12 and years < 18
+            else "children"
+            if unit.lower() == "year" and years < 12
+            else "infants"
+            if unit.lower() != "year"
+            else "adults"
+        )
     return found
 
 
@@ -104,24 +116,39 @@ _TOGETHER = re.compile(
 # "She had anaphylaxis after the first shot; do we go ahead?", "Is a yeast allergy a contraindication?": the asker
 # must see the guideline's contraindication or precaution first, though "complete the series" may match the
 # question's words better.
-_ASKS_CAUTION = re.compile(r"\b(?:anaphyla\w*|allerg\w*|reactions?|contraindicat\w*|adverse (?:events?|reactions?)|"
-                           r"is it safe|precautions?)\b", re.I)
-_CAUTION = re.compile(r"\b(?:contraindicat\w*|precautions?|should not|must not|not be (?:given|administered|used)|"
-                      r"avoid\w*|not recommended)\b", re.I)
-_REACTION = re.compile(r"\b(?:anaphyla\w*|allerg\w*|hypersensitiv\w*|reactions?|adverse events?|contraindicat\w*|"
-                       r"precautions?)\b", re.I)
+_ASKS_CAUTION = re.compile(
+    r"\b(?:anaphyla\w*|allerg\w*|reactions?|contraindicat\w*|adverse (?:events?|reactions?)|"
+    r"is it safe|precautions?)\b",
+    re.I,
+)
+_CAUTION = re.compile(
+    r"\b(?:contraindicat\w*|precautions?|should not|must not|not be (?:given|administered|used)|"
+    r"avoid\w*|not recommended)\b",
+    re.I,
+)
+_REACTION = re.compile(
+    r"\b(?:anaphyla\w*|allerg\w*|hypersensitiv\w*|reactions?|adverse events?|contraindicat\w*|"
+    r"precautions?)\b",
+    re.I,
+)
 
 
 # "Why was the vaccine recalled?": the asker wants the reason, which a guideline gives as "because…", "as a
 # precautionary measure", "is associated with…", not the instruction that follows from it.
 _ASKS_REASON = re.compile(r"\bwhy\b|\bwhat (?:is|was|are|were) the reasons?\b|\bhow come\b", re.I)
-_REASON = re.compile(r"\b(?:because|due to|owing to|as a result of|precaution\w*|the reasons?|reasons? (?:for|why)|"
-                     r"in order to|so that|(?:is|are|was|were) associated with|leads? to|led to|results? in|resulted in|"
-                     r"caus(?:e|es|ed|ing))\b", re.I)
+_REASON = re.compile(
+    r"\b(?:because|due to|owing to|as a result of|precaution\w*|the reasons?|reasons? (?:for|why)|"
+    r"in order to|so that|(?:is|are|was|were) associated with|leads? to|led to|results? in|resulted in|"
+    r"caus(?:e|es|ed|ing))\b",
+    re.I,
+)
 # "anti-HBs 4 mIU/mL", "on 120 MME/day": the question gives a measured value, so the sentence with the threshold in
 # that unit ("anti-HBs levels <10 mIU/mL should be revaccinated") is the one to compare it with.
-_MEASURE = re.compile(r"\d(?:[\d.,]*\d)?\s*((?:m?IU|mg|mcg|µg|g|mmol|mEq|mL|ng|pg)/(?:mL|dL|L|kg|min|day|d)|"
-                      r"MME(?:/day)?|mIU|mg|mcg|µg|mmHg|mm Hg)(?![\w/])", re.I)
+_MEASURE = re.compile(
+    r"\d(?:[\d.,]*\d)?\s*((?:m?IU|mg|mcg|µg|g|mmol|mEq|mL|ng|pg)/(?:mL|dL|L|kg|min|day|d)|"
+    r"MME(?:/day)?|mIU|mg|mcg|µg|mmHg|mm Hg)(?![\w/])",
+    re.I,
+)
 
 
 def measured_units(text: str) -> set[str]:
@@ -130,8 +157,11 @@ def measured_units(text: str) -> set[str]:
 
 # "Is it actually safe to put off the booster? Won't those toddlers be at risk?": the sentence that speaks to the
 # risk ("deferral … is not likely to result in an increased risk for Hib disease") answers before the directive.
-_ASKS_RISK = re.compile(r"\b(?:is (?:it|that|this) (?:actually |really |still )?safe|safe to|at (?:increased |higher |any )?risk|"
-                        r"in danger|dangerous|harmful)\b", re.I)
+_ASKS_RISK = re.compile(
+    r"\b(?:is (?:it|that|this) (?:actually |really |still )?safe|safe to|at (?:increased |higher |any )?risk|"
+    r"in danger|dangerous|harmful)\b",
+    re.I,
+)
 _RISK = re.compile(r"\b(?:risks?|safe(?:ty|ly)?|unsafe|harm\w*|danger\w*)\b", re.I)
 
 
@@ -164,15 +194,27 @@ def asks_quantity(question: str) -> bool:
 # What a "how many days", "how long" or "how often" question counts, and the words a sentence states it in: a
 # sentence with the asked unit ("a few days or less", "3 additional doses") answers before one with any number.
 _UNITS = {
-    "time": (re.compile(r"\bhow (?:long|soon)\b|\bhow many (?:\w+ )?(?:hours?|days?|weeks?|months?|years?)\b|"
-                        r"\bduration\b", re.I),
-             re.compile(r"\b(?:hours?|days?|weeks?|months?|years?)\b", re.I)),
-    "frequency": (re.compile(r"\bhow (?:often|frequently)\b|\bwhat interval\b|\bfrequency\b", re.I),
-                  re.compile(r"\b(?:every|annually|yearly|monthly|weekly|daily|once|twice|times? (?:a|per)|"
-                             r"at least (?:once|annually|weekly|monthly))\b|\binterval", re.I)),
+    "time": (
+        re.compile(
+            r"\bhow (?:long|soon)\b|\bhow many (?:\w+ )?(?:hours?|days?|weeks?|months?|years?)\b|"
+            r"\bduration\b",
+            re.I,
+        ),
+        re.compile(r"\b(?:hours?|days?|weeks?|months?|years?)\b", re.I),
+    ),
+    "frequency": (
+        re.compile(r"\bhow (?:often|frequently)\b|\bwhat interval\b|\bfrequency\b", re.I),
+        re.compile(
+            r"\b(?:every|annually|yearly|monthly|weekly|daily|once|twice|times? (?:a|per)|"
+            r"at least (?:once|annually|weekly|monthly))\b|\binterval",
+            re.I,
+        ),
+    ),
     "doses": (re.compile(r"\bhow many (?:\w+ ){0,3}(?:doses?|shots?|injections?)\b", re.I), re.compile(r"\bdoses?\b", re.I)),
-    "amount": (re.compile(r"\bhow much\b|\bwhat (?:daily )?(?:dose|dosage)\b", re.I),
-               re.compile(r"\b(?:mg|mcg|µg|mL|MME|units?|dosages?)\b", re.I)),
+    "amount": (
+        re.compile(r"\bhow much\b|\bwhat (?:daily )?(?:dose|dosage)\b", re.I),
+        re.compile(r"\b(?:mg|mcg|µg|mL|MME|units?|dosages?)\b", re.I),
+    ),
 }
 
 
@@ -190,8 +232,11 @@ _ASKS_PERMISSION = re.compile(
     r"\b(?:allowed|permitted)\?",
     re.I,
 )
-_PERMISSION = re.compile(r"\b(?:may|can) (?:not |also |still )?(?:be (?:\w+ )?\w+(?:ed|en)|receive|continue|remain)\b|"
-                         r"\b(?:is|are) (?:not )?(?:permitted|allowed|acceptable)\b", re.I)
+_PERMISSION = re.compile(
+    r"\b(?:may|can) (?:not |also |still )?(?:be (?:\w+ )?\w+(?:ed|en)|receive|continue|remain)\b|"
+    r"\b(?:is|are) (?:not )?(?:permitted|allowed|acceptable)\b",
+    re.I,
+)
 
 
 def asks_permission(question: str) -> bool:

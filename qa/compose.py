@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from index.models import Hit, Passage
 from core.settings import QASettings
+from index.models import Hit
+from qa.lead import rank_for_lead
 from qa.models import (
     Answer,
     Audience,
@@ -20,7 +21,6 @@ from qa.models import (
     Review,
     Statement,
 )
-from qa.lead import rank_for_lead
 from qa.phrases import pretty
 from qa.sections import group_points
 from qa.select import Chosen, choose, without_repeats
@@ -48,17 +48,21 @@ class _References:
         reference = self.items.get(passage.doc_id)
         if reference is None:
             reference = self.items[passage.doc_id] = Reference(
-                number=len(self.items) + 1, kind=passage.kind, title=passage.title, source=passage.source,
-                year=passage.year, doc_id=passage.doc_id, locator=passage.locator, url=passage.url,
+                number=len(self.items) + 1,
+                kind=passage.kind,
+                title=passage.title,
+                source=passage.source,
+                year=passage.year,
+                doc_id=passage.doc_id,
+                locator=passage.locator,
+                url=passage.url,
             )
         if passage.page is not None:
             _cite_page(reference, passage.page, passage.chunk_id, candidate.span, statement)
         return reference.number
 
 
-def _cite_page(
-    reference: Reference, page: int, chunk_id: str, span: tuple[int, int], statement: tuple[str, int, int]
-) -> None:
+def _cite_page(reference: Reference, page: int, chunk_id: str, span: tuple[int, int], statement: tuple[str, int, int]) -> None:
     """Add the page (kept ascending); its link opens the first passage cited on it."""
     cited = next((c for c in reference.cited_pages if c.page == page), None)
     if cited is None:
@@ -79,8 +83,14 @@ def _statement(chosen: Chosen, references: _References) -> Statement:
         if number not in refs:
             refs.append(number)
     return Statement(
-        text=main.text, refs=refs, chunk_id=main.hit.passage.chunk_id, span=main.span, grade=main.grade,
-        doc_id=main.hit.passage.doc_id, score=round(main.score, 4), table=excerpt(main.hit.passage),
+        text=main.text,
+        refs=refs,
+        chunk_id=main.hit.passage.chunk_id,
+        span=main.span,
+        grade=main.grade,
+        doc_id=main.hit.passage.doc_id,
+        score=round(main.score, 4),
+        table=excerpt(main.hit.passage),
     )
 
 
@@ -101,9 +111,7 @@ def _groups(grouped: list[tuple[str, list[Chosen]]], references: _References) ->
     return [ResearchGroup(heading=h, points=together([_statement(c, references) for c in group])) for h, group in grouped]
 
 
-def lead_pool(
-    candidates: list[Candidate], scope: list[Candidate], settings: QASettings
-) -> tuple[list[Chosen], list[Candidate]]:
+def lead_pool(candidates: list[Candidate], scope: list[Candidate], settings: QASettings) -> tuple[list[Chosen], list[Candidate]]:
     """(the scope statement that leads, if any; the guideline statements the rest of the lead is ranked from)."""
     limits = [Chosen(c) for c in scope[:1]]
     stated = {(c.main.hit.passage.chunk_id, c.main.span) for c in limits}
@@ -113,8 +121,9 @@ def lead_pool(
 
 def guideline_statements(ranked: list[Candidate], settings: QASettings) -> list[Chosen]:
     """The lead (the best answers as ranked) and the guideline points after it (MMR for coverage)."""
-    return choose(ranked, settings.lead + settings.guideline_points, 0.0, settings.mmr_lambda,
-                  settings.duplicate_similarity, settings.lead)
+    return choose(
+        ranked, settings.lead + settings.guideline_points, 0.0, settings.mmr_lambda, settings.duplicate_similarity, settings.lead
+    )
 
 
 def compose(
@@ -161,9 +170,7 @@ def compose(
         conversation_id=conversation_id,
         audience=audience,
         abstained=abstained,
-        guidelines=GuidelineSection(
-            lead=lead, points=points, sections=guideline_groups, note=None if lead else NO_GUIDELINE
-        ),
+        guidelines=GuidelineSection(lead=lead, points=points, sections=guideline_groups, note=None if lead else NO_GUIDELINE),
         research=ResearchSection(sections=research_groups, note=None if research_groups else NO_RESEARCH),
         reference_pages=ResearchSection(sections=reference_groups),
         references=sorted(references.items.values(), key=lambda r: r.number),
@@ -181,11 +188,21 @@ def compose(
 def _evidence(hit: Hit, rank: int, cited: bool) -> Evidence:
     p = hit.passage
     return Evidence(
-        chunk_id=p.chunk_id, doc_id=p.doc_id, kind=p.kind, title=p.title, source=p.source, year=p.year,
-        locator=p.citation_locator, text=p.text,
-        rank=rank, cited=cited,
+        chunk_id=p.chunk_id,
+        doc_id=p.doc_id,
+        kind=p.kind,
+        title=p.title,
+        source=p.source,
+        year=p.year,
+        locator=p.citation_locator,
+        text=p.text,
+        rank=rank,
+        cited=cited,
         scores=EvidenceScores(
-            bm25=round(hit.bm25, 4), dense=round(hit.dense, 4), fused=round(hit.fused, 6),
-            bm25_rank=hit.bm25_rank, dense_rank=hit.dense_rank,
+            bm25=round(hit.bm25, 4),
+            dense=round(hit.dense, 4),
+            fused=round(hit.fused, 6),
+            bm25_rank=hit.bm25_rank,
+            dense_rank=hit.dense_rank,
         ),
     )

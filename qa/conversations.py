@@ -66,7 +66,7 @@ class Turn:
         return [(c, int(a), int(b)) for c, a, b in self.record.get("shown") or []]
 
 
-def turn_record(answer: "Answer") -> str:
+def turn_record(answer: Answer) -> str:
     """What a turn keeps of its answer: the stored answer's id and the statements shown."""
     shown = [[s.chunk_id, s.span[0], s.span[1]] for s in answer.statements()]
     return json.dumps({"answer_id": answer.answer_id, "shown": shown}, separators=(",", ":"))
@@ -115,9 +115,11 @@ class ConversationStore:
             "SELECT rowid, answer_json FROM turns WHERE json_valid(answer_json) AND json_type(answer_json, '$.guidelines') IS NOT NULL"
         ).fetchall()
         for rowid, whole in rows:
-            conn.execute("UPDATE turns SET answer_json = ? WHERE rowid = ?", (turn_record(Answer.model_validate_json(whole)), rowid))
+            conn.execute(
+                "UPDATE turns SET answer_json = ? WHERE rowid = ?", (turn_record(Answer.model_validate_json(whole)), rowid)
+            )
 
-    def add_turn(self, conversation_id: str, question: str, understood_as: str, answer: "Answer | str") -> int:
+    def add_turn(self, conversation_id: str, question: str, understood_as: str, answer: Answer | str) -> int:
         """Append a turn and return its number, counted from 1 within the conversation.
 
         `answer`: the answer shown (its record is kept, see `turn_record`), or a record already made."""

@@ -9,11 +9,33 @@ from typing import NamedTuple
 
 from qa.followup_forms import APPLIES, SAME, about_then_asked, clause_last, given_result, lower_first, varied
 from qa.followup_words import (
-    ASPECT, AUX, CONTEXT, DUMMY_IT, FOLLOWERS, FOR_ASPECT, GENERIC, OPENERS, POPULATION, PREDICATE, PREPS, PRONOUNS,
-    PROPERTY, QUALIFIERS, REFERENT, SOCIAL, WH,
+    ASPECT,
+    AUX,
+    CONTEXT,
+    DUMMY_IT,
+    FOLLOWERS,
+    FOR_ASPECT,
+    GENERIC,
+    OPENERS,
+    POPULATION,
+    PREDICATE,
+    PREPS,
+    PRONOUNS,
+    PROPERTY,
+    QUALIFIERS,
+    REFERENT,
+    SOCIAL,
+    WH,
 )
 from qa.question_context import (
-    context_of, name_pronouns, points_back, replace_person, split_question, standalone, substitute, unbound,
+    context_of,
+    name_pronouns,
+    points_back,
+    replace_person,
+    split_question,
+    standalone,
+    substitute,
+    unbound,
 )
 from qa.question_frame import SLOT as _SLOT
 from qa.question_frame import SUBJECTS, Frame, gerund, is_base_verb, kind, parse
@@ -23,23 +45,35 @@ MAX_CHARS = 2000
 _W = str.split
 
 _AUX = r"(?:is|are|was|were|do|does|did|should|can|could|would|will|must|might|may)"
-_CONNECTIVE = re.compile(r"^(and what about|and how about|what about|how about|and what if|what if|and also|and|also|"
-                         r"but|plus)(?:[\s,]+|$)", re.I)
-_OPENER = re.compile(r"^(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:(?:tell me|explain|describe|list|outline|"
-                     r"give me|i (?:want|would like|need) to know)(?:\s+about)?\s+)?(?:(?:(?:what|which|how|when|why|"
-                     rf"who|where)(?:'s|\s+{_AUX})?|(?P<yesno>{_AUX})(?:\s+there)?)(?:\s+(?:i|we|you|one))?\s+)?", re.I)
+_CONNECTIVE = re.compile(
+    r"^(and what about|and how about|what about|how about|and what if|what if|and also|and|also|"
+    r"but|plus)(?:[\s,]+|$)",
+    re.I,
+)
+_OPENER = re.compile(
+    r"^(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:(?:tell me|explain|describe|list|outline|"
+    r"give me|i (?:want|would like|need) to know)(?:\s+about)?\s+)?(?:(?:(?:what|which|how|when|why|"
+    rf"who|where)(?:'s|\s+{_AUX})?|(?P<yesno>{_AUX})(?:\s+there)?)(?:\s+(?:i|we|you|one))?\s+)?",
+    re.I,
+)
 # Scaffolding in front of the clinical content: "the recommended approach to", "a role for", "(how) to manage".
-_META = re.compile(r"^(?:(?:(?:the|a|an)\s+)?(?:(?:current|best|recommended|preferred|usual|standard|general|latest|"
-                   r"appropriate|optimal|right|correct|proper)\s+)*(?:approach(?:es)?|advice|recommendations?|guidance|"
-                   r"guidelines?|evidence|role|ways?|strateg(?:y|ies)|options?|protocol|consensus|data)\s+(?:to|for|on|"
-                   r"of|in|regarding|about|around)\s+|(?:(?:manag|treat|handl|approach|deal)\w*(?:\s+with)?|causes|"
-                   r"increases|reduces|prevents|affects|to)\s+)+", re.I)
+_META = re.compile(
+    r"^(?:(?:(?:the|a|an)\s+)?(?:(?:current|best|recommended|preferred|usual|standard|general|latest|"
+    r"appropriate|optimal|right|correct|proper)\s+)*(?:approach(?:es)?|advice|recommendations?|guidance|"
+    r"guidelines?|evidence|role|ways?|strateg(?:y|ies)|options?|protocol|consensus|data)\s+(?:to|for|on|"
+    r"of|in|regarding|about|around)\s+|(?:(?:manag|treat|handl|approach|deal)\w*(?:\s+with)?|causes|"
+    r"increases|reduces|prevents|affects|to)\s+)+",
+    re.I,
+)
 _PASSIVE = re.compile(r"\b(?:be|been|get)\s+\w+(?:ed|en)\b", re.I)
 _PRED = re.compile(r"\b(?:" + "|".join(sorted(PREDICATE)) + r")\b", re.I)
 # A property of the subject ("the side effects of metformin"): a later "it" means the subject, "they" the property.
-_PROPERTY = re.compile(r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximum|starting|serious)\s+)*((?:side|"
-                       rf"adverse)[\s-])?({'|'.join(PROPERTY | {'dose', 'doses', 'dosage', 'dosing'})})\s+(?:of|for|"
-                       r"with|from)\s+(.+)$", re.I)
+_PROPERTY = re.compile(
+    r"^(?:the\s+)?(?:(?:most|main|common|usual|typical|maximum|starting|serious)\s+)*((?:side|"
+    rf"adverse)[\s-])?({'|'.join(PROPERTY | {'dose', 'doses', 'dosage', 'dosing'})})\s+(?:of|for|"
+    r"with|from)\s+(.+)$",
+    re.I,
+)
 _ABOUT_CONTEXT = re.compile(r"^(?:is|are|was|would|does|do|can|could|should|will)\s+(?:that|this)\b", re.I)
 _REGARDING = re.compile(r"\((?:regarding|about:) (.+)\)\s*$", re.I)
 
@@ -77,7 +111,7 @@ def _plural(word: str) -> bool:
 def _find_anaphora(cores: list[str]) -> tuple[int, int, str] | None:
     """(start, end, kind) of the first reference to an earlier subject; kind: pron, poss or mark (left in place)."""
     for i, word in enumerate(cores):
-        nxt, after = (cores[i + 1: i + 3] + [None, None])[:2]
+        nxt, after = (cores[i + 1 : i + 3] + [None, None])[:2]
         kind, end = "poss" if word in ("its", "their") else "", i + 1
         if word in ("it", "it's", "they", "them"):
             kind = "mark" if word == "it" and nxt in DUMMY_IT and after in ("to", "that") else "pron"
@@ -110,15 +144,18 @@ def is_followup(question: str) -> bool:
 def topic_of(question: str) -> Topic:
     """Strip the interrogative and generic scaffolding off a question, keeping its clinical content."""
     prev = _clean(question)
-    text = (regarding.group(1) if (regarding := _REGARDING.search(prev)) else prev)
+    text = regarding.group(1) if (regarding := _REGARDING.search(prev)) else prev
     opener = _OPENER.match(text)  # matches always; "Is metformin safe in pregnancy" is about metformin in pregnancy
-    text = _PRED.sub(" ", text[opener.end():]) if opener.group("yesno") else text[opener.end():]
+    text = _PRED.sub(" ", text[opener.end() :]) if opener.group("yesno") else text[opener.end() :]
     text = " ".join(_PASSIVE.sub(" ", _META.sub("", text)).split()) or prev
     words = text.split()  # "How should I taper opioids", "when should clinicians offer X": the act, as a gerund
     subject = 1 if len(words) > 2 and words[0].lower() in SUBJECTS else 0
-    if (subject or re.search(r"\b(?:i|we|you|one)\s*$", opener.group(), re.I)) and len(words) > subject + 1 \
-            and is_base_verb(words[subject].lower()):
-        text = " ".join([gerund(words[subject]), *words[subject + 1:]])
+    if (
+        (subject or re.search(r"\b(?:i|we|you|one)\s*$", opener.group(), re.I))
+        and len(words) > subject + 1
+        and is_base_verb(words[subject].lower())
+    ):
+        text = " ".join([gerund(words[subject]), *words[subject + 1 :]])
     text = lower_first(text) if prev.startswith(text) else text  # a sentence-initial capital is not the topic's
     prop = _PROPERTY.match(text)
     return Topic(text, prop.group(3), _plural(prop.group(2).lower())) if prop else Topic(text, text, False)
@@ -138,6 +175,7 @@ def _plural_subject(subject: str) -> bool:
 
 def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
     """(template, topic text) for a follow-up that names no subject of its own or refers to one by a pronoun."""
+
     def join(aspect: str, subject: str) -> str:  # "dose for tapering opioids", not "dose of tapering opioids"
         return f"{'for' if aspect in FOR_ASPECT or subject.split(' ', 1)[0].lower().endswith('ing') else 'of'} {_SLOT}"
 
@@ -152,7 +190,7 @@ def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
             while end < len(cores) and cores[end] not in AUX | PREPS | WH | PRONOUNS:
                 last, end = (end if cores[end] in ASPECT else last), end + 1
             end = last + 1 if last is not None else end
-            phrase = " ".join(tokens[start + 1:end]).rstrip("?.!,;:")
+            phrase = " ".join(tokens[start + 1 : end]).rstrip("?.!,;:")
             new = f"the {phrase} {join(cores[end - 1], subject)}" if phrase else f"{_SLOT}'s"
         tail = re.search(r"[^\w']*$", tokens[end - 1]).group()  # punctuation stays after the swapped words
         if start == 1 and kind == "pron" and cores[0] in _AGREE:  # "is it safe?" -> "are safe injection practices"
@@ -163,7 +201,7 @@ def _rewrite(text: str, topic: Topic, lead: str) -> tuple[str, str]:
     for i, word in enumerate(cores if _head_generic(cores, CONTEXT) else []):
         if word in ASPECT and (i + 1 == len(cores) or cores[i + 1] not in ("of", "for", "about")):
             tail = re.search(r"[^\w']*$", tokens[i]).group()
-            tokens[i] = f"{tokens[i][:len(tokens[i]) - len(tail)]} {join(word, topic.core)}{tail}"
+            tokens[i] = f"{tokens[i][: len(tokens[i]) - len(tail)]} {join(word, topic.core)}{tail}"
             out = " ".join(tokens)
             if not lead and cores[0] not in OPENERS | PREPS:  # a bare "side effects?" reads better as a question
                 out = f"What {'are' if _plural(word) else 'is'} the {lower_first(out)}"
@@ -187,8 +225,12 @@ def _reframe(rest: str, words: list[str], connected: bool, prev: str) -> Frame |
     if not phrase:
         return None
     frame, found = parse(prev), kind(phrase)
-    if found == "population" and not frame.agent and not any(q.kind == "population" for q in frame.qualifiers) \
-            and (swapped := replace_person(prev, phrase)):  # "apply to a 13-month-old …" -> "… to close contacts"
+    if (
+        found == "population"
+        and not frame.agent
+        and not any(q.kind == "population" for q in frame.qualifiers)
+        and (swapped := replace_person(prev, phrase))
+    ):  # "apply to a 13-month-old …" -> "… to close contacts"
         return Frame("", swapped.rstrip("?"))
     if found == "population" and prep.lower() not in ("at", "about", "regarding", "on"):
         return frame.with_population(phrase, prep.lower())
@@ -237,7 +279,9 @@ def resolve(question: str, history: list[str]) -> str:
     if not out:  # no rewrite reads as one question
         return fall_back()
     asked = _fit(_CONNECTIVE.sub("", _clean(stripped)), "")
-    if out.lower() in (stripped.lower(), asked.lower()) or "(regarding " in out and unbound(stripped):  # left as asked: its pronouns may still need the subject
+    if (
+        out.lower() in (stripped.lower(), asked.lower()) or "(regarding " in out and unbound(stripped)
+    ):  # left as asked: its pronouns may still need the subject
         if points_back(stripped):  # "at what age are those babies most at risk?": only the last question says which
             return in_turn(history[at], stripped)
         if not unbound(stripped):
@@ -257,7 +301,7 @@ def _resolve(stripped: str, history: list[str]) -> str:
     if (whole := about_then_asked(text)) is not None:
         return _fit(whole, "")
     conn = _CONNECTIVE.match(text)
-    rest, conn = (text[conn.end():], conn.group(1).lower()) if conn else (text, "")
+    rest, conn = (text[conn.end() :], conn.group(1).lower()) if conn else (text, "")
     rest = _EXAMPLE.sub("", rest)  # "and, e.g., insulin?" names insulin
     words = _split(rest)[1]
     if all(w in PREPS | CONNECTIVES for w in words):
@@ -265,8 +309,11 @@ def _resolve(stripped: str, history: list[str]) -> str:
     # A second condition on a question with one ("… if I'm drawing from it" + "and if it went into a room?"), or a
     # condition with a question of its own ("what if it shows X, can I discharge them?"): asked in turn.
     conditional = conn.endswith("what if") or words and words[0] == "if"
-    if conditional and (re.search(r"\bif\b", prev, re.I) or re.search(rf",\s*(?:{_AUX}|how|what|when|why)\b", rest, re.I)) \
-            or re.search(rf",\s*{_AUX}\s+(?:i|we|you|she|he|they|it|one)\b", rest, re.I):
+    if (
+        conditional
+        and (re.search(r"\bif\b", prev, re.I) or re.search(rf",\s*(?:{_AUX}|how|what|when|why)\b", rest, re.I))
+        or re.search(rf",\s*{_AUX}\s+(?:i|we|you|she|he|they|it|one)\b", rest, re.I)
+    ):
         return ""  # "and after delivery, can she breastfeed …?" too: a question of its own after its setting
     if not words or conn.endswith("what if"):  # a bare "and?" asks the previous question again
         return _fit(f"{_SLOT} if {rest}" if words else _SLOT, prev)
@@ -278,7 +325,7 @@ def _resolve(stripped: str, history: list[str]) -> str:
     if population or (words[0] in QUALIFIERS and not set(words) & WH):
         # A fragment replaces an earlier one with the same preposition ("in children", then "in pregnancy").
         prep, base = "in" if population else words[0], _clean(history[-2]) if len(history) > 1 else ""
-        if base and prev.lower().startswith(base.lower() + " ") and _split(prev[len(base):])[1][:1] == [prep]:
+        if base and prev.lower().startswith(base.lower() + " ") and _split(prev[len(base) :])[1][:1] == [prep]:
             prev = base
         return _fit(f"{_SLOT} {'in ' if population else ''}{lower_first(rest)}", prev)
     lead = "What about " if conn.endswith("about") else ""

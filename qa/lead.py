@@ -45,25 +45,41 @@ class LeadModel:
         return 1.0 / (1.0 + np.exp(-(a * linear + b)))
 
     def to_json(self) -> str:
-        return json.dumps({
-            "features": {n: {"mean": round(float(m), 6), "scale": round(float(s), 6), "weight": round(float(w), 6)}
-                         for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights)},
-            "calibration": None if self.calibration is None else [round(v, 6) for v in self.calibration],
-            "about": self.about or {},
-        }, indent=1, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "features": {
+                        n: {"mean": round(float(m), 6), "scale": round(float(s), 6), "weight": round(float(w), 6)}
+                        for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights)
+                    },
+                    "calibration": None if self.calibration is None else [round(v, 6) for v in self.calibration],
+                    "about": self.about or {},
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
     @classmethod
-    def from_json(cls, text: str) -> "LeadModel":
+    def from_json(cls, text: str) -> LeadModel:
         data = json.loads(text)
         names = tuple(data["features"])
         if names != NAMES:
             missing, extra = sorted(set(NAMES) - set(names)), sorted(set(names) - set(NAMES))
-            raise ModelMismatch(f"lead weights do not match the features (missing {missing}, unknown {extra}): "
-                                "refit with `medcite train-ranker`")
+            raise ModelMismatch(
+                f"lead weights do not match the features (missing {missing}, unknown {extra}): refit with `medcite train-ranker`"
+            )
         column = lambda key: np.asarray([data["features"][n][key] for n in names], dtype=np.float64)  # noqa: E731
         calibration = data.get("calibration")
-        return cls(names, column("mean"), column("scale"), column("weight"),
-                   tuple(calibration) if calibration else None, data.get("about"))
+        return cls(
+            names,
+            column("mean"),
+            column("scale"),
+            column("weight"),
+            tuple(calibration) if calibration else None,
+            data.get("about"),
+        )
 
 
 @lru_cache(maxsize=4)

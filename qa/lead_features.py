@@ -17,9 +17,25 @@ from typing import NamedTuple
 import numpy as np
 
 from qa.asked_for import (
-    about_unknown_result, asked_units, asks_caution, asks_permission, asks_quantity, asks_reason, asks_risk,
-    asks_together, asks_unknown, contradicts, gives_reason, is_caution, measured_units, permits_or_forbids,
-    polarities, populations, speaks_to_risk, states_quantity, states_together,
+    about_unknown_result,
+    asked_units,
+    asks_caution,
+    asks_permission,
+    asks_quantity,
+    asks_reason,
+    asks_risk,
+    asks_together,
+    asks_unknown,
+    contradicts,
+    gives_reason,
+    is_caution,
+    measured_units,
+    permits_or_forbids,
+    polarities,
+    populations,
+    speaks_to_risk,
+    states_quantity,
+    states_together,
 )
 from qa.statements import CONNECTIVE, Candidate, terms_of
 
@@ -59,13 +75,21 @@ class QuestionTraits:
     risk: bool
 
     @classmethod
-    def of(cls, question: str) -> "QuestionTraits":
+    def of(cls, question: str) -> QuestionTraits:
         results = frozenset(polarities(question))
         return cls(
-            terms=terms_of(question), quantity=asks_quantity(question), units=asked_units(question), results=results,
-            who=frozenset(populations(question)), together=asks_together(question), caution=asks_caution(question),
-            unknown=asks_unknown(question) and not results, reason=asks_reason(question),
-            measured=frozenset(measured_units(question)), permission=asks_permission(question), risk=asks_risk(question),
+            terms=terms_of(question),
+            quantity=asks_quantity(question),
+            units=asked_units(question),
+            results=results,
+            who=frozenset(populations(question)),
+            together=asks_together(question),
+            caution=asks_caution(question),
+            unknown=asks_unknown(question) and not results,
+            reason=asks_reason(question),
+            measured=frozenset(measured_units(question)),
+            permission=asks_permission(question),
+            risk=asks_risk(question),
         )
 
 
@@ -124,49 +148,98 @@ def _column_named(c: Candidate, x: Context) -> float:
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("retrieval", "the statement's retrieval score: document topicality and sentence relevance (qa/statements.py)",
-            lambda c, x: c.score),
+    Feature(
+        "retrieval",
+        "the statement's retrieval score: document topicality and sentence relevance (qa/statements.py)",
+        lambda c, x: c.score,
+    ),
     Feature("similarity", "cosine of the sentence to the whole question", lambda c, x: c.similarity),
     Feature("words", "share of the question's information (idf-weighted terms) the sentence states", lambda c, x: c.words),
     Feature("topic", "how on-topic the sentence's document is, relative to the best", lambda c, x: c.topic),
-    Feature("asked_shift", "cosine to the question sentence alone minus cosine to the whole question (a case first)",
-            _asked_shift),
+    Feature(
+        "asked_shift", "cosine to the question sentence alone minus cosine to the whole question (a case first)", _asked_shift
+    ),
     Feature("passage_bm25", "the passage's BM25, relative to the best in the pool", _bm25),
     Feature("passage_rank", "1 / (1 + the passage's fused retrieval rank)", _rank),
     Feature("heading", "share of the question's terms in the passage's section heading", _heading),
     Feature("graded", "the guideline states a grade for the sentence", lambda c, x: float(bool(c.grade))),
-    Feature("directive", "a recommendation: should/must/recommend, an imperative, a grade, or (asked whether it may be "
-            "done) what is permitted or forbidden", lambda c, x: float(_directive(c, x))),
-    Feature("description", "a study's finding, not advice (and not a directive)",
-            lambda c, x: float(not _directive(c, x) and bool(DESCRIPTION.search(c.read)))),
+    Feature(
+        "directive",
+        "a recommendation: should/must/recommend, an imperative, a grade, or (asked whether it may be "
+        "done) what is permitted or forbidden",
+        lambda c, x: float(_directive(c, x)),
+    ),
+    Feature(
+        "description",
+        "a study's finding, not advice (and not a directive)",
+        lambda c, x: float(not _directive(c, x) and bool(DESCRIPTION.search(c.read))),
+    ),
     Feature("states_number", "the sentence states a number or an amount of time", lambda c, x: float(states_quantity(c.read))),
-    Feature("quantity_met", "asked how long/much/often/when, and the sentence states a number",
-            lambda c, x: float(x.traits.quantity and states_quantity(c.read))),
-    Feature("unit_met", "asked for a count of a unit (days, doses, mg), and the sentence states that unit",
-            lambda c, x: float(x.traits.quantity and any(u.search(c.read) for u in x.traits.units))),
-    Feature("contradicts", "the sentence is about the other result of a test the question gives a result of",
-            lambda c, x: float(contradicts(c.read, set(x.traits.results)))),
-    Feature("population_met", "the sentence names the class of person the question is about (older adults, infants)",
-            lambda c, x: float(bool(x.traits.who & populations(c.read)))),
-    Feature("unknown_met", "asked about a result not known, and the sentence is about that case",
-            lambda c, x: float(x.traits.unknown and about_unknown_result(c.read))),
-    Feature("reason_met", "asked why, and the sentence gives a reason", lambda c, x: float(x.traits.reason and gives_reason(c.read))),
-    Feature("risk_met", "asked whether it is safe, and the sentence speaks of risk or safety",
-            lambda c, x: float(x.traits.risk and speaks_to_risk(c.read))),
-    Feature("measure_met", "the question gives a measured value, and the sentence states a value in its unit",
-            lambda c, x: float(bool(x.traits.measured & measured_units(c.read)))),
-    Feature("together_met", "asked about using two things together, and the sentence speaks of concurrent use",
-            lambda c, x: float(x.traits.together and states_together(c.read))),
-    Feature("caution_met", "asked about a reaction or contraindication, and the sentence is a caution about one",
-            lambda c, x: float(x.traits.caution and is_caution(c.read))),
-    Feature("permission_met", "asked whether something may be done, and the sentence permits or forbids",
-            lambda c, x: float(x.traits.permission and permits_or_forbids(c.read))),
-    Feature("connective", "the sentence opens with a connective (However, Moreover…): it leans on what came before",
-            lambda c, x: float(bool(CONNECTIVE.match(c.read)))),
+    Feature(
+        "quantity_met",
+        "asked how long/much/often/when, and the sentence states a number",
+        lambda c, x: float(x.traits.quantity and states_quantity(c.read)),
+    ),
+    Feature(
+        "unit_met",
+        "asked for a count of a unit (days, doses, mg), and the sentence states that unit",
+        lambda c, x: float(x.traits.quantity and any(u.search(c.read) for u in x.traits.units)),
+    ),
+    Feature(
+        "contradicts",
+        "the sentence is about the other result of a test the question gives a result of",
+        lambda c, x: float(contradicts(c.read, set(x.traits.results))),
+    ),
+    Feature(
+        "population_met",
+        "the sentence names the class of person the question is about (older adults, infants)",
+        lambda c, x: float(bool(x.traits.who & populations(c.read))),
+    ),
+    Feature(
+        "unknown_met",
+        "asked about a result not known, and the sentence is about that case",
+        lambda c, x: float(x.traits.unknown and about_unknown_result(c.read)),
+    ),
+    Feature(
+        "reason_met", "asked why, and the sentence gives a reason", lambda c, x: float(x.traits.reason and gives_reason(c.read))
+    ),
+    Feature(
+        "risk_met",
+        "asked whether it is safe, and the sentence speaks of risk or safety",
+        lambda c, x: float(x.traits.risk and speaks_to_risk(c.read)),
+    ),
+    Feature(
+        "measure_met",
+        "the question gives a measured value, and the sentence states a value in its unit",
+        lambda c, x: float(bool(x.traits.measured & measured_units(c.read))),
+    ),
+    Feature(
+        "together_met",
+        "asked about using two things together, and the sentence speaks of concurrent use",
+        lambda c, x: float(x.traits.together and states_together(c.read)),
+    ),
+    Feature(
+        "caution_met",
+        "asked about a reaction or contraindication, and the sentence is a caution about one",
+        lambda c, x: float(x.traits.caution and is_caution(c.read)),
+    ),
+    Feature(
+        "permission_met",
+        "asked whether something may be done, and the sentence permits or forbids",
+        lambda c, x: float(x.traits.permission and permits_or_forbids(c.read)),
+    ),
+    Feature(
+        "connective",
+        "the sentence opens with a connective (However, Moreover…): it leans on what came before",
+        lambda c, x: float(bool(CONNECTIVE.match(c.read))),
+    ),
     Feature("length", "log of the sentence's length in words", lambda c, x: math.log(1 + len(c.read.split()))),
-    Feature("row_asked", "a table row, and the question names what its first cell names and one of its other "
-            "columns' headings: it asks for the row's value (naming the row alone, as a glossary's, does not)",
-            lambda c, x: _row_named(c, x) * _column_named(c, x)),
+    Feature(
+        "row_asked",
+        "a table row, and the question names what its first cell names and one of its other "
+        "columns' headings: it asks for the row's value (naming the row alone, as a glossary's, does not)",
+        lambda c, x: _row_named(c, x) * _column_named(c, x),
+    ),
 )
 NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 

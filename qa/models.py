@@ -49,7 +49,7 @@ class Statement(BaseModel):
 class GuidelineSection(BaseModel):
     lead: list[Statement] = []
     points: list[Statement] = []
-    sections: list["ResearchGroup"] = Field(
+    sections: list[ResearchGroup] = Field(
         [], description="The points under the guideline's own section headings, when they fall under several."
     )
     note: str | None = Field(None, description="Shown instead of statements when no guideline answers.")
@@ -91,7 +91,7 @@ class Reference(BaseModel):
     cited_pages: list[CitedPage] = Field(default_factory=list, description="Per cited page, the passage it opens.")
 
     @model_validator(mode="after")
-    def _pages_agree(self) -> "Reference":
+    def _pages_agree(self) -> Reference:
         if self.pages != sorted(set(self.pages)):
             raise ValueError(f"reference {self.number}: pages {self.pages} must be ascending, each once")
         if self.cited_pages and [p.page for p in self.cited_pages] != self.pages:
@@ -144,7 +144,9 @@ class Answer(BaseModel):
     abstained: bool = False
     guidelines: GuidelineSection
     research: ResearchSection
-    reference_pages: ResearchSection = Field(default_factory=ResearchSection, description="Reference-kind sources, only when used.")
+    reference_pages: ResearchSection = Field(
+        default_factory=ResearchSection, description="Reference-kind sources, only when used."
+    )
     references: list[Reference] = []
     evidence: list[Evidence] = []
     review: Review
@@ -166,7 +168,7 @@ class Answer(BaseModel):
         return found
 
     @model_validator(mode="after")
-    def _references_agree(self) -> "Answer":
+    def _references_agree(self) -> Answer:
         """Every number a statement cites is in the reference list, once: fail where an answer is built."""
         numbers = [r.number for r in self.references]
         if len(set(numbers)) != len(numbers):

@@ -13,9 +13,12 @@ import lemminflect
 from qa.question_frame import POPULATION
 
 _W = str.split
-PERSON = POPULATION - frozenset(_W("pregnancy pregnancies lactation lactating breastfeeding postpartum those anyone "
-                                   "everyone population populations group groups")) | frozenset(_W(
-    "someone somebody preemie preemies household family families mom moms mum mums dad dads"))
+PERSON = POPULATION - frozenset(
+    _W(
+        "pregnancy pregnancies lactation lactating breastfeeding postpartum those anyone "
+        "everyone population populations group groups"
+    )
+) | frozenset(_W("someone somebody preemie preemies household family families mom moms mum mums dad dads"))
 # Who "she" and "he" stand for when the context names more than one person: "Mom's result came back positive; the
 # baby got the vaccine. … and if she was never tested?" is about Mom.
 _FEMALE = frozenset(_W("woman women mother mothers mom moms mum mums girl girls wife daughter"))
@@ -23,22 +26,37 @@ _MALE = frozenset(_W("man men father fathers dad dads boy boys husband son"))
 _AGE = re.compile(r"^\d+[-\s]?(?:day|week|month|year)s?-old$", re.I)
 _NO_ARTICLE = frozenset(_W("mom mum dad someone somebody anyone anybody everyone everybody"))  # "if mom was never tested"
 _DETERMINERS = frozenset(_W("a an the my our your this that these those his her their some"))
-_STOP = frozenset(_W(
-    "i we you he she it they them him me us is are was were be been being do does did should can could would will "
-    "must might may shall has have had of in for on at to with without from by about into after before during while "
-    "and or but if when because than as so who whom which what that there just now also still only already"))
+_STOP = frozenset(
+    _W(
+        "i we you he she it they them him me us is are was were be been being do does did should can could would will "
+        "must might may shall has have had of in for on at to with without from by about into after before during while "
+        "and or but if when because than as so who whom which what that there just now also still only already"
+    )
+)
 _POST = frozenset(_W("with on"))  # "a 13-month-old with sickle cell disease", "a patient on long-term opioids"
 _SINGULAR_PERSON = frozenset(_W("she he him she's he's she'd he'd"))
 _PLURAL = frozenset(_W("they them"))
 _GOT = frozenset(_W("got gets received receives took takes taken taking needs needed"))
 _BEEN = frozenset(_W("been is are was were be being stays stay remains"))
-_ACTS = frozenset(_W("stop stopping taper tapering start starting continue continuing prescribe prescribing repeat "
-                     "repeating give giving use using discard discarding switch switching restart restarting"))
+_ACTS = frozenset(
+    _W(
+        "stop stopping taper tapering start starting continue continuing prescribe prescribing repeat "
+        "repeating give giving use using discard discarding switch switching restart restarting"
+    )
+)
 # Acts whose object is a drug, never a person: "stop them outright" is the meds even when the context names no drug.
-_DRUG_ACTS = frozenset(_W("stop stopping taper tapering continue continuing prescribe prescribing repeat repeating "
-                          "discard discarding restart restarting take taking"))
-_DUMMY = frozenset(_W("too ok okay better best safe reasonable appropriate necessary possible advisable true worth "
-                      "important acceptable fine wise needed required alright matter matters"))
+_DRUG_ACTS = frozenset(
+    _W(
+        "stop stopping taper tapering continue continuing prescribe prescribing repeat repeating "
+        "discard discarding restart restarting take taking"
+    )
+)
+_DUMMY = frozenset(
+    _W(
+        "too ok okay better best safe reasonable appropriate necessary possible advisable true worth "
+        "important acceptable fine wise needed required alright matter matters"
+    )
+)
 
 
 class Context(NamedTuple):
@@ -58,8 +76,15 @@ def split_question(text: str) -> tuple[str, str]:
     at = asked[-1] if asked else len(sentences) - 1
     context, question = " ".join(sentences[:at]), sentences[at] if sentences else text
     head, colon, tail = question.partition(": ")
-    if colon and re.search(r"\w", head) and re.match(r"(?i)(?:what|which|how|when|why|who|where|is|are|do|does|"
-                                                    r"should|can|could|would|will|must|may)\b", tail):
+    if (
+        colon
+        and re.search(r"\w", head)
+        and re.match(
+            r"(?i)(?:what|which|how|when|why|who|where|is|are|do|does|"
+            r"should|can|could|would|will|must|may)\b",
+            tail,
+        )
+    ):
         context, question = f"{context} {head}".strip(), tail[:1].upper() + tail[1:]
     return context, question
 
@@ -92,20 +117,35 @@ def _modifier(word: str) -> bool:  # a word that can sit in front of a noun: not
 def _phrase(tokens: list[str], head: int, post: frozenset[str]) -> tuple[int, int]:
     """The noun phrase around tokens[head]: modifiers and one determiner before it, a postmodifier after it."""
     start = head
-    while start > 0 and _modifier(_core(tokens[start - 1])) and (
+    while (
+        start > 0
+        and _modifier(_core(tokens[start - 1]))
+        and (
             not re.search(r"[,.;:]$", tokens[start - 1])
             # "a long-term, high-dose opioid patient": a comma between two modifiers still inside the phrase
-            or tokens[start - 1].endswith(",") and start > 1 and start < head
-            and (_core(tokens[start - 2]) in _DETERMINERS or _modifier(_core(tokens[start - 2])))):
+            or tokens[start - 1].endswith(",")
+            and start > 1
+            and start < head
+            and (_core(tokens[start - 2]) in _DETERMINERS or _modifier(_core(tokens[start - 2])))
+        )
+    ):
         start -= 1
     if start > 0 and _core(tokens[start - 1]) in _DETERMINERS:
         start -= 1
     end = head + 1
     if end < len(tokens) and not re.search(r"[,.;:?]$", tokens[head]) and _core(tokens[end]) in post:
         end += 1
-        while end < len(tokens) and _core(tokens[end]) not in _STOP and _core(tokens[end]) not in _DETERMINERS \
-                and (not _pos(_core(tokens[end])) or "VERB" not in _pos(_core(tokens[end]))
-                     or _pos(_core(tokens[end])) & {"NOUN", "ADJ"} or _core(tokens[end]).endswith("ed")):
+        while (
+            end < len(tokens)
+            and _core(tokens[end]) not in _STOP
+            and _core(tokens[end]) not in _DETERMINERS
+            and (
+                not _pos(_core(tokens[end]))
+                or "VERB" not in _pos(_core(tokens[end]))
+                or _pos(_core(tokens[end])) & {"NOUN", "ADJ"}
+                or _core(tokens[end]).endswith("ed")
+            )
+        ):
             end += 1  # "with suspected measles": a participle is a modifier here
             if re.search(r"[,.;:?]$", tokens[end - 1]):
                 break
@@ -134,13 +174,20 @@ def context_of(context: str) -> Context:
     cores = [_core(t) for t in tokens]
     people, covered = [], 0  # (phrase, plural, head word) of each person, in order
     for i, word in enumerate(cores):
-        if i >= covered and _is_person(word) and not (i and cores[i - 1] in ("of", "to")):  # "a mother" of a baby is not the subject
+        if (
+            i >= covered and _is_person(word) and not (i and cores[i - 1] in ("of", "to"))
+        ):  # "a mother" of a baby is not the subject
             while i + 1 < len(cores) and _is_person(cores[i + 1]) and not re.search(r"[,.;:]$", tokens[i]):
                 i += 1  # "a pregnant patient": the head is the last word
-            nxt = [_pos(w) for w in cores[i + 1:i + 3]] + [frozenset(), frozenset()]
+            nxt = [_pos(w) for w in cores[i + 1 : i + 3]] + [frozenset(), frozenset()]
             owner = bool(re.search(r"['’]s$", cores[i]))  # "Mom's surface antigen": she may be Mom, the subject is not
-            if not owner and cores[i + 1:i + 2] and cores[i + 1] not in _STOP and not re.search(r"[,.;:]$", tokens[i]) \
-                    and (nxt[0] == {"NOUN"} or "NOUN" in nxt[0] and "NOUN" in nxt[1]):
+            if (
+                not owner
+                and cores[i + 1 : i + 2]
+                and cores[i + 1] not in _STOP
+                and not re.search(r"[,.;:]$", tokens[i])
+                and (nxt[0] == {"NOUN"} or "NOUN" in nxt[0] and "NOUN" in nxt[1])
+            ):
                 continue  # "the toddler booster dose": a modifier, not a person
             start, covered = (i, i + 1) if owner else _phrase(tokens, i, _POST)
             person = _unowned(_text(tokens, start, covered))
@@ -154,9 +201,12 @@ def context_of(context: str) -> Context:
     female = next((phrase for phrase, _, head, _ in people if head in _FEMALE), "")
     male = next((phrase for phrase, _, head, _ in people if head in _MALE), "")
     thing = ""
-    for i, word in enumerate(cores[:-1]):  # "has been on oxycodone", "a patient on opioids", "got a dose of X", "a patient off his meds"
-        if (word in ("on", "off") and i and (cores[i - 1] in _BEEN or _is_person(cores[i - 1])) or word in _GOT) \
-                and not _is_person(cores[i + 1]):
+    for i, word in enumerate(
+        cores[:-1]
+    ):  # "has been on oxycodone", "a patient on opioids", "got a dose of X", "a patient off his meds"
+        if (
+            word in ("on", "off") and i and (cores[i - 1] in _BEEN or _is_person(cores[i - 1])) or word in _GOT
+        ) and not _is_person(cores[i + 1]):
             if end := _run(tokens, cores, i + 1):
                 thing = _text(tokens, i + 1, end)
                 break
@@ -242,9 +292,21 @@ def unbound(text: str) -> bool:
             return not named
         after_subject = i and cores[i - 1] in ("i", "we", "you")  # "should I recheck them": a verb, not a name
         pos = _pos(word)
-        if not wh and word and word not in _STOP and not after_subject and (
-                _is_person(word) or i and cores[i - 1] in _DETERMINERS - {"that", "this"}
-                or not pos and word.isalpha() or "NOUN" in pos and not pos & {"VERB", "ADJ", "ADV"}):
+        if (
+            not wh
+            and word
+            and word not in _STOP
+            and not after_subject
+            and (
+                _is_person(word)
+                or i
+                and cores[i - 1] in _DETERMINERS - {"that", "this"}
+                or not pos
+                and word.isalpha()
+                or "NOUN" in pos
+                and not pos & {"VERB", "ADJ", "ADV"}
+            )
+        ):
             named = True
     return False
 
@@ -252,8 +314,13 @@ def unbound(text: str) -> bool:
 def name_pronouns(text: str, context: str, question: str) -> str:
     """The text with the pronouns the previous question names replaced, the context's names first; '' if none."""
     own, asked = context_of(context), context_of(question)
-    ctx = Context(own.person or asked.person, own.plural if own.person else asked.plural, own.thing or asked.thing,
-                  own.female or asked.female, own.male or asked.male)
+    ctx = Context(
+        own.person or asked.person,
+        own.plural if own.person else asked.plural,
+        own.thing or asked.thing,
+        own.female or asked.female,
+        own.male or asked.male,
+    )
     out = substitute(text, ctx)
     return out if out != text and not unbound(out) else ""
 
@@ -264,8 +331,13 @@ def replace_person(question: str, phrase: str) -> str:
     tokens = question.rstrip("?").split()
     cores = [_core(t) for t in tokens]
     for i, word in enumerate(cores):
-        if i < 2 or not _is_person(word) or cores[i - 1] in _STOP - frozenset(_W("of in for on at to with")) \
-                or i + 1 < len(cores) and _is_person(cores[i + 1]):
+        if (
+            i < 2
+            or not _is_person(word)
+            or cores[i - 1] in _STOP - frozenset(_W("of in for on at to with"))
+            or i + 1 < len(cores)
+            and _is_person(cores[i + 1])
+        ):
             continue
         start, end = _phrase(tokens, i, _POST)  # a "who …" clause stays: "kids who never got X" -> "adults who …"
         if start and _core(tokens[start - 1]) in _AUX_WH:

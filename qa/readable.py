@@ -23,9 +23,16 @@ _CLAUSE = WH | frozenset(_W("and or but if whether that so then when while becau
 _PRONOUNS = frozenset(_W("it it's its they them their this that these those i we you he she"))
 _SUBORDINATE = frozenset(_W("if when while because unless whether although"))
 _HANGS = frozenset(_W("while if because unless although"))  # never right after a preposition
-_NOT_TOPIC = WH | AUX | frozenset(_W(
-    "it it's that this they them she he i we you of in for at on to with by from about up if after during once "
-    "fast often long much many soon kind level type just still also only the being our my your"))
+_NOT_TOPIC = (
+    WH
+    | AUX
+    | frozenset(
+        _W(
+            "it it's that this they them she he i we you of in for at on to with by from about up if after during once "
+            "fast often long much many soon kind level type just still also only the being our my your"
+        )
+    )
+)
 
 
 def _words(text: str) -> list[str]:
@@ -67,8 +74,9 @@ def reads_well(text: str) -> bool:
 def _clause_parts(words: list[str]) -> bool:
     """Parts of a clause rather than one noun phrase: two phrases side by side, their copula dropped ("a yeast
     allergy a contraindication to hep B vaccine"), or a clause's end ("replacement vaccine come from")."""
-    return bool(words) and (words[-1] in _PREPS or any(a not in _PREPS | _ARTICLES and b in _ARTICLES
-                                                        for a, b in zip(words, words[1:])))
+    return bool(words) and (
+        words[-1] in _PREPS or any(a not in _PREPS | _ARTICLES and b in _ARTICLES for a, b in zip(words, words[1:]))
+    )
 
 
 def topic_phrase(topic: str) -> str:
@@ -79,8 +87,13 @@ def topic_phrase(topic: str) -> str:
     if _clause_parts(words):
         return ""
     verb = words[1] in lemminflect.getAllLemmas(words[1]).get("VERB", ()) if len(words) > 1 else False
-    if words and not (words[0].endswith("ing") and verb) \
-            and words[0] not in _NOT_TOPIC and not set(words) & (WH | AUX) and not re.search(r"[,;:?]", topic):
+    if (
+        words
+        and not (words[0].endswith("ing") and verb)
+        and words[0] not in _NOT_TOPIC
+        and not set(words) & (WH | AUX)
+        and not re.search(r"[,;:?]", topic)
+    ):
         return topic
     return ""
 
@@ -88,8 +101,13 @@ def topic_phrase(topic: str) -> str:
 def names_a_thing(phrase: str) -> bool:
     """A noun phrase ("the side effects of metformin"), not a clause ("it to carry needles back, or do they …")."""
     words = _words(phrase)
-    return bool(words) and words[0] not in _PRONOUNS and not set(words) & (WH | AUX | _SUBORDINATE) \
-        and not _clause_parts(words) and not re.search(r"[,;:?]", phrase)
+    return (
+        bool(words)
+        and words[0] not in _PRONOUNS
+        and not set(words) & (WH | AUX | _SUBORDINATE)
+        and not _clause_parts(words)
+        and not re.search(r"[,;:?]", phrase)
+    )
 
 
 def in_turn(previous: str, follow_up: str, max_chars: int = 2000) -> str:
@@ -98,8 +116,10 @@ def in_turn(previous: str, follow_up: str, max_chars: int = 2000) -> str:
     phrase, this reads as the conversation did, and is searched as one question asked after its context (the
     follow-up is the question sentence: qa/question_context.split_question). Earlier sentences go first if too long."""
     then = " ".join(follow_up.split()).strip(" ?.!,;:")
-    then = then[:1].upper() + then[1:] + "?" if len(then) < max_chars else then[:1].upper() + then[1:max_chars - 2] + "…?"
-    before = re.split(r"(?<=[.?!])\s+", " ".join(previous.split()).rstrip(" .!,;:") + ("" if previous.rstrip().endswith("?") else "?"))
+    then = then[:1].upper() + then[1:] + "?" if len(then) < max_chars else then[:1].upper() + then[1 : max_chars - 2] + "…?"
+    before = re.split(
+        r"(?<=[.?!])\s+", " ".join(previous.split()).rstrip(" .!,;:") + ("" if previous.rstrip().endswith("?") else "?")
+    )
     while before and len(" ".join(before)) + 1 + len(then) > max_chars:
         before = before[1:]
     return " ".join([*before, then])
@@ -116,7 +136,7 @@ def fallback(follow_up: str, topic: str, previous: str, max_chars: int = 2000) -
     words = _words(text)
     trailing = re.search(r",\s*(how|when|why|where|what)$", text, re.I)  # "if we stop it, how?" -> "How, if …"
     if trailing:
-        text, words = f"{trailing.group(1)}, {text[:trailing.start()]}", [trailing.group(1).lower()]
+        text, words = f"{trailing.group(1)}, {text[: trailing.start()]}", [trailing.group(1).lower()]
     if words and words[0] == "if":
         text = f"What {text}"
     elif words and words[0] not in OPENERS and not text.lower().startswith("what about"):
@@ -150,5 +170,7 @@ def stands_alone(rewrite: str, asked: str, previous: str = "") -> bool:
     if fragment and yes_no and previous and not (_content(rewrite) - _content(asked)) & _content(previous):
         return False
     beside = _BESIDE.search(rewrite)
-    brought = any(re.search(rf"\b{w}\b", rewrite, re.I) and not re.search(rf"\b{w}\b", asked, re.I) for w in ("it", "they", "them"))
+    brought = any(
+        re.search(rf"\b{w}\b", rewrite, re.I) and not re.search(rf"\b{w}\b", asked, re.I) for w in ("it", "they", "them")
+    )
     return reads_well(rewrite) and not (beside and not names_a_thing(beside.group(1))) and not (brought and unbound(rewrite))

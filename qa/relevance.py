@@ -31,7 +31,7 @@ class QuestionTerms:
     weights: dict[str, float]
 
     @classmethod
-    def of(cls, question: str, idf: Callable[[str], float]) -> "QuestionTerms":
+    def of(cls, question: str, idf: Callable[[str], float]) -> QuestionTerms:
         raw = {term: idf(term) for term in set(tokenize(question))}
         total = sum(raw.values())
         # Terms the index lacks keep their (highest) weight: a question about something nowhere in the
@@ -107,8 +107,11 @@ def on_topic_documents(found: dict[str, Topicality], min_topicality: float, min_
     "INR"."""
     best = max(found.values(), key=lambda t: t.score)
     floor, nearest = max(best.words, min_words), max(t.meaning for t in found.values())
-    return {doc for doc, t in found.items() if t.score >= min_topicality * best.score
-            or t.telling and t.words >= floor and t.meaning > nearest - DENSE_SPAN}
+    return {
+        doc
+        for doc, t in found.items()
+        if t.score >= min_topicality * best.score or t.telling and t.words >= floor and t.meaning > nearest - DENSE_SPAN
+    }
 
 
 def weak(found: dict[str, Topicality], min_words: float, min_meaning: float) -> bool:

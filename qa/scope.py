@@ -20,8 +20,11 @@ _EXCLUSION = re.compile(
     r"will be (?:published|addressed) separately)\b",
     re.I,
 )
-_OUTRIGHT = re.compile(r"\b(?:do(?:es)? not (?:address|apply|cover|pertain)|(?:is|are) not (?:applicable|addressed|covered)|"
-                       r"(?:outside|beyond) the scope)\b", re.I)
+_OUTRIGHT = re.compile(
+    r"\b(?:do(?:es)? not (?:address|apply|cover|pertain)|(?:is|are) not (?:applicable|addressed|covered)|"
+    r"(?:outside|beyond) the scope)\b",
+    re.I,
+)
 # "a 15-year-old", "13-month-old": an age the scope statements write as "aged <18 years", "children".
 _MINOR_AGE = re.compile(r"\b(?:(?:1[0-7]|[1-9])[- ]year[- ]old|\d+[- ](?:month|week|day)[- ]old)\b", re.I)
 MINORS = "children adolescents pediatric"
@@ -29,34 +32,44 @@ MINORS = "children adolescents pediatric"
 _ADULT = r"(?:1[89]|[2-5]\d|6[0-4])"  # an older adult is "older" (qa/lead.py), not what "adults" exclude
 _ADULT_AGE = re.compile(rf"\b(?:{_ADULT}[- ]year[- ]old|(?:who(?:'s| is)|aged?)\s+{_ADULT}\b|{_ADULT}\s?(?:y/?o|yo)\b)", re.I)
 ADULTS = "adults adult"
-POPULATION_TERMS = frozenset(tokenize(
-    "children child kids infants newborns neonates adolescents teenagers teens pediatric paediatric minors youth "
-    "pregnant pregnancy breastfeeding lactating elderly older geriatric students adults adult women men"
-))
+POPULATION_TERMS = frozenset(
+    tokenize(
+        "children child kids infants newborns neonates adolescents teenagers teens pediatric paediatric minors youth "
+        "pregnant pregnancy breastfeeding lactating elderly older geriatric students adults adult women men"
+    )
+)
 # A lookahead, so "for a patient with sickle cell disease" yields both phrases.
 # "does that also cover our hemodialysis unit?", "does it apply to dental practices?" name what is asked about too.
 # "what if he has cancer pain?": a condition the patient has, said with a bare "has" as well.
-_CONDITION = re.compile(r"(?=\b(?:with|for|who (?:have|has)|(?:has|have|had)(?!\s+(?:to|been|got|gotten|not|no)\b)|having|receiving|in|among|cover|covers|apply to|applies to)\s+"
-                        r"(?:(?:our|my|the|a|an|your|their)\s+)?((?:[\w-]+\s?){1,2}))", re.I)
+_CONDITION = re.compile(
+    r"(?=\b(?:with|for|who (?:have|has)|(?:has|have|had)(?!\s+(?:to|been|got|gotten|not|no)\b)|having|receiving|in|among|cover|covers|apply to|applies to)\s+"
+    r"(?:(?:our|my|the|a|an|your|their)\s+)?((?:[\w-]+\s?){1,2}))",
+    re.I,
+)
 # A scope statement speaks about the document ("The recommendations do not address…", "This guideline…").
 _ABOUT_ITSELF = re.compile(r"\b(?:recommendations?|guidelines?|guidance|guide|document|statement|report|this)\b", re.I)
 # Words every clinical question uses: naming them narrows nothing.
-_GENERIC = frozenset(tokenize(
-    "patient patients people person care treatment therapy use management clinic clinics setting settings health "
-    "medical chronic acute condition conditions disease diseases disorder history risk long term long-term example "
-    "someone them her him it this that these those one ones same place order addition general case practice result unit units"
-))
+_GENERIC = frozenset(
+    tokenize(
+        "patient patients people person care treatment therapy use management clinic clinics setting settings health "
+        "medical chronic acute condition conditions disease diseases disorder history risk long term long-term example "
+        "someone them her him it this that these those one ones same place order addition general case practice result unit units"
+    )
+)
 SCOPE_QUERY = "recommendations do not address not intended outside scope excluded"
 # Words a scope statement may use for what the question names otherwise: "in hospice" is excluded as
 # "palliative care, or end-of-life care".
-_SAME_SCOPE = [frozenset(tokenize(words)) for words in (
-    "hospice palliative end-of-life terminal terminally",
-    "cancer cancer-related oncology malignancy malignancies malignant tumor tumour",
-    "dialysis hemodialysis haemodialysis",
-    "dental dentist dentists dentistry",
-    # "my post-op patients still on the surgical ward" and "do not apply to … patients who are hospitalized"
-    "hospital hospitals hospitalized hospitalised hospitalization inpatient inpatients ward wards admitted",
-)]
+_SAME_SCOPE = [
+    frozenset(tokenize(words))
+    for words in (
+        "hospice palliative end-of-life terminal terminally",
+        "cancer cancer-related oncology malignancy malignancies malignant tumor tumour",
+        "dialysis hemodialysis haemodialysis",
+        "dental dentist dentists dentistry",
+        # "my post-op patients still on the surgical ward" and "do not apply to … patients who are hospitalized"
+        "hospital hospitals hospitalized hospitalised hospitalization inpatient inpatients ward wards admitted",
+    )
+]
 
 
 _SCOPE_TERMS = frozenset().union(*_SAME_SCOPE)
@@ -79,7 +92,7 @@ def scope_query(question: str, titles: str = "", max_chars: int = 2000) -> str:
     added = f"{_ages(question)} {alike} {SCOPE_QUERY}".strip()
     titles = titles[: max(0, (max_chars - len(added)) // 3)]
     room = max(0, max_chars - len(added) - len(titles) - 2)
-    return " ".join(part for part in (question[len(question) - room:] if room else "", added, titles) if part)[:max_chars]
+    return " ".join(part for part in (question[len(question) - room :] if room else "", added, titles) if part)[:max_chars]
 
 
 def asked_terms(question: str, title: str | None) -> set[str]:

@@ -10,10 +10,10 @@ from functools import partial
 
 import numpy as np
 
+from core.settings import Settings
 from index.models import Filters, Hit, QueryError
 from index.search import Searcher
 from ingest.models import KINDS
-from core.settings import Settings
 from qa.compose import compose
 from qa.conversations import ConversationStore
 from qa.followup import resolve
@@ -99,20 +99,33 @@ class AnswerService:
             return self._remember(given, question, understood)
         found = self.gather(understood, filters, audience, conversation_id)
         answer = compose(
-            question, understood, found.hits, found.pool, self.settings.qa, self.searcher.manifest.version, audience,
-            conversation_id, found.scope, found.asked,
+            question,
+            understood,
+            found.hits,
+            found.pool,
+            self.settings.qa,
+            self.searcher.manifest.version,
+            audience,
+            conversation_id,
+            found.scope,
+            found.asked,
         )
         if timings is not None:
             timings["retrieve"] = (found.retrieved - started) * 1000
             timings["compose"] = (time.perf_counter() - found.retrieved) * 1000
-        answer = answer.model_copy(update={
-            "conversation_id": self._joined(conversation_id),
-            "index_note": INDEX_NOTES.get(self.searcher.manifest.vectors),  # None once the index is complete
-        })
+        answer = answer.model_copy(
+            update={
+                "conversation_id": self._joined(conversation_id),
+                "index_note": INDEX_NOTES.get(self.searcher.manifest.vectors),  # None once the index is complete
+            }
+        )
         return self._remember(keep(answer) if keep else answer, question, understood)
 
     def gather(
-        self, understood: str, filters: Filters = Filters(), audience: Audience = "clinician",
+        self,
+        understood: str,
+        filters: Filters = Filters(),
+        audience: Audience = "clinician",
         conversation_id: str | None = None,
     ) -> Gathered:
         """Everything an answer is composed from: retrieved passages, the statements worth stating, the scope
@@ -138,8 +151,11 @@ class AnswerService:
             return []
         titles = " ".join(sorted({c.hit.passage.title for c in best if c.hit.passage.title}))
         hits = self.searcher.search(
-            scope_query(question, titles, self.settings.max_query_chars), k=SCOPE_PASSAGES, mode="bm25",
-            filters=replace(filters, kinds=("guideline",)), vector=vector,
+            scope_query(question, titles, self.settings.max_query_chars),
+            k=SCOPE_PASSAGES,
+            mode="bm25",
+            filters=replace(filters, kinds=("guideline",)),
+            vector=vector,
         )
         # Only passages of those guidelines that state an exclusion at all have their sentences scored.
         hits = [h for h in hits if h.passage.doc_id in answering and may_exclude(h.passage.text)]

@@ -119,7 +119,9 @@ def candidates(
                 score -= 0.1 * max(0, len(text) - 180) / 180 + 0.05 * (sum(len(w) > 12 for w in text.split()) > 2)
                 score -= 0.1 * bool(_CLINICIAN_DIRECTED.search(text))  # "Clinicians should…" speaks past a patient
             if key not in found or found[key].score < score:
-                found[key] = Candidate(hit, ordinal, (start, end), text, vector, similarity, words, relevance, topic, score, grade, read)
+                found[key] = Candidate(
+                    hit, ordinal, (start, end), text, vector, similarity, words, relevance, topic, score, grade, read
+                )
     return sorted(found.values(), key=lambda c: -c.score)
 
 
@@ -146,8 +148,15 @@ def supporting(
     colon and rectum" close, but it says nothing of reprocessing."""
     if not any(c.kind == "guideline" for c in pool):
         return pool
-    return [c for c in pool if c.kind == "guideline" or keep_reference and c.kind == "reference"
-            or c.similarity >= min_similarity and (telling is None or telling in terms_of(c.text))]
+    return [
+        c
+        for c in pool
+        if c.kind == "guideline"
+        or keep_reference
+        and c.kind == "reference"
+        or c.similarity >= min_similarity
+        and (telling is None or telling in terms_of(c.text))
+    ]
 
 
 def among_own_kind(

@@ -14,8 +14,12 @@ def excerpt(passage: Passage) -> TableExcerpt | None:
         return None
     cells = [TableCell(text=passage.text[a:b], span=(a, b)) for a, b in row.cells]
     return TableExcerpt(
-        doc_id=passage.doc_id, number=row.table, caption=row.caption, header=[list(h) for h in row.header],
-        rows=[AnsweringRow(chunk_id=passage.chunk_id, row=row.row, cells=cells)], total_rows=row.rows,
+        doc_id=passage.doc_id,
+        number=row.table,
+        caption=row.caption,
+        header=[list(h) for h in row.header],
+        rows=[AnsweringRow(chunk_id=passage.chunk_id, row=row.row, cells=cells)],
+        total_rows=row.rows,
         page=passage.page,
     )
 
@@ -40,10 +44,16 @@ def together(statements: list[Statement]) -> list[Statement]:
         refs = into.refs + [r for r in statement.refs if r not in into.refs]
         lead = rows[0]
         source = into if lead.chunk_id == into.chunk_id else statement
-        replaced = into.model_copy(update={
-            "table": into.table.model_copy(update={"rows": rows}), "refs": refs, "text": source.text,
-            "chunk_id": source.chunk_id, "span": source.span, "score": max(into.score, statement.score),
-        })
+        replaced = into.model_copy(
+            update={
+                "table": into.table.model_copy(update={"rows": rows}),
+                "refs": refs,
+                "text": source.text,
+                "chunk_id": source.chunk_id,
+                "span": source.span,
+                "score": max(into.score, statement.score),
+            }
+        )
         merged[merged.index(into)] = replaced
         first[key] = replaced
     return merged

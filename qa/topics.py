@@ -20,17 +20,69 @@ from qa.phrases import OF, Phrase, acronym, is_readable_heading, pretty, scan, t
 from qa.select import Chosen
 
 _GENERIC_MESH = {
-    "humans", "male", "female", "adult", "aged", "aged, 80 and over", "middle aged", "child", "child, preschool",
-    "infant", "infant, newborn", "adolescent", "young adult", "animals", "mice", "rats", "retrospective studies",
-    "prospective studies", "follow-up studies", "cross-sectional studies", "cohort studies", "case-control studies",
-    "treatment outcome", "risk factors", "time factors", "questionnaires", "surveys and questionnaires",
-    "reproducibility of results", "sensitivity and specificity", "predictive value of tests", "incidence",
-    "prevalence", "severity of illness index", "logistic models", "multivariate analysis", "regression analysis",
-    "odds ratio", "statistics as topic", "data collection", "analysis of variance", "age factors", "sex factors",
-    "prognosis", "united states", "risk assessment", "survival analysis", "survival rate", "reference values",
-    "linear models", "proportional hazards models", "chi-square distribution", "double-blind method",
-    "single-blind method", "random allocation", "case reports", "retrospective", "comorbidity", "age distribution",
-    "sex distribution", "pilot projects", "evaluation studies as topic", "program evaluation", "cost-benefit analysis",
+    "humans",
+    "male",
+    "female",
+    "adult",
+    "aged",
+    "aged, 80 and over",
+    "middle aged",
+    "child",
+    "child, preschool",
+    "infant",
+    "infant, newborn",
+    "adolescent",
+    "young adult",
+    "animals",
+    "mice",
+    "rats",
+    "retrospective studies",
+    "prospective studies",
+    "follow-up studies",
+    "cross-sectional studies",
+    "cohort studies",
+    "case-control studies",
+    "treatment outcome",
+    "risk factors",
+    "time factors",
+    "questionnaires",
+    "surveys and questionnaires",
+    "reproducibility of results",
+    "sensitivity and specificity",
+    "predictive value of tests",
+    "incidence",
+    "prevalence",
+    "severity of illness index",
+    "logistic models",
+    "multivariate analysis",
+    "regression analysis",
+    "odds ratio",
+    "statistics as topic",
+    "data collection",
+    "analysis of variance",
+    "age factors",
+    "sex factors",
+    "prognosis",
+    "united states",
+    "risk assessment",
+    "survival analysis",
+    "survival rate",
+    "reference values",
+    "linear models",
+    "proportional hazards models",
+    "chi-square distribution",
+    "double-blind method",
+    "single-blind method",
+    "random allocation",
+    "case reports",
+    "retrospective",
+    "comorbidity",
+    "age distribution",
+    "sex distribution",
+    "pilot projects",
+    "evaluation studies as topic",
+    "program evaluation",
+    "cost-benefit analysis",
 }
 # Words that only name the parts of a paper ("PATIENTS AND METHODS", "MAIN OUTCOME MEASURES").
 _SECTION_WORDS = frozenset(
@@ -43,8 +95,14 @@ _SECTION_WORDS = frozenset(
     registration report reports research result results sample secondary selection setting settings source
     sources study subjects summary supporting synthesis text title titles keywords trial unlabelled variables of the and or""".split()
 )
-_FALLBACKS = ("Further Findings", "Additional Findings", "Further Evidence", "Additional Evidence",
-              "Further Research", "Additional Research")
+_FALLBACKS = (
+    "Further Findings",
+    "Additional Findings",
+    "Further Evidence",
+    "Additional Evidence",
+    "Further Research",
+    "Additional Research",
+)
 
 
 def _labels(group: list[Chosen]) -> Counter[str]:
@@ -193,12 +251,7 @@ def group_statements(chosen: list[Chosen], max_groups: int, question: str) -> li
         heading = None
         if label:
             combined = f"{topic} and {label}"
-            if (
-                topic
-                and not (_keys(label) & topic_keys)
-                and " and " not in label.lower()
-                and is_readable_heading(combined)
-            ):
+            if topic and not (_keys(label) & topic_keys) and " and " not in label.lower() and is_readable_heading(combined):
                 heading = combined
             elif is_readable_heading(label):
                 heading = label

@@ -15,10 +15,46 @@ from index.tokenize import STOP_WORDS
 
 # Words common to every abstract: they make nothing specific, as a noun or as a modifier.
 _GENERIC_WORDS = STOP_WORDS | {
-    "health", "benefit", "benefits", "effect", "effects", "study", "studies", "patients", "patient", "results",
-    "associated", "significant", "significantly", "use", "used", "using", "may", "also", "however", "among",
-    "compared", "group", "groups", "years", "year", "data", "found", "showed", "rate", "rates", "risk",
-    "recommended", "approach", "treatment", "clinical", "increase", "increased", "including", "well", "one",
+    "health",
+    "benefit",
+    "benefits",
+    "effect",
+    "effects",
+    "study",
+    "studies",
+    "patients",
+    "patient",
+    "results",
+    "associated",
+    "significant",
+    "significantly",
+    "use",
+    "used",
+    "using",
+    "may",
+    "also",
+    "however",
+    "among",
+    "compared",
+    "group",
+    "groups",
+    "years",
+    "year",
+    "data",
+    "found",
+    "showed",
+    "rate",
+    "rates",
+    "risk",
+    "recommended",
+    "approach",
+    "treatment",
+    "clinical",
+    "increase",
+    "increased",
+    "including",
+    "well",
+    "one",
 }
 # Nouns too general to name a topic by themselves (they may stand inside a phrase: "Fracture Risk").
 _GENERIC_NOUNS = frozenset(
@@ -44,8 +80,10 @@ _VAGUE = frozenset(
     statistical""".split()
 )
 # Vague modifiers that still open a term of three or more words ("Low Back Pain", "Small Cell Lung Cancer").
-_SOFT_VAGUE = frozenset("high low small large big major minor total mean median average good poor early late "
-                        "long short common main general new old".split())
+_SOFT_VAGUE = frozenset(
+    "high low small large big major minor total mean median average good poor early late "
+    "long short common main general new old".split()
+)
 _FUNCTION_WORDS = (STOP_WORDS - {"of", "further"}) | frozenset(
     """also however thus therefore although though whether within without among amongst across versus vs via
     per et al upon toward towards whereas since despite along around beyond like unlike yet either neither may
@@ -58,9 +96,7 @@ _NUMBER_WORDS = frozenset(
     once""".split()
 )
 _STATISTICS = frozenset("ci or hr rr sd se sem iqr anova auc p n vs aor ors hrs cis".split())
-_UNITS = frozenset(
-    "mg kg g ml l dl mmol mol mmhg cm mm km h hr hrs min mins sec mcg ug µg ng pg iu bpm kcal kda nm um %".split()
-)
+_UNITS = frozenset("mg kg g ml l dl mmol mol mmhg cm mm km h hr hrs min mins sec mcg ug µg ng pg iu bpm kcal kda nm um %".split())
 _NUMBER = re.compile(r"[\d.,]+(?:st|nd|rd|th|s)?")
 _ADJ_SUFFIXES = ("ic", "al", "ous", "ive", "ary", "ory", "ible", "able", "less", "ful", "oid", "ar")
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\s\w]|_")

@@ -53,8 +53,13 @@ def place(
             raise InvalidEdit(f"that sentence of {passage.chunk_id} is already in the answer")
         reference = _reference(answer, passage, span)
         statement = Statement(
-            text=text, refs=[reference.number], chunk_id=passage.chunk_id, span=span,
-            grade=passage.grades.get(ordinal, (None, 0))[0], doc_id=passage.doc_id, score=round(min(max(score, 0.0), 1.0), 4),
+            text=text,
+            refs=[reference.number],
+            chunk_id=passage.chunk_id,
+            span=span,
+            grade=passage.grades.get(ordinal, (None, 0))[0],
+            doc_id=passage.doc_id,
+            score=round(min(max(score, 0.0), 1.0), 4),
             table=excerpt(passage),  # a table row is placed as a table statement (one row, its caption and header)
         )
         where = _insert(answer, passage, statement)
@@ -70,8 +75,14 @@ def _reference(answer: Answer, passage: Passage, span: tuple[int, int]) -> Refer
     reference = next((r for r in answer.references if r.doc_id == passage.doc_id), None)
     if reference is None:
         reference = Reference(
-            number=max((r.number for r in answer.references), default=0) + 1, kind=passage.kind, title=passage.title,
-            source=passage.source, year=passage.year, doc_id=passage.doc_id, locator=passage.locator, url=passage.url,
+            number=max((r.number for r in answer.references), default=0) + 1,
+            kind=passage.kind,
+            title=passage.title,
+            source=passage.source,
+            year=passage.year,
+            doc_id=passage.doc_id,
+            locator=passage.locator,
+            url=passage.url,
         )
         answer.references.append(reference)
     if passage.page is not None:

@@ -102,8 +102,10 @@ def _summary_fields(answer: Answer) -> tuple[str, str, int, str]:
 
 def queue_query(status: str | None, limit: int, after: tuple[str, str] | None, audience: str | None, words: str):
     """The SQL and its arguments for one page of the queue (ReviewStore.summaries)."""
-    sql = ("SELECT answer_id, question, understood_as, status, audience, created_at, updated_at,"
-           " CASE WHEN status = 'under_review' THEN reviewer END, statements, version FROM answers WHERE 1 = 1")
+    sql = (
+        "SELECT answer_id, question, understood_as, status, audience, created_at, updated_at,"
+        " CASE WHEN status = 'under_review' THEN reviewer END, statements, version FROM answers WHERE 1 = 1"
+    )
     args: list = []
     if status:
         sql, args = sql + " AND status = ?", [*args, status]
@@ -157,8 +159,18 @@ class ReviewStore:
             db.execute(
                 "INSERT INTO answers (answer_id, question_key, status, version, reviewer, answer, settings, created_at,"
                 " updated_at, question, audience, statements, understood_as) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (answer.answer_id, question_key(answer.understood_as, scope), "submitted", 1, None,
-                 answer.model_dump_json(), json.dumps(settings), created, created, *_summary_fields(answer)),
+                (
+                    answer.answer_id,
+                    question_key(answer.understood_as, scope),
+                    "submitted",
+                    1,
+                    None,
+                    answer.model_dump_json(),
+                    json.dumps(settings),
+                    created,
+                    created,
+                    *_summary_fields(answer),
+                ),
             )
             self._event(db, answer.answer_id, "system", "submitted", 1, None, {"status": "submitted"})
         return answer
@@ -177,8 +189,12 @@ class ReviewStore:
             return None
 
     def summaries(
-        self, status: ReviewStatus | None = None, limit: int = 50, after: tuple[str, str] | None = None,
-        audience: str | None = None, words: str = "",
+        self,
+        status: ReviewStatus | None = None,
+        limit: int = 50,
+        after: tuple[str, str] | None = None,
+        audience: str | None = None,
+        words: str = "",
     ) -> list[Summary]:
         """The queue, newest first, one page: `after` is the (created_at, answer_id) the previous page ended on.
 
@@ -218,8 +234,15 @@ class ReviewStore:
         return Answer.model_validate_json(rows[0][0]) if rows else None
 
     def change(
-        self, answer_id: str, version: int, actor: str, action: str, edit: Callable[[Answer], dict], to: str | None = None,
-        take_over: bool = False, judgment: Judgment | None = None,
+        self,
+        answer_id: str,
+        version: int,
+        actor: str,
+        action: str,
+        edit: Callable[[Answer], dict],
+        to: str | None = None,
+        take_over: bool = False,
+        judgment: Judgment | None = None,
     ) -> Answer:
         """Apply `edit` (which mutates the answer and returns what changed) as one audited, versioned step;
         `judgment`, when given, is filed in the same transaction (the qrels export reads it).
@@ -258,8 +281,15 @@ class ReviewStore:
             db.execute(
                 "UPDATE answers SET answer = ?, version = ?, status = ?, reviewer = ?, updated_at = ?, statements = ?"
                 " WHERE answer_id = ?",
-                (answer.model_dump_json(), current + 1, answer.review.status, answer.review.reviewer,
-                 answer.review.updated_at, len(answer.statements()), answer_id),
+                (
+                    answer.model_dump_json(),
+                    current + 1,
+                    answer.review.status,
+                    answer.review.reviewer,
+                    answer.review.updated_at,
+                    len(answer.statements()),
+                    answer_id,
+                ),
             )
             self._event(db, answer_id, actor, action, current + 1, before, after)
             return answer

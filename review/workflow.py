@@ -50,7 +50,9 @@ def judge(store: ReviewStore, answer_id: str, version: int, editor: str, chunk_i
     return store.change(answer_id, version, editor, "judged", edit, judgment=Judgment(chunk_id, label, note))
 
 
-def remove_statement(store: ReviewStore, answer_id: str, version: int, editor: str, chunk_id: str, span: tuple[int, int]) -> Answer:
+def remove_statement(
+    store: ReviewStore, answer_id: str, version: int, editor: str, chunk_id: str, span: tuple[int, int]
+) -> Answer:
     def edit(answer: Answer) -> dict:
         require_claimed(answer)
         removed = _remove(answer, chunk_id, tuple(span))
@@ -77,8 +79,15 @@ def pinned_evidence(passage, scores: EvidenceScores | None = None) -> Evidence:
     """A passage found by search, as evidence an editor adds, with its retrieval scores for the answer's
     question when the caller computed them (app.reviewing does)."""
     return Evidence(
-        chunk_id=passage.chunk_id, doc_id=passage.doc_id, kind=passage.kind, title=passage.title,
-        source=passage.source, year=passage.year, locator=passage.citation_locator, text=passage.text, rank=0,
+        chunk_id=passage.chunk_id,
+        doc_id=passage.doc_id,
+        kind=passage.kind,
+        title=passage.title,
+        source=passage.source,
+        year=passage.year,
+        locator=passage.citation_locator,
+        text=passage.text,
+        rank=0,
         scores=scores or EvidenceScores(bm25=0.0, dense=0.0, fused=0.0),
     )
 
@@ -98,11 +107,14 @@ def _remove(answer: Answer, chunk_id: str, span: tuple[int, int]) -> Statement:
             if row is not None and len(rows) > 1:  # one row of several goes; the table stays, led by its first row
                 kept = [r for r in rows if r is not row]
                 first = kept[0]
-                statements[i] = s.model_copy(update={
-                    "table": s.table.model_copy(update={"rows": kept}), "chunk_id": first.chunk_id,
-                    "span": (first.cells[0].span[0], first.cells[-1].span[1]),
-                    "text": CELL_SEPARATOR.join(c.text for c in first.cells if c.text),
-                })
+                statements[i] = s.model_copy(
+                    update={
+                        "table": s.table.model_copy(update={"rows": kept}),
+                        "chunk_id": first.chunk_id,
+                        "span": (first.cells[0].span[0], first.cells[-1].span[1]),
+                        "text": CELL_SEPARATOR.join(c.text for c in first.cells if c.text),
+                    }
+                )
                 return s.model_copy(update={"text": CELL_SEPARATOR.join(c.text for c in row.cells if c.text)})
             if s.chunk_id == chunk_id and tuple(s.span) == span:
                 return statements.pop(i)

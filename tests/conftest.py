@@ -15,11 +15,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # fingerprint) are made once per machine and shared, here and by the servers the tests start.
 os.environ.setdefault("MEDCITE_EXPORTS_DIR", str(Path(tempfile.gettempdir()) / "medcite-test-exports"))
 
+from core.settings import Settings  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embedding import SentenceTransformerEmbedder  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from ingest.manifest import read_manifest  # noqa: E402
-from core.settings import Settings  # noqa: E402
 from tests.utils.corpus import make_mini_corpus  # noqa: E402
 
 
@@ -76,7 +76,9 @@ def ray_local():
     import ray  # in the test extra: these tests run wherever the others do
 
     ray.init(
-        num_cpus=2, include_dashboard=False, log_to_driver=False,
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
         runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}},
     )
     yield ray

@@ -7,8 +7,10 @@ from evaluation.answer_checks import duplicates, holds, is_debris
 
 def test_lead_holds_the_gold_quote_across_typography() -> None:
     quote = "tapers of 10% per month or slower are likely to be better tolerated than more rapid tapers"
-    lead = ["When patients have been taking opioids for longer durations (e.g., for ≥1 year), tapers of 10% per "
-            "month or slower are likely to be better tolerated than more rapid tapers."]
+    lead = [
+        "When patients have been taking opioids for longer durations (e.g., for ≥1 year), tapers of 10% per "
+        "month or slower are likely to be better tolerated than more rapid tapers."
+    ]
     assert holds(lead, quote, ["10%"])
     assert not holds(["Clinicians should regularly reevaluate benefits and risks of continued opioid therapy."], quote, ["10%"])
 
@@ -16,8 +18,11 @@ def test_lead_holds_the_gold_quote_across_typography() -> None:
 def test_key_numbers_alone_do_not_make_a_lead_hold_the_gold() -> None:
     quote = "HBIG (0.5 mL) <12 hours of birth, administered at different injection sites"
     assert not holds(["Give 0.5 mL of something within 12 hours."], quote, ["0.5 mL", "12 hours"])
-    assert holds(["Infants should receive hepatitis B vaccine and HBIG 0.5 mL within 12 hours of birth at different "
-                  "injection sites."], quote, ["0.5 mL", "12 hours"])
+    assert holds(
+        ["Infants should receive hepatitis B vaccine and HBIG 0.5 mL within 12 hours of birth at different injection sites."],
+        quote,
+        ["0.5 mL", "12 hours"],
+    )
 
 
 def test_debris_rules() -> None:

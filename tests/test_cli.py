@@ -15,9 +15,18 @@ from medcite.cli import app
 @pytest.fixture(scope="module")
 def run(mini_settings, tmp_path_factory):
     runner = CliRunner()
-    base = ["--data-dir", str(mini_settings.data_dir), "--manifest", str(mini_settings.manifest),
-            "--index-dir", str(mini_settings.index_dir)]
-    env = {"MEDCITE_CACHE_DIR": str(mini_settings.embedding_cache_dir), "MEDCITE_STATE_DIR": str(tmp_path_factory.mktemp("state"))}
+    base = [
+        "--data-dir",
+        str(mini_settings.data_dir),
+        "--manifest",
+        str(mini_settings.manifest),
+        "--index-dir",
+        str(mini_settings.index_dir),
+    ]
+    env = {
+        "MEDCITE_CACHE_DIR": str(mini_settings.embedding_cache_dir),
+        "MEDCITE_STATE_DIR": str(tmp_path_factory.mktemp("state")),
+    }
 
     def invoke(*args: str, input: str | None = None):
         return runner.invoke(app, [*base, *args], env=env, input=input)
@@ -48,7 +57,9 @@ def test_stats(run) -> None:
 
 def test_ingest_again_is_up_to_date(run) -> None:
     result = run("ingest", "-q")
-    assert result.exit_code == 0 and "index is up to date" in result.output and "0 chunks and 0 sentences embedded" in result.output
+    assert (
+        result.exit_code == 0 and "index is up to date" in result.output and "0 chunks and 0 sentences embedded" in result.output
+    )
 
 
 def test_ask_prints_a_cited_answer_and_a_conversation_to_follow(run) -> None:

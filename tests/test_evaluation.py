@@ -29,7 +29,9 @@ def question_set(tmp_path_factory, mini_corpus: Path, shared_data: Path) -> Path
     """The PubMedQA dev questions whose abstracts are in the mini corpus, plus one with no answer."""
     pmids = {"PMID:" + json.loads(line)["pmid"] for line in (mini_corpus / "research/abstracts.jsonl").open()}
     lines = [line for line in (shared_data / "eval/pubmedqa-dev.jsonl").open() if json.loads(line)["relevant"][0] in pmids]
-    lines.append(json.dumps({"id": "nonsense", "question": "purple elephants dancing on quantum bicycles", "relevant": []}) + "\n")
+    lines.append(
+        json.dumps({"id": "nonsense", "question": "purple elephants dancing on quantum bicycles", "relevant": []}) + "\n"
+    )
     path = tmp_path_factory.mktemp("sets") / "mini-dev.jsonl"
     path.write_text("".join(lines), encoding="utf-8")
     return path
@@ -127,14 +129,30 @@ def test_evidence_metric_arithmetic() -> None:
         Question("e", "?", {"D5": 1}),  # an older record
     ]
     answers = {
-        "a": {"statement_docs": [["D1"], ["D3"], ["D3", "D1"], ["D9"]], "abstained": False,
-              "section_statements": {"guideline": 1, "research": 3, "reference": 0}, "headings": ["Anticoagulation", "x y"]},
-        "b": {"statement_docs": [["D3"]], "abstained": False,
-              "section_statements": {"guideline": 0, "research": 1, "reference": 0}, "headings": ["Bleeding"]},
-        "c": {"statement_docs": [["D7"]], "abstained": False,
-              "section_statements": {"guideline": 0, "research": 0, "reference": 1}, "headings": []},
-        "d": {"statement_docs": [], "abstained": True,
-              "section_statements": {"guideline": 0, "research": 0, "reference": 0}, "headings": []},
+        "a": {
+            "statement_docs": [["D1"], ["D3"], ["D3", "D1"], ["D9"]],
+            "abstained": False,
+            "section_statements": {"guideline": 1, "research": 3, "reference": 0},
+            "headings": ["Anticoagulation", "x y"],
+        },
+        "b": {
+            "statement_docs": [["D3"]],
+            "abstained": False,
+            "section_statements": {"guideline": 0, "research": 1, "reference": 0},
+            "headings": ["Bleeding"],
+        },
+        "c": {
+            "statement_docs": [["D7"]],
+            "abstained": False,
+            "section_statements": {"guideline": 0, "research": 0, "reference": 1},
+            "headings": [],
+        },
+        "d": {
+            "statement_docs": [],
+            "abstained": True,
+            "section_statements": {"guideline": 0, "research": 0, "reference": 0},
+            "headings": [],
+        },
         "e": {"abstained": True},
     }
     by_answer, off_topic = statement_precision(questions, answers)
@@ -143,7 +161,9 @@ def test_evidence_metric_arithmetic() -> None:
     assert abstention_with_evidence(questions, answers, {"a", "d", "e"}) == pytest.approx(2 / 3)
     assert abstention_with_evidence(questions, answers, None) is None
     assert section_means(list(answers.values())) == {
-        "guideline_statements_per_answer": 0.25, "research_statements_per_answer": 1.0, "reference_statements_per_answer": 0.25,
+        "guideline_statements_per_answer": 0.25,
+        "research_statements_per_answer": 1.0,
+        "reference_statements_per_answer": 0.25,
     }
     records = list(answers.values())
     assert readable_heading_share(records, lambda h: " " not in h) == pytest.approx(2 / 3)
@@ -179,8 +199,17 @@ def test_statistics_behave() -> None:
 
 
 def test_cli_eval_prints_the_table(question_set, mini_settings, tmp_path) -> None:
-    base = ["--data-dir", str(mini_settings.data_dir), "--manifest", str(mini_settings.manifest), "--index-dir", str(mini_settings.index_dir)]
-    result = CliRunner().invoke(app, [*base, "eval", str(question_set), "--modes", "hybrid", "-q", "--out", str(tmp_path / "cli")])
+    base = [
+        "--data-dir",
+        str(mini_settings.data_dir),
+        "--manifest",
+        str(mini_settings.manifest),
+        "--index-dir",
+        str(mini_settings.index_dir),
+    ]
+    result = CliRunner().invoke(
+        app, [*base, "eval", str(question_set), "--modes", "hybrid", "-q", "--out", str(tmp_path / "cli")]
+    )
     assert result.exit_code == 0, result.output
     assert "hybrid  R@1 " in result.output and "grounding_rate 1.000" in result.output
     bad = CliRunner().invoke(app, [*base, "eval", str(question_set), "--modes", "magic"])
@@ -203,8 +232,11 @@ def test_a_set_with_its_own_corpus_runs_on_a_separate_index(mini_settings, share
 
     shipped = IndexLayout(mini_settings.index_dir).current_manifest().documents
     assert built.exit_code == 0 and f"{shipped + 3} documents" in built.output, built.output
-    result = CliRunner().invoke(app, [*separate, "eval", str(tmp_path / "own-set.jsonl"), "--modes", "hybrid", "-q",
-                                      "--out", str(tmp_path / "own-run")], env=env)
+    result = CliRunner().invoke(
+        app,
+        [*separate, "eval", str(tmp_path / "own-set.jsonl"), "--modes", "hybrid", "-q", "--out", str(tmp_path / "own-run")],
+        env=env,
+    )
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "own-run/results.json").read_text())["retrieval"]["modes"]["hybrid"]["R@10"]["mean"] == 1.0
 
@@ -222,18 +254,22 @@ def test_a_run_directory_refuses_other_settings(question_set, searcher, mini_set
 def test_a_guideline_set_reports_what_a_clinician_sees(searcher, mini_settings, tmp_path) -> None:
     """Lead, gold page, debris, duplicates and the follow-up, on a question about the mini corpus's PDF."""
     record = {
-        "id": "nal", "question": "When should clinicians offer naloxone?",
+        "id": "nal",
+        "question": "When should clinicians offer naloxone?",
         "relevant": ["guidelines/opioids-first-pages.pdf"],
         "reference_answer": "strategies to mitigate risk, including offering naloxone",
         "gold_quote": "strategies to mitigate risk, including offering naloxone",
-        "gold_pages": [1, 2, 3, 4, 5, 6, 7, 8, 13, 14], "key_numbers": [],
+        "gold_pages": [1, 2, 3, 4, 5, 6, 7, 8, 13, 14],
+        "key_numbers": [],
         "follow_up": "what about patients with sickle cell disease?",
         "follow_up_standalone": "When should clinicians offer naloxone to patients with sickle cell disease?",
         "follow_up_out_of_scope": "The recommendations do not apply to pain related to sickle cell disease",
     }
     path = tmp_path / "guideline-mini.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    results = evaluate(read_questions(path), "guideline-mini", searcher, mini_settings, ["hybrid"], tmp_path / "run", progress=False)
+    results = evaluate(
+        read_questions(path), "guideline-mini", searcher, mini_settings, ["hybrid"], tmp_path / "run", progress=False
+    )
     answers = results["answers"]
     assert answers["lead_holds_gold"] == 1.0 and answers["gold_page_cited"] == 1.0
     record = next(json.loads(line) for line in (tmp_path / "run" / "runs.jsonl").open() if '"answer"' in line)

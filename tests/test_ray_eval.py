@@ -12,7 +12,9 @@ from evaluation.evaluate import evaluate
 from evaluation.questions import read_questions
 
 FOLLOW_UP = {
-    "id": "nal", "question": "When should clinicians offer naloxone?", "relevant": ["guidelines/opioids-first-pages.pdf"],
+    "id": "nal",
+    "question": "When should clinicians offer naloxone?",
+    "relevant": ["guidelines/opioids-first-pages.pdf"],
     "reference_answer": "strategies to mitigate risk, including offering naloxone",
     "follow_up": "what about patients with sickle cell disease?",
     "follow_up_standalone": "When should clinicians offer naloxone to patients with sickle cell disease?",
@@ -26,7 +28,9 @@ def question_set(tmp_path_factory, mini_corpus: Path, shared_data: Path) -> Path
     pmids = {"PMID:" + json.loads(line)["pmid"] for line in (mini_corpus / "research/abstracts.jsonl").open()}
     lines = [line for line in (shared_data / "eval/pubmedqa-dev.jsonl").open() if json.loads(line)["relevant"][0] in pmids][:5]
     lines.insert(2, json.dumps(FOLLOW_UP) + "\n")
-    lines.append(json.dumps({"id": "nonsense", "question": "purple elephants dancing on quantum bicycles", "relevant": []}) + "\n")
+    lines.append(
+        json.dumps({"id": "nonsense", "question": "purple elephants dancing on quantum bicycles", "relevant": []}) + "\n"
+    )
     path = tmp_path_factory.mktemp("ray-sets") / "mini-dev.jsonl"
     path.write_text("".join(lines), encoding="utf-8")
     return path
@@ -53,15 +57,23 @@ def test_ray_eval_matches_the_local_run(ray_local, question_set, searcher, mini_
     modes = ["bm25", "dense", "hybrid"]
     # Opened as the Ray workers open theirs (the settings' own query embedding), so both sides embed alike.
     local_searcher = open_searcher(mini_settings)
-    local = evaluate(read_questions(question_set), "mini", local_searcher, mini_settings, modes, tmp_path / "local", progress=False)
+    local = evaluate(
+        read_questions(question_set), "mini", local_searcher, mini_settings, modes, tmp_path / "local", progress=False
+    )
     local_searcher.close()
     with RayExecutor(workers=2):
-        distributed = evaluate(read_questions(question_set), "mini", searcher, mini_settings, modes, tmp_path / "ray", progress=False)
+        distributed = evaluate(
+            read_questions(question_set), "mini", searcher, mini_settings, modes, tmp_path / "ray", progress=False
+        )
     records = _records(tmp_path / "ray")
     assert len(records) == 4 * len(read_questions(question_set))
     assert records == _records(tmp_path / "local")  # same answers per question, in the same order
     assert _metrics(distributed) == _metrics(local)
-    assert _files(tmp_path / "ray") == _files(tmp_path / "local") == ["conversations.sqlite", "report.html", "results.json", "run-info.json", "runs.jsonl"]
+    assert (
+        _files(tmp_path / "ray")
+        == _files(tmp_path / "local")
+        == ["conversations.sqlite", "report.html", "results.json", "run-info.json", "runs.jsonl"]
+    )
     follow_up = next(r for r in records if r["kind"] == "answer" and r["id"] == "nal")["follow_up"]
     assert follow_up and "sickle cell" in follow_up["understood_as"] and "naloxone" in follow_up["understood_as"].lower()
 

@@ -20,11 +20,11 @@ import httpx
 import pytest
 
 from api.auth import TokenStore
+from core.settings import UPLOADS, Settings
 from index.layout import IndexLayout
 from index.search import Searcher
 from index.store import Store
 from ingest.uploads import PENDING
-from core.settings import UPLOADS, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # A marker word nothing in the corpus contains, and enough distinct sentences that the rebuild
@@ -44,9 +44,13 @@ def settings(mini_settings: Settings, tmp_path: Path) -> Settings:
 
 def _env(settings: Settings) -> dict[str, str]:
     return {
-        **os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
-        "MEDCITE_DATA_DIR": str(settings.data_dir), "MEDCITE_MANIFEST": str(settings.manifest),
-        "MEDCITE_INDEX_DIR": str(settings.index_dir), "MEDCITE_CACHE_DIR": str(settings.cache_dir),
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "MEDCITE_DATA_DIR": str(settings.data_dir),
+        "MEDCITE_MANIFEST": str(settings.manifest),
+        "MEDCITE_INDEX_DIR": str(settings.index_dir),
+        "MEDCITE_CACHE_DIR": str(settings.cache_dir),
         "MEDCITE_STATE_DIR": str(settings.state_dir),
     }
 
@@ -100,10 +104,16 @@ def test_a_server_killed_mid_upload_leaves_nothing_indexed(settings: Settings) -
     server, url = _serve(settings)
     pending = settings.state_dir / PENDING
     try:
+
         def upload() -> None:
             try:
-                httpx.post(f"{url}/documents", headers={"Authorization": f"Bearer {token}"}, data={"kind": "research"},
-                           files={"file": ("zorb.md", UPLOAD.encode(), "text/markdown")}, timeout=120)
+                httpx.post(
+                    f"{url}/documents",
+                    headers={"Authorization": f"Bearer {token}"},
+                    data={"kind": "research"},
+                    files={"file": ("zorb.md", UPLOAD.encode(), "text/markdown")},
+                    timeout=120,
+                )
             except httpx.HTTPError:
                 pass  # the server dies under it: the client never sees a 201
 
@@ -165,7 +175,7 @@ def test_an_ingest_killed_mid_build_leaves_a_servable_index(settings: Settings, 
         searcher.close()
 
 
-def _leave_pending(settings: Settings, text: str) -> "ManifestEntry":  # noqa: F821 - what a killed upload leaves
+def _leave_pending(settings: Settings, text: str) -> ManifestEntry:  # noqa: F821 - what a killed upload leaves
     from ingest.uploads import mark_pending, store_upload
 
     result = store_upload(settings, text.encode(), "left.md", "reference", "Left behind")
@@ -174,11 +184,13 @@ def _leave_pending(settings: Settings, text: str) -> "ManifestEntry":  # noqa: F
 
 
 def test_recovery_lists_a_published_upload_and_removes_an_unpublished_one(settings: Settings, embedder) -> None:
-    from index.build import build_index
     from app.documents import recover_uploads
+    from index.build import build_index
     from ingest.manifest import corpus_entries, read_manifest
 
-    published = _leave_pending(settings, "# Chilblains\n\nChilblains are itchy patches of skin after exposure to cold damp air.\n")
+    published = _leave_pending(
+        settings, "# Chilblains\n\nChilblains are itchy patches of skin after exposure to cold damp air.\n"
+    )
     entries = corpus_entries(settings.manifest, settings.uploads_manifest) + [published]
     build_index(settings, entries, lambda: embedder, show_progress=False)  # killed after the publish, before the listing
     unpublished = _leave_pending(settings, "# Trench foot\n\nTrench foot follows feet kept cold and wet for many hours.\n")

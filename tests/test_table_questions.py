@@ -25,8 +25,9 @@ def test_the_conversion_table_gives_one_question_per_opioid(shared_data: Path) -
 
 def test_a_table_without_headings_asks_what_each_row_names() -> None:
     builder = TextBuilder()
-    table = builder.add_table(RawTable("Terms", [], [["ACIP", "Advisory Committee on Immunization Practices"],
-                                                     ["ALT", "alanine aminotransferase"]]))
+    table = builder.add_table(
+        RawTable("Terms", [], [["ACIP", "Advisory Committee on Immunization Practices"], ["ALT", "alanine aminotransferase"]])
+    )
     made = questions_of("report.htm", table, builder.text)
     assert [q.question for q in made] == ["What is ACIP?", "What is ALT?"]
     assert made[1].extra["gold_quote"] == "ALT | alanine aminotransferase"

@@ -45,11 +45,16 @@ def test_the_fit_learns_from_real_pools_and_its_weights_read_back(searcher, mini
         assert np.all((scores > 0) & (scores < 1))  # calibrated: the probability a sentence holds the answer
         assert np.allclose(scores, model.score(g.features), atol=1e-4)
     # fitted on these questions, it leads with their gold at least as often as ranking by retrieval alone does
-    by_retrieval = LeadModel(model.names, np.zeros(len(model.names)), np.ones(len(model.names)),
-                             np.asarray([n == "retrieval" for n in model.names], dtype=float))
+    by_retrieval = LeadModel(
+        model.names,
+        np.zeros(len(model.names)),
+        np.ones(len(model.names)),
+        np.asarray([n == "retrieval" for n in model.names], dtype=float),
+    )
     trained = [g for g in groups if g.trainable]
     assert sum(lead_holds(model, g, mini_settings.qa) for g in trained) >= sum(
-        lead_holds(by_retrieval, g, mini_settings.qa) for g in trained)
+        lead_holds(by_retrieval, g, mini_settings.qa) for g in trained
+    )
     ranked = rank_for_lead(trained[0].pool, trained[0].question, trained[0].asked, model)
     assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
     assert hand_model().calibration is None  # the hand weights keep today's scores
@@ -60,17 +65,31 @@ def test_train_ranker_reports_folds_and_leaves_the_shipped_weights(mini_settings
     paraphrase = json.loads(question_set(tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines()[1])
     paraphrase.update(id="gl-27-p1", question="recalled PedvaxHIB lot toddler repeat dose?")
     (tmp_path / "para.jsonl").write_text(json.dumps(paraphrase) + "\n", encoding="utf-8")
-    args = ["--data-dir", str(mini_settings.data_dir), "--manifest", str(mini_settings.manifest),
-            "--index-dir", str(tmp_path / "index"), "train-ranker", "--set", str(question_set(tmp_path / "set.jsonl")),
-            "--paraphrases", str(tmp_path / "para.jsonl"), "--work-dir", str(tmp_path / "train")]
+    args = [
+        "--data-dir",
+        str(mini_settings.data_dir),
+        "--manifest",
+        str(mini_settings.manifest),
+        "--index-dir",
+        str(tmp_path / "index"),
+        "train-ranker",
+        "--set",
+        str(question_set(tmp_path / "set.jsonl")),
+        "--paraphrases",
+        str(tmp_path / "para.jsonl"),
+        "--work-dir",
+        str(tmp_path / "train"),
+    ]
     env = {"MEDCITE_CACHE_DIR": str(mini_settings.embedding_cache_dir)}
     result = CliRunner().invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
     assert "8 questions" in result.output and "1 paraphrases" in result.output
     assert "held-out guideline" in result.output and "worth per s.d.:" in result.output
     report = json.loads((tmp_path / "train" / "report.json").read_text(encoding="utf-8"))
-    assert {row["fold"] for row in report["folds"]} <= {"guidelines/mmwr_preview_mmwrhtml_mm5650a4.htm",
-                                                         "guidelines/opioids-first-pages.pdf"}
+    assert {row["fold"] for row in report["folds"]} <= {
+        "guidelines/mmwr_preview_mmwrhtml_mm5650a4.htm",
+        "guidelines/opioids-first-pages.pdf",
+    }
     assert report["folds"] and all(0 <= row["hand"] <= 1 and 0 <= row["fitted"] <= 1 for row in report["folds"])
     assert set(report["in_sample"]) == {"sets", "tables", "paraphrases"}
     assert {row["fold"] for row in report["tables"]["folds"]} == {row["fold"] for row in report["folds"]}

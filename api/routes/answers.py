@@ -25,8 +25,14 @@ def ask(body: AskRequest, services: ServicesDep, who: Clinician) -> Answer:
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
 def conversation(conversation_id: str, services: ServicesDep, who: Clinician) -> ConversationOut:
     turns = [
-        Turn(number=s.turn.number, question=s.turn.question, understood_as=s.turn.understood_as,
-             created_at=s.turn.created_at, answer_id=s.turn.answer_id, answer=s.answer)
+        Turn(
+            number=s.turn.number,
+            question=s.turn.question,
+            understood_as=s.turn.understood_as,
+            created_at=s.turn.created_at,
+            answer_id=s.turn.answer_id,
+            answer=s.answer,
+        )
         for s in asking.conversation(services, conversation_id)
     ]
     return ConversationOut(conversation_id=conversation_id, turns=turns)

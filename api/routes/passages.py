@@ -28,17 +28,24 @@ router = APIRouter(tags=["passages"], responses=responses(400, 401, 403, 404, 41
 def search(
     services: ServicesDep,
     who: Clinician,
-    q: Annotated[str, Query(
-        min_length=1, max_length=20_000, json_schema_extra={"pattern": SEARCH_TEXT},
-        description="What to look for: at most the server's limit (max_query_chars) in characters, not only spaces.",
-    )],
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=20_000,
+            json_schema_extra={"pattern": SEARCH_TEXT},
+            description="What to look for: at most the server's limit (max_query_chars) in characters, not only spaces.",
+        ),
+    ],
     k: Annotated[int, Query(ge=1, le=200)] = 10,
     mode: Mode = "hybrid",
     kind: Annotated[list[Kind], Query(max_length=3)] = [],  # noqa: B006 - FastAPI copies defaults
     year_from: Annotated[int | None, Query(ge=1800, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1800, le=2100)] = None,
 ) -> list[SearchHit]:
-    hits = services.searcher().search(check_length(q, services.settings), k=k, mode=mode, filters=Filters(tuple(dict.fromkeys(kind)), year_from, year_to))
+    hits = services.searcher().search(
+        check_length(q, services.settings), k=k, mode=mode, filters=Filters(tuple(dict.fromkeys(kind)), year_from, year_to)
+    )
     return [SearchHit.of_hit(h) for h in hits]
 
 
@@ -68,6 +75,14 @@ def document(doc_id: str, services: ServicesDep, who: Clinician) -> DocumentOut:
         raise HTTPException(404, f"no document {doc_id} in the current index")
     sections = [Section(start=b[0], end=b[1], section=b[2], page=b[3]) for b in record["blocks"]]
     return DocumentOut(
-        doc_id=record["doc_id"], kind=record["kind"], title=record["title"], source=record["source"], year=record["year"],
-        url=record["url"], locator=record["locator"], mesh=record["mesh"], text=record["text"], sections=sections,
+        doc_id=record["doc_id"],
+        kind=record["kind"],
+        title=record["title"],
+        source=record["source"],
+        year=record["year"],
+        url=record["url"],
+        locator=record["locator"],
+        mesh=record["mesh"],
+        text=record["text"],
+        sections=sections,
     )

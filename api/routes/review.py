@@ -56,9 +56,13 @@ class PinIn(Versioned):
 
 @router.get("/answers", response_model=QueuePage, summary="The review queue, newest first, a page of summaries (editor)")
 def queue(
-    services: ServicesDep, who: Editor, status: ReviewStatus | None = None,
+    services: ServicesDep,
+    who: Editor,
+    status: ReviewStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200, pattern=CURSOR, description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=200, pattern=CURSOR, description="`next_cursor` of the previous page.")
+    ] = None,
     audience: Audience | None = None,
     q: Annotated[str, Query(max_length=200, description="Words that must all be in the question (any case).")] = "",
 ) -> QueuePage:
@@ -101,7 +105,8 @@ def remove_statement(answer_id: str, body: StatementRef, services: ServicesDep, 
 
 
 @router.post(
-    "/answers/{answer_id}/statements/place", response_model=Answer,
+    "/answers/{answer_id}/statements/place",
+    response_model=Answer,
     summary="Place one statement of a passage in the evidence (e.g. a pinned one) into the answer, with its reference",
 )
 def place_statement(answer_id: str, body: StatementRef, services: ServicesDep, who: Editor) -> Answer:
@@ -133,9 +138,15 @@ def history(answer_id: str, services: ServicesDep, who: Editor) -> list[Event]:
 
 
 @router.get(
-    "/judgments/export", summary="Editor judgments as TREC qrels or as a JSONL question set", response_class=PlainTextResponse,
-    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}},
-                     "description": "TREC qrels (format=trec) or one JSON question per line (format=jsonl)"}},
+    "/judgments/export",
+    summary="Editor judgments as TREC qrels or as a JSONL question set",
+    response_class=PlainTextResponse,
+    responses={
+        200: {
+            "content": {"text/plain": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}},
+            "description": "TREC qrels (format=trec) or one JSON question per line (format=jsonl)",
+        }
+    },
 )
 def export(services: ServicesDep, who: Editor, format: Literal["trec", "jsonl"] = "trec") -> PlainTextResponse:
     media_type = "text/plain" if format == "trec" else "application/x-ndjson"

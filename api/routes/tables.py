@@ -44,7 +44,14 @@ def table(
     record = store.document(doc_id) or {}
     cells = lambda rows: [[text[a:b] for a, b in row] for row in rows]  # noqa: E731
     return TableOut(
-        doc_id=doc_id, number=number, title=record.get("title"), caption=table.caption, page=table.page,
-        header=cells(table.header), rows=cells(table.rows), row_chunks=store.table_rows(doc_id, number),
-        footnotes=[text[a:b] for a, b in table.footnotes], span=(table.start, table.end),
+        doc_id=doc_id,
+        number=number,
+        title=record.get("title"),
+        caption=table.caption,
+        page=table.page,
+        header=cells(table.header),
+        rows=cells(table.rows),
+        row_chunks=store.table_rows(doc_id, number),
+        footnotes=[text[a:b] for a, b in table.footnotes],
+        span=(table.start, table.end),
     )

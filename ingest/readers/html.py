@@ -14,8 +14,6 @@ from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError, TextBuilder, clean_text
-from ingest.readers.html_tables import MARKER, keep_markers, take_tables
-from ingest.tables import RawTable
 from ingest.readers.html_meta import (
     decode_html,
     fix_mojibake,
@@ -26,15 +24,59 @@ from ingest.readers.html_meta import (
     title_of,
     year_of,
 )
+from ingest.readers.html_tables import MARKER, keep_markers, take_tables
+from ingest.tables import RawTable
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _PSEUDO_LEVEL = 7  # old MMWR subheadings are bold paragraphs; they rank below every real heading
-_BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "section", "article", "main",
-           "center", "pre", "hr", "td", "th", "tr", "body"}
+_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "section",
+    "article",
+    "main",
+    "center",
+    "pre",
+    "hr",
+    "td",
+    "th",
+    "tr",
+    "body",
+}
 # Never article prose: page chrome, widgets, and figures/tables (debris for sentence retrieval).
-_DROP_TAGS = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button",
-              "input", "select", "textarea", "iframe", "svg", "img", "figure", "figcaption", "table", "map",
-              "object", "embed", "dialog", "math"]
+_DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "iframe",
+    "svg",
+    "img",
+    "figure",
+    "figcaption",
+    "table",
+    "map",
+    "object",
+    "embed",
+    "dialog",
+    "math",
+]
 # Class or id names (whole) of CDC page furniture.
 _DROP_ATTR = re.compile(
     r"modal|right-col-info|no-syndicate|attachment-card|cme|onthispage\w*|social\w*|share\w*|breadcrumbs?|"
@@ -73,6 +115,7 @@ _BYLINE = re.compile(r"[A-Z][\w.'-]+( [A-Z][\w.'-]*)+,? (PhD|MD|MPH|MSc?|DrPH|RN
 _BROKEN_HEADING = re.compile(r"h<+(?:h([1-6]))?")  # "<H<H4>" parses as an element named "h<h4"
 _CME = re.compile(r"medscape cme|earning cme credit", re.IGNORECASE)
 _MARKER = re.compile(r"[\s*†‡§¶#‖,]*")  # a <sup> holding only footnote symbols
+
 
 def _content_root(soup: BeautifulSoup) -> Tag:
     def prose(tag: Tag) -> int:
@@ -152,7 +195,7 @@ def _is_box(tag: Tag) -> bool:
     children = [c for c in tag.children if isinstance(c, Tag)]
     for index, child in enumerate(children):
         if child.name in _HEADINGS:
-            return any(c.name in ("p", "ul", "ol", "div") and c.get_text(strip=True) for c in children[index + 1:])
+            return any(c.name in ("p", "ul", "ol", "div") and c.get_text(strip=True) for c in children[index + 1 :])
     return False
 
 
@@ -232,8 +275,10 @@ class _Walker:
         """`<H<H4>Title</H4>` (rr5416a1) parses as an unclosed "h<h4" element wrapping the rest of the
         page: its inline lead is the heading, everything after it ordinary content."""
         children = list(tag.children)
-        split = next((i for i, c in enumerate(children) if isinstance(c, Tag) and
-                      (c.name in _BLOCKS or c.name in _HEADINGS)), len(children))
+        split = next(
+            (i for i, c in enumerate(children) if isinstance(c, Tag) and (c.name in _BLOCKS or c.name in _HEADINGS)),
+            len(children),
+        )
         self.flush()
         if level:
             lead = "".join(c.get_text() if isinstance(c, Tag) else node_string(c) for c in children[:split])
@@ -267,8 +312,17 @@ def read_html(path: Path, entry: ManifestEntry) -> list[Document]:
     doc_id = f"doi:{doi}" if doi else entry.path
     return [
         Document(
-            doc_id=doc_id, kind=entry.kind, text=builder.text, blocks=builder.blocks, locator=doc_id,
-            path=entry.path, source_id=entry.id, title=title, source=journal, year=year,
-            url=url or entry.url, tables=builder.tables,
+            doc_id=doc_id,
+            kind=entry.kind,
+            text=builder.text,
+            blocks=builder.blocks,
+            locator=doc_id,
+            path=entry.path,
+            source_id=entry.id,
+            title=title,
+            source=journal,
+            year=year,
+            url=url or entry.url,
+            tables=builder.tables,
         )
     ]

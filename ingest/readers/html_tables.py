@@ -16,8 +16,9 @@ MARKER = "medcite-table"
 
 
 def _cells(row: Tag, header: bool) -> list[str]:
-    return spread([(fix_mojibake(c.get_text(" ")), c.get("colspan")) for c in row.find_all(["td", "th"], recursive=False)],
-                  header)
+    return spread(
+        [(fix_mojibake(c.get_text(" ")), c.get("colspan")) for c in row.find_all(["td", "th"], recursive=False)], header
+    )
 
 
 def _rows(table: Tag) -> list[Tag]:

@@ -14,9 +14,22 @@ from ingest.tables import RawTable
 
 # Floats and apparatus: tables and figures are debris for sentence retrieval, formulas are markup.
 _DROP = {
-    "table-wrap", "table-wrap-group", "fig", "fig-group", "disp-formula", "disp-formula-group",
-    "chem-struct-wrap", "graphic", "media", "supplementary-material", "ref-list", "fn-group",
-    "inline-graphic", "alternatives", "object-id", "label",
+    "table-wrap",
+    "table-wrap-group",
+    "fig",
+    "fig-group",
+    "disp-formula",
+    "disp-formula-group",
+    "chem-struct-wrap",
+    "graphic",
+    "media",
+    "supplementary-material",
+    "ref-list",
+    "fn-group",
+    "inline-graphic",
+    "alternatives",
+    "object-id",
+    "label",
 }
 # Citation-like cross references whose text ("[12]", "Hites 2004", "*") is noise in a sentence.
 _MARKER_XREFS = {"bibr", "fn", "table-fn", "aff", "corresp"}
@@ -185,9 +198,19 @@ def read_jats(path: Path, entry: ManifestEntry) -> list[Document]:
         raise IngestError("no abstract or body text found")
     return [
         Document(
-            doc_id=doc_id, kind=entry.kind, text=builder.text, blocks=builder.blocks, locator=doc_id,
-            path=entry.path, source_id=entry.id, title=title or None, source=journal or None,
-            year=_year(meta) or entry.year, url=entry.url or (f"https://doi.org/{doi}" if doi else None),
-            mesh=keywords, tables=builder.tables, index_terms=kind_of,
+            doc_id=doc_id,
+            kind=entry.kind,
+            text=builder.text,
+            blocks=builder.blocks,
+            locator=doc_id,
+            path=entry.path,
+            source_id=entry.id,
+            title=title or None,
+            source=journal or None,
+            year=_year(meta) or entry.year,
+            url=entry.url or (f"https://doi.org/{doi}" if doi else None),
+            mesh=keywords,
+            tables=builder.tables,
+            index_terms=kind_of,
         )
     ]

@@ -81,8 +81,16 @@ def read_medquad(path: Path, entry: ManifestEntry) -> list[Document]:
         raise IngestError("no answers in MedQuAD document")
     return [
         Document(
-            doc_id=entry.path, kind=entry.kind, text=builder.text, blocks=builder.blocks,
-            locator=url or entry.path, path=entry.path, source_id=entry.id, title=focus or entry.title,
-            source=_ISSUERS.get(code, code) or entry.issuer, year=entry.year, url=url,
+            doc_id=entry.path,
+            kind=entry.kind,
+            text=builder.text,
+            blocks=builder.blocks,
+            locator=url or entry.path,
+            path=entry.path,
+            source_id=entry.id,
+            title=focus or entry.title,
+            source=_ISSUERS.get(code, code) or entry.issuer,
+            year=entry.year,
+            url=url,
         )
     ]

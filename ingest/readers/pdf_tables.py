@@ -59,8 +59,14 @@ def _segments(line: list[dict]) -> list[_Segment]:
         if found and word["x0"] - found[-1].x1 <= max(6.0, size):
             last = found[-1]
             joiner = "" if word["x0"] - last.x1 < 0.5 else " "
-            found[-1] = _Segment(last.x0, word["x1"], min(last.top, word["top"]), max(last.bottom, word["bottom"]),
-                                 last.text + joiner + word["text"], max(last.size, size))
+            found[-1] = _Segment(
+                last.x0,
+                word["x1"],
+                min(last.top, word["top"]),
+                max(last.bottom, word["bottom"]),
+                last.text + joiner + word["text"],
+                max(last.size, size),
+            )
         else:
             found.append(_Segment(word["x0"], word["x1"], word["top"], word["bottom"], word["text"], size))
     return found
@@ -70,9 +76,11 @@ def _columns(header: list[_Segment], row: list[_Segment]) -> list[str]:
     """A row's segments placed under the header cells whose extent they overlap most (or lie nearest)."""
     cells = [""] * len(header)
     for segment in row:
+
         def fit(column: _Segment) -> float:
             overlap = min(column.x1, segment.x1) - max(column.x0, segment.x0)
             return overlap if overlap > 0 else -abs((column.x0 + column.x1) / 2 - (segment.x0 + segment.x1) / 2)
+
         best = max(range(len(header)), key=lambda i: fit(header[i]))
         cells[best] = f"{cells[best]} {segment.text}".strip()
     return cells

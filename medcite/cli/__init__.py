@@ -13,15 +13,17 @@ from medcite.cli import ask, corpus, design, evaluate, search
 from medcite.cli.common import edge, fail, load_settings, use_flags
 from medcite.cli.tokens import tokens_app
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="medcite: answers for clinicians from guidelines and research.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="medcite: answers for clinicians from guidelines and research."
+)
 
 
 @app.callback()
 def main_options(
     context: typer.Context,
-    data_dir: Annotated[Optional[Path], typer.Option(help="Corpus data directory (default ../shared/data).")] = None,
-    index_dir: Annotated[Optional[Path], typer.Option(help="Index directory (default var/index).")] = None,
-    manifest: Annotated[Optional[Path], typer.Option(help="Corpus manifest (default corpus/manifest.jsonl).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Corpus data directory (default ../shared/data).")] = None,
+    index_dir: Annotated[Path | None, typer.Option(help="Index directory (default var/index).")] = None,
+    manifest: Annotated[Path | None, typer.Option(help="Corpus manifest (default corpus/manifest.jsonl).")] = None,
 ) -> None:
     flags = {"data_dir": data_dir, "index_dir": index_dir, "manifest": manifest}
     use_flags(context, {k: v.resolve() for k, v in flags.items() if v is not None})
@@ -33,18 +35,29 @@ def purge() -> None:
 
     settings = load_settings()
     answers, idle = purge_stored(settings)
-    typer.echo(f"deleted {answers} unreviewed answers and {idle} idle conversations older than {settings.review.retention_days} days")
+    typer.echo(
+        f"deleted {answers} unreviewed answers and {idle} idle conversations older than {settings.review.retention_days} days"
+    )
 
 
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
-    ingest: Annotated[bool, typer.Option(
-        "--ingest", help="Build or update the index beside the server: serve once keyword search is ready (what `make run` does)."
-    )] = False,
-    workers: Annotated[int, typer.Option(
-        min=1, max=64, help="Server processes sharing one memory-mapped index version (each loads the model once).",
-    )] = 1,
+    ingest: Annotated[
+        bool,
+        typer.Option(
+            "--ingest",
+            help="Build or update the index beside the server: serve once keyword search is ready (what `make run` does).",
+        ),
+    ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes sharing one memory-mapped index version (each loads the model once).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web page and API."""
     import logging
@@ -61,9 +74,15 @@ def serve(
         if ingest:
             fail("--ingest builds beside one server process: run `medcite ingest` first, then serve with --workers")
         # Worker processes build their settings from the environment (api/workers.py): the global flags go there.
-        os.environ.update({"MEDCITE_DATA_DIR": str(settings.data_dir), "MEDCITE_INDEX_DIR": str(settings.index_dir),
-                           "MEDCITE_MANIFEST": str(settings.manifest), "MEDCITE_STATE_DIR": str(settings.state_dir),
-                           "MEDCITE_WORKERS": str(workers)})  # each worker sizes its threads to cores / N
+        os.environ.update(
+            {
+                "MEDCITE_DATA_DIR": str(settings.data_dir),
+                "MEDCITE_INDEX_DIR": str(settings.index_dir),
+                "MEDCITE_MANIFEST": str(settings.manifest),
+                "MEDCITE_STATE_DIR": str(settings.state_dir),
+                "MEDCITE_WORKERS": str(workers),
+            }
+        )  # each worker sizes its threads to cores / N
         uvicorn.run("api.workers:from_environment", factory=True, workers=workers, host=host, port=port, log_level="info")
         return
     embedder = None  # loaded by the app at startup
@@ -83,10 +102,19 @@ def serve(
 
 
 for name, command in [
-    ("ingest", corpus.ingest), ("search", search.search), ("ask", ask.ask), ("chat", ask.chat), ("stats", corpus.stats),
-    ("remove", corpus.remove), ("manifest", corpus.manifest), ("eval", evaluate.eval_command),
-    ("eval-compare", evaluate.eval_compare), ("train-ranker", evaluate.train_ranker),
-    ("train-design", design.train_design), ("purge", purge), ("serve", serve),
+    ("ingest", corpus.ingest),
+    ("search", search.search),
+    ("ask", ask.ask),
+    ("chat", ask.chat),
+    ("stats", corpus.stats),
+    ("remove", corpus.remove),
+    ("manifest", corpus.manifest),
+    ("eval", evaluate.eval_command),
+    ("eval-compare", evaluate.eval_compare),
+    ("train-ranker", evaluate.train_ranker),
+    ("train-design", design.train_design),
+    ("purge", purge),
+    ("serve", serve),
 ]:
     app.command(name)(edge(command))
 app.add_typer(tokens_app, name="token")

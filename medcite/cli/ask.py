@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from core.kinds import KINDS
 from medcite.cli.common import fail, load_settings
 
-Kinds = Annotated[Optional[list[str]], typer.Option("--kind", help="Only this kind of source; repeatable.")]
+Kinds = Annotated[list[str] | None, typer.Option("--kind", help="Only this kind of source; repeatable.")]
 AudienceOption = Annotated[str, typer.Option(help="clinician (default) or patient: plainer statements, reference pages first.")]
 
 
@@ -40,7 +40,7 @@ def ask(
     json_output: Annotated[bool, typer.Option("--json", help="The answer as JSON (the API's format).")] = False,
     kind: Kinds = None,
     audience: AudienceOption = "clinician",
-    conversation: Annotated[Optional[str], typer.Option(help="Continue this conversation id (a follow-up).")] = None,
+    conversation: Annotated[str | None, typer.Option(help="Continue this conversation id (a follow-up).")] = None,
 ) -> None:
     """Answer a question from the index: guidelines first, then research, every sentence cited."""
     from app import asking

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,16 +13,24 @@ from medcite.cli.executors import ADDRESS_HELP, EXECUTOR_HELP, WORKERS_HELP, exe
 
 
 def ingest(
-    force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed: read every source again (embeddings still come from the cache).")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Rebuild even if nothing changed: read every source again (embeddings still come from the cache)."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
-    extra: Annotated[Optional[list[Path]], typer.Option(help="Also index this file (a question set's own corpus); needs --index-dir.")] = None,
+    extra: Annotated[
+        list[Path] | None, typer.Option(help="Also index this file (a question set's own corpus); needs --index-dir.")
+    ] = None,
     extra_kind: Annotated[str, typer.Option(help="Kind of the --extra files.")] = "research",
-    progressive: Annotated[bool, typer.Option(
-        help="Publish keyword search first, then chunk vectors, then sentence vectors, each as a version (a first run)."
-    )] = False,
+    progressive: Annotated[
+        bool,
+        typer.Option(
+            help="Publish keyword search first, then chunk vectors, then sentence vectors, each as a version (a first run)."
+        ),
+    ] = False,
     executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "local",
-    address: Annotated[Optional[str], typer.Option(help=ADDRESS_HELP)] = None,
-    workers: Annotated[Optional[int], typer.Option(help=WORKERS_HELP)] = None,
+    address: Annotated[str | None, typer.Option(help=ADDRESS_HELP)] = None,
+    workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Read the manifest's sources into a new index version (a no-op when nothing changed)."""
     from app.documents import ingest as build
@@ -43,8 +51,14 @@ def ingest(
 
     with executor_for(executor, address, workers):  # ray: reading, chunking and embedding on a Ray cluster
         report = build(
-            settings, lambda: load_embedder(settings), extra or [], extra_kind,  # type: ignore[arg-type]
-            show_progress=not quiet, force=force, on_settled=settled, progressive=progressive,
+            settings,
+            lambda: load_embedder(settings),
+            extra or [],
+            extra_kind,  # type: ignore[arg-type]
+            show_progress=not quiet,
+            force=force,
+            on_settled=settled,
+            progressive=progressive,
         )
     for path, reason in report.errors:
         typer.secho(f"skipped {path}: {reason}", err=True, fg=typer.colors.YELLOW)
@@ -78,8 +92,10 @@ def stats() -> None:
     store.close()
     size = sum(f.stat().st_size for f in directory.iterdir())
     typer.echo(f"version     {manifest.version} (built {manifest.created_at})")
-    typer.echo(f"model       {manifest.model_name} ({manifest.embedding_backend}), {manifest.dimensions}-d, FAISS "
-               f"{manifest.index_type}; vectors {manifest.vectors}")  # pending | chunks | complete (a progressive build)
+    typer.echo(
+        f"model       {manifest.model_name} ({manifest.embedding_backend}), {manifest.dimensions}-d, FAISS "
+        f"{manifest.index_type}; vectors {manifest.vectors}"
+    )  # pending | chunks | complete (a progressive build)
     typer.echo(f"sources     {manifest.sources}")
     for kind in KINDS:
         typer.echo(f"{kind:<11} {counts['documents'].get(kind, 0)} documents, {counts['chunks'].get(kind, 0)} chunks")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,9 +12,11 @@ from medcite.cli.common import fail, load_settings
 
 
 def train_design(
-    write: Annotated[bool, typer.Option("--write", help="Replace ingest/design_model.json with the model fitted on every labelled record.")] = False,
+    write: Annotated[
+        bool, typer.Option("--write", help="Replace ingest/design_model.json with the model fitted on every labelled record.")
+    ] = False,
     folds: Annotated[int, typer.Option(help="Held-out folds (grouped by document).")] = 5,
-    report: Annotated[Optional[Path], typer.Option(help="Also write the held-out figures as JSON here.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Also write the held-out figures as JSON here.")] = None,
 ) -> None:
     """Fit the design model on research records whose MeSH or publication types name a design, with those
     terms hidden from it; print held-out precision, recall and macro-F1 and the confidence threshold."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,13 +18,13 @@ def eval_command(
     question_set: Annotated[Path, typer.Argument(help="JSONL or CSV: id, question, relevant[, reference_answer, relevance]")],
     modes: Annotated[str, typer.Option(help="Comma-separated retrieval modes.")] = "bm25,dense,hybrid",
     k: Annotated[int, typer.Option("-k", help="Cut-off shown in the summary table (Recall@k, nDCG@k).")] = 10,
-    out: Annotated[Optional[Path], typer.Option(help="Run directory (default var/eval/<set name>).")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="Only the first N questions.")] = None,
-    qrels: Annotated[Optional[Path], typer.Option(help="TREC qrels overriding the set's relevance.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run directory (default var/eval/<set name>).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
+    qrels: Annotated[Path | None, typer.Option(help="TREC qrels overriding the set's relevance.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "local",
-    address: Annotated[Optional[str], typer.Option(help=ADDRESS_HELP)] = None,
-    workers: Annotated[Optional[int], typer.Option(help=WORKERS_HELP)] = None,
+    address: Annotated[str | None, typer.Option(help=ADDRESS_HELP)] = None,
+    workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Run a question set through every mode and the answer composer; resumable; writes a report.
     With --executor ray the questions are answered in parallel by Ray actors (same records, same order)."""
@@ -52,7 +52,10 @@ def eval_command(
         )
         typer.echo(f"{mode:<7} {cells}")
     answers = results["answers"]
-    typer.echo("answers " + "  ".join(f"{key} {value:.3f}" if isinstance(value, float) else f"{key} {value}" for key, value in answers.items()))
+    typer.echo(
+        "answers "
+        + "  ".join(f"{key} {value:.3f}" if isinstance(value, float) else f"{key} {value}" for key, value in answers.items())
+    )
     typer.echo(f"wrote {target / 'results.json'}, {target / 'runs.jsonl'}, {target / 'report.html'}")
 
 
@@ -73,10 +76,21 @@ SETS = Path(__file__).resolve().parents[2] / "evaluation" / "sets"
 
 
 def train_ranker(
-    sets: Annotated[Optional[list[Path]], typer.Option("--set", help="A question set with gold quotes (default: the four guideline sets).")] = None,
-    paraphrases: Annotated[Optional[list[Path]], typer.Option(help="Rewordings scored per fold, never trained on (default: guideline-dev-paraphrases.jsonl when present).")] = None,
-    write: Annotated[bool, typer.Option("--write", help="Replace qa/lead_weights.json with the model fitted on every set.")] = False,
-    work_dir: Annotated[Optional[Path], typer.Option(help="Where the guideline-only index and report.json are kept (default var/train).")] = None,
+    sets: Annotated[
+        list[Path] | None, typer.Option("--set", help="A question set with gold quotes (default: the four guideline sets).")
+    ] = None,
+    paraphrases: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Rewordings scored per fold, never trained on (default: guideline-dev-paraphrases.jsonl when present)."
+        ),
+    ] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Replace qa/lead_weights.json with the model fitted on every set.")
+    ] = False,
+    work_dir: Annotated[
+        Path | None, typer.Option(help="Where the guideline-only index and report.json are kept (default var/train).")
+    ] = None,
 ) -> None:
     """Fit the lead ranker on the guideline question sets and report leave-one-guideline-out figures, the
     hand weights beside the fit; deterministic, from the shipped guidelines in the data dir."""
@@ -97,7 +111,9 @@ def train_ranker(
     if "hand" in pooled:
         typer.echo(f"{'pooled':<52} {'':>3}  {pooled['hand']:.3f}  {pooled['fitted']:.3f}")
     if "paraphrases_hand" in pooled:
-        typer.echo(f"{'paraphrases (per fold)':<52} {'':>3}  {pooled['paraphrases_hand']:.3f}  {pooled['paraphrases_fitted']:.3f}")
+        typer.echo(
+            f"{'paraphrases (per fold)':<52} {'':>3}  {pooled['paraphrases_hand']:.3f}  {pooled['paraphrases_fitted']:.3f}"
+        )
     tables = results["tables"]["pooled"]
     typer.echo(f"hand weights with the table features (weights {results['table_weights']}), held out:")
     for name in ("written", "tables", "paraphrases"):

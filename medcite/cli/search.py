@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,9 +15,11 @@ def search(
     question: Annotated[str, typer.Argument(help="What to look for.")],
     k: Annotated[int, typer.Option("-k", help="Number of hits.")] = 10,
     mode: Annotated[str, typer.Option(help="bm25 | dense | hybrid")] = "hybrid",
-    kind: Annotated[Optional[list[str]], typer.Option(help="Only this kind (guideline, research, reference); repeatable.")] = None,
-    year_from: Annotated[Optional[int], typer.Option(help="Only documents from this year on.")] = None,
-    year_to: Annotated[Optional[int], typer.Option(help="Only documents up to this year.")] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option(help="Only this kind (guideline, research, reference); repeatable.")
+    ] = None,
+    year_from: Annotated[int | None, typer.Option(help="Only documents from this year on.")] = None,
+    year_to: Annotated[int | None, typer.Option(help="Only documents up to this year.")] = None,
 ) -> None:
     """Ranked passages with their fused, BM25 and dense scores and where each came from."""
     from app.services import open_searcher

@@ -84,8 +84,16 @@ def server(api_settings: Settings, embedder) -> Iterator[str]:
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium's background services try the network; this machine has none.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +113,9 @@ WIDTHS = {390: 844, 1400: 1000}  # a phone's and a desktop's viewport: width →
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ["MEDCITE_SCREENSHOTS"]) if os.environ.get("MEDCITE_SCREENSHOTS") else tmp_path_factory.mktemp("screens")
+    folder = (
+        Path(os.environ["MEDCITE_SCREENSHOTS"]) if os.environ.get("MEDCITE_SCREENSHOTS") else tmp_path_factory.mktemp("screens")
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

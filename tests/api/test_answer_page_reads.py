@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from evaluation.answer_checks import duplicates, is_debris
 from qa.scope import may_exclude
 
-
 # Each statement as read: a graded one ends after its grade label ("… with patients [Category A, …].").
 _READ = """els => els.map(e => {
   const next = e.nextElementSibling;

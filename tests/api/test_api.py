@@ -28,7 +28,10 @@ def test_follow_up_and_conversation_history(client) -> None:
     follow = client.post("/ask", json={"question": "and in children?", "conversation_id": first["conversation_id"]}).json()
     assert follow["understood_as"] == "What is the recommended approach to tapering opioids in children?"
     history = client.get(f"/conversations/{first['conversation_id']}").json()
-    assert [t["question"] for t in history["turns"]] == ["What is the recommended approach to tapering opioids?", "and in children?"]
+    assert [t["question"] for t in history["turns"]] == [
+        "What is the recommended approach to tapering opioids?",
+        "and in children?",
+    ]
     assert history["turns"][1]["answer"]["understood_as"] == follow["understood_as"]
 
 

@@ -109,7 +109,10 @@ def test_roles(client: TestClient, store: TokenStore) -> None:
     clin, ed = store.create("ada", "clinician"), store.create("eve", "editor")
     assert client.get("/ask", headers=bearer(clin)).json() == {"name": "ada", "role": "clinician"}
     denied = client.get("/review", headers=bearer(clin))
-    assert denied.status_code == 403 and denied.json()["detail"] == "this needs the editor role; your token 'ada' has the clinician role"
+    assert (
+        denied.status_code == 403
+        and denied.json()["detail"] == "this needs the editor role; your token 'ada' has the clinician role"
+    )
     for path in ("/ask", "/review"):  # the scheme is case-insensitive (RFC 9110)
         assert client.get(path, headers={"Authorization": f"bearer {ed}"}).json() == {"name": "eve", "role": "editor"}
 
@@ -135,8 +138,12 @@ def test_cli_create_list_revoke(cli, tmp_path: Path) -> None:
     assert cli("revoke", "ada").exit_code == 0 and "ada" not in cli("list").output
 
 
-CLI_ERRORS = [(("create", "ada"), "already exists"), (("create", "bob", "--role", "admin"), "unknown role"),
-              (("create", "bad name"), "invalid token name"), (("revoke", "nobody"), "no token named")]
+CLI_ERRORS = [
+    (("create", "ada"), "already exists"),
+    (("create", "bob", "--role", "admin"), "unknown role"),
+    (("create", "bad name"), "invalid token name"),
+    (("revoke", "nobody"), "no token named"),
+]
 
 
 @pytest.mark.parametrize(("args", "message"), CLI_ERRORS)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
 import pytest
-
 
 
 @pytest.fixture()
@@ -21,8 +19,11 @@ def test_only_the_claimant_acts_on_a_claimed_answer(two_editors) -> None:
     client, ada, bob, answer = two_editors
     answer_id, chunk = answer["answer_id"], answer["evidence"][0]["chunk_id"]
     attempts = {
-        "approve": {"version": 2}, "reject": {"version": 2, "comment": "no"}, "release": {"version": 2},
-        "claim": {"version": 2}, "judgments": {"version": 2, "chunk_id": chunk, "label": "relevant"},
+        "approve": {"version": 2},
+        "reject": {"version": 2, "comment": "no"},
+        "release": {"version": 2},
+        "claim": {"version": 2},
+        "judgments": {"version": 2, "chunk_id": chunk, "label": "relevant"},
     }
     for action, body in attempts.items():
         refused = client.post(f"/answers/{answer_id}/{action}", headers=bob, json=body)
@@ -46,7 +47,10 @@ def test_another_editor_may_take_a_claim_over(two_editors) -> None:
 
     history = client.get(f"/answers/{answer_id}/history", headers=ada).json()
     assert [(e["action"], e["actor"]) for e in history] == [
-        ("submitted", "system"), ("claimed", "ada"), ("taken over", "bob"), ("approved", "bob")
+        ("submitted", "system"),
+        ("claimed", "ada"),
+        ("taken over", "bob"),
+        ("approved", "bob"),
     ]
     assert history[2]["before"] == {"status": "under_review", "reviewer": "ada"}
     assert history[2]["after"] == {"reviewer": "bob", "status": "under_review"}

@@ -61,7 +61,9 @@ def test_an_uploaded_file_is_searchable_right_after(editor_client, api_settings)
     )
     before = client.get("/health").json()
     response = client.post(
-        "/documents", headers=auth, data={"kind": "reference", "title": "Frostbite first aid"},
+        "/documents",
+        headers=auth,
+        data={"kind": "reference", "title": "Frostbite first aid"},
         files={"file": ("../../etc/passwd.md", text.encode(), "text/markdown")},
     )
     assert response.status_code == 201, response.text
@@ -88,8 +90,12 @@ def test_a_bad_upload_is_refused_and_changes_nothing(editor_client) -> None:
     for upload, status, reason in cases:
         response = client.post("/documents", headers=auth, data={"kind": "research"}, files={"file": upload})
         assert response.status_code == status and reason in response.json()["detail"], response.text
-    refused = client.post("/documents", headers={"Authorization": f"Bearer {clinician}"}, data={"kind": "research"},
-                          files={"file": ("a.md", b"# A\n\nA sentence long enough to be indexed here.", "text/markdown")})
+    refused = client.post(
+        "/documents",
+        headers={"Authorization": f"Bearer {clinician}"},
+        data={"kind": "research"},
+        files={"file": ("a.md", b"# A\n\nA sentence long enough to be indexed here.", "text/markdown")},
+    )
     assert refused.status_code == 403
     assert client.get("/health").json() == before
     uploads = client.app.state.services.settings.state_dir / "uploads"
@@ -108,8 +114,12 @@ def test_concurrent_uploads_both_land(editor_client) -> None:
     responses: dict[str, int] = {}
 
     def upload(name: str) -> None:
-        response = client.post("/documents", headers=auth, data={"kind": "reference", "title": name},
-                               files={"file": (f"{name}.md", texts[name].encode(), "text/markdown")})
+        response = client.post(
+            "/documents",
+            headers=auth,
+            data={"kind": "reference", "title": name},
+            files={"file": (f"{name}.md", texts[name].encode(), "text/markdown")},
+        )
         responses[name] = response.status_code
 
     threads = [threading.Thread(target=upload, args=(name,)) for name in texts]
@@ -118,6 +128,9 @@ def test_concurrent_uploads_both_land(editor_client) -> None:
     for thread in threads:
         thread.join()
     assert responses == {"gout": 201, "scabies": 201}
-    titles = {h["title"] for q in ("colchicine for gout flares", "permethrin for scabies")
-              for h in client.get("/search", params={"q": q, "k": 1}).json()}
+    titles = {
+        h["title"]
+        for q in ("colchicine for gout flares", "permethrin for scabies")
+        for h in client.get("/search", params={"q": q, "k": 1}).json()
+    }
     assert titles == {"gout", "scabies"}

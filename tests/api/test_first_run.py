@@ -4,7 +4,6 @@ with an honest notice and note, /health shows the build's phase, a killed server
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -75,13 +74,26 @@ def test_an_open_page_drops_the_notice_once_the_full_index_is_published(keyword_
 
 def _start(settings, port: int) -> subprocess.Popen:
     env = {
-        **os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-        "MEDCITE_CACHE_DIR": str(settings.cache_dir), "MEDCITE_STATE_DIR": str(settings.state_dir),
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "MEDCITE_CACHE_DIR": str(settings.cache_dir),
+        "MEDCITE_STATE_DIR": str(settings.state_dir),
     }
     command = [
-        sys.executable, "-c", "from medcite.cli import main; main()", "--data-dir", str(settings.data_dir),
-        "--index-dir", str(settings.index_dir), "--manifest", str(settings.manifest),
-        "serve", "--ingest", "--port", str(port),
+        sys.executable,
+        "-c",
+        "from medcite.cli import main; main()",
+        "--data-dir",
+        str(settings.data_dir),
+        "--index-dir",
+        str(settings.index_dir),
+        "--manifest",
+        str(settings.manifest),
+        "serve",
+        "--ingest",
+        "--port",
+        str(port),
     ]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
@@ -119,7 +131,10 @@ def test_serve_ingest_builds_beside_the_server_and_a_restart_resumes(tmp_path: P
     process = _start(settings, port)
     try:
         done = _health(process, port, lambda health: health["index"]["vectors"] == "complete")
-        assert done["index"]["progress"]["phase"] == "complete" and "Still preparing" not in httpx.get(f"http://127.0.0.1:{port}/").text
+        assert (
+            done["index"]["progress"]["phase"] == "complete"
+            and "Still preparing" not in httpx.get(f"http://127.0.0.1:{port}/").text
+        )
         answer = httpx.post(f"http://127.0.0.1:{port}/ask", json={"question": QUESTION}, timeout=120).json()
         assert answer["index_note"] is None and answer["guidelines"]["lead"]
     finally:
@@ -138,4 +153,3 @@ def test_serve_ingest_builds_beside_the_server_and_a_restart_resumes(tmp_path: P
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
     assert sorted(p.name for p in layout.versions.iterdir()) == versions
-

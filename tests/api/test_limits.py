@@ -86,8 +86,9 @@ def test_an_editor_upload_over_the_cap_gets_413(guarded) -> None:
 
 
 def test_json_bodies_are_capped(client) -> None:
-    response = client.post("/ask", content=b'{"question": "' + b"x" * JSON_LIMIT + b'"}',
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/ask", content=b'{"question": "' + b"x" * JSON_LIMIT + b'"}', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413 and "too large" in response.json()["detail"]
 
 

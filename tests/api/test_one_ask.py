@@ -14,8 +14,14 @@ QUESTION = "When should clinicians offer naloxone?"
 
 
 def _cli(mini_settings, state: Path, *args: str):  # noqa: ANN001
-    base = ["--data-dir", str(mini_settings.data_dir), "--manifest", str(mini_settings.manifest),
-            "--index-dir", str(mini_settings.index_dir)]
+    base = [
+        "--data-dir",
+        str(mini_settings.data_dir),
+        "--manifest",
+        str(mini_settings.manifest),
+        "--index-dir",
+        str(mini_settings.index_dir),
+    ]
     env = {"MEDCITE_CACHE_DIR": str(mini_settings.embedding_cache_dir), "MEDCITE_STATE_DIR": str(state)}
     result = CliRunner().invoke(app, [*base, *args], env=env)
     assert result.exit_code == 0, result.output

@@ -8,12 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
 from api.auth import TokenStore
-
-
 
 
 def pin_passage(page: Page, query: str):
@@ -27,6 +24,7 @@ def pin_passage(page: Page, query: str):
     row = page.locator(f'#evidence tbody tr.pinned[data-chunk-id="{chunk_id}"]')
     expect(row).to_have_count(1)
     return row
+
 
 def no_overflow(page: Page) -> None:
     wide, window = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
@@ -49,8 +47,11 @@ def axe_serious(page: Page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     violations = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in violations if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_clinician_page_fits_and_works_from_the_keyboard(sized, server, shots: Path) -> None:

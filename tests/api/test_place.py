@@ -26,8 +26,11 @@ def pin_new(client, editor, answer: dict, query: str, kind: str) -> tuple[dict, 
     have = {e["chunk_id"] for e in answer["evidence"]}
     hits = client.get("/search", params={"q": query, "k": 20, "kind": kind}).json()
     hit = next(h for h in hits if h["chunk_id"] not in have)
-    pinned = client.post(f"/answers/{answer['answer_id']}/evidence", headers=editor,
-                         json={"version": answer["review"]["version"], "chunk_id": hit["chunk_id"]})
+    pinned = client.post(
+        f"/answers/{answer['answer_id']}/evidence",
+        headers=editor,
+        json={"version": answer["review"]["version"], "chunk_id": hit["chunk_id"]},
+    )
     assert pinned.status_code == 200, pinned.text
     return pinned.json(), client.get(f"/chunks/{hit['chunk_id']}").json()
 
@@ -37,7 +40,9 @@ def numbered_by_first_use(answer: dict) -> None:
     order: list[int] = []
     for s in statements:
         order += [n for n in s.refs if n not in order]
-    assert order == list(range(1, len(order) + 1)) == [r["number"] for r in sorted(answer["references"], key=lambda r: r["number"])]
+    assert (
+        order == list(range(1, len(order) + 1)) == [r["number"] for r in sorted(answer["references"], key=lambda r: r["number"])]
+    )
 
 
 def test_pinned_evidence_carries_its_title_source_and_real_scores(claimed) -> None:
@@ -58,8 +63,11 @@ def test_a_pinned_sentence_is_placed_verbatim_with_its_reference(claimed) -> Non
     answer, chunk = pin_new(client, editor, answer, "helicopter intubation flight nurses", "research")
     sentence = chunk["statements"][0]
     assert chunk["text"]  # the quotable sentences come with the passage
-    placed = client.post(f"/answers/{answer_id}/statements/place", headers=editor,
-                         json={"version": answer["review"]["version"], "chunk_id": chunk["chunk_id"], "span": sentence["span"]})
+    placed = client.post(
+        f"/answers/{answer_id}/statements/place",
+        headers=editor,
+        json={"version": answer["review"]["version"], "chunk_id": chunk["chunk_id"], "span": sentence["span"]},
+    )
     assert placed.status_code == 200, placed.text
     placed = placed.json()
     group = next(g for g in placed["research"]["sections"] if g["heading"] == "Added by the editors")
@@ -79,8 +87,11 @@ def test_a_pinned_sentence_is_placed_verbatim_with_its_reference(claimed) -> Non
     # A guideline sentence goes among the guideline points, ahead of the research in reading order: renumbered.
     guideline, gchunk = pin_new(client, editor, placed, "hypertension blood pressure treatment", "guideline")
     gsentence = gchunk["statements"][-1]
-    again = client.post(f"/answers/{answer_id}/statements/place", headers=editor,
-                        json={"version": guideline["review"]["version"], "chunk_id": gchunk["chunk_id"], "span": gsentence["span"]}).json()
+    again = client.post(
+        f"/answers/{answer_id}/statements/place",
+        headers=editor,
+        json={"version": guideline["review"]["version"], "chunk_id": gchunk["chunk_id"], "span": gsentence["span"]},
+    ).json()
     [point] = [s for s in again["guidelines"]["points"] if s["chunk_id"] == gchunk["chunk_id"]]
     assert point["text"] == gsentence["text"] and point["grade"] == gsentence["grade"]
     numbered_by_first_use(again)
@@ -99,8 +110,11 @@ def test_placing_refuses_what_it_cannot_ground_or_may_not_change(claimed, bearer
     sentence = chunk["statements"][0]
 
     def place(headers, **body):
-        return client.post(f"/answers/{answer_id}/statements/place", headers=headers,
-                           json={"version": version, "chunk_id": chunk_id, "span": sentence["span"]} | body)
+        return client.post(
+            f"/answers/{answer_id}/statements/place",
+            headers=headers,
+            json={"version": version, "chunk_id": chunk_id, "span": sentence["span"]} | body,
+        )
 
     half = [sentence["span"][0], sentence["span"][0] + 5]
     refused = place(editor, span=half)
@@ -150,12 +164,16 @@ def test_the_queue_filters_on_the_server_across_pages(fresh_client, bearer) -> N
     assert [a["answer_id"] for a in found["items"]] == [ids[2], ids[1]] and found["next_cursor"]
     rest = client.get("/answers", headers=editor, params={"q": "zebra_fever", "limit": 2, "cursor": found["next_cursor"]}).json()
     assert [a["answer_id"] for a in rest["items"]] == [ids[0]] and rest["next_cursor"] is None
-    assert client.get("/answers", headers=editor, params={"q": "zebra%fever"}).json()["items"] == []  # % is a character, not a wildcard
+    assert (
+        client.get("/answers", headers=editor, params={"q": "zebra%fever"}).json()["items"] == []
+    )  # % is a character, not a wildcard
 
     approved = client.get("/answers", headers=editor, params={"status": "approved"}).json()["items"]
     assert [a["answer_id"] for a in approved] == [ids[1]]
     patients = client.get("/answers", headers=editor, params={"audience": "patient", "q": "question zebra"}).json()["items"]
     assert [a["answer_id"] for a in patients] == [ids[1]]
-    both = client.get("/answers", headers=editor, params={"audience": "clinician", "status": "submitted", "q": "zebra"}).json()["items"]
+    both = client.get("/answers", headers=editor, params={"audience": "clinician", "status": "submitted", "q": "zebra"}).json()[
+        "items"
+    ]
     assert [a["answer_id"] for a in both] == [ids[2], ids[0]]
     assert client.get("/answers", headers=editor, params={"audience": "nobody"}).status_code == 422

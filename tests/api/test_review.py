@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-
 QUESTION = "When should clinicians offer naloxone?"
 
 
@@ -32,25 +31,37 @@ def test_an_answer_walks_from_submitted_to_approved(review) -> None:
     assert stale.status_code == 409 and "is at version 2, not 1" in stale.json()["detail"]
 
     evidence = claimed["evidence"]
-    judged = client.post(f"/answers/{answer_id}/judgments", headers=editor,
-                         json={"version": 2, "chunk_id": evidence[0]["chunk_id"], "label": "relevant", "note": "the rec"}).json()
-    judged = client.post(f"/answers/{answer_id}/judgments", headers=editor,
-                         json={"version": 3, "chunk_id": evidence[-1]["chunk_id"], "label": "not_relevant"}).json()
+    judged = client.post(
+        f"/answers/{answer_id}/judgments",
+        headers=editor,
+        json={"version": 2, "chunk_id": evidence[0]["chunk_id"], "label": "relevant", "note": "the rec"},
+    ).json()
+    judged = client.post(
+        f"/answers/{answer_id}/judgments",
+        headers=editor,
+        json={"version": 3, "chunk_id": evidence[-1]["chunk_id"], "label": "not_relevant"},
+    ).json()
     assert judged["evidence"][0]["judgment"] == "relevant" and judged["review"]["version"] == 4
-    unknown = client.post(f"/answers/{answer_id}/judgments", headers=editor,
-                          json={"version": 4, "chunk_id": "nope", "label": "partly"})
+    unknown = client.post(
+        f"/answers/{answer_id}/judgments", headers=editor, json={"version": 4, "chunk_id": "nope", "label": "partly"}
+    )
     assert unknown.status_code == 422 and "not in this answer's evidence" in unknown.json()["detail"]
 
     last = (judged["guidelines"]["lead"] + judged["guidelines"]["points"])[-1]
-    edited = client.post(f"/answers/{answer_id}/statements/remove", headers=editor,
-                         json={"version": 4, "chunk_id": last["chunk_id"], "span": last["span"]}).json()
+    edited = client.post(
+        f"/answers/{answer_id}/statements/remove",
+        headers=editor,
+        json={"version": 4, "chunk_id": last["chunk_id"], "span": last["span"]},
+    ).json()
     remaining = edited["guidelines"]["lead"] + edited["guidelines"]["points"]
     assert last["text"] not in [s["text"] for s in remaining]
     cited = sorted({n for s in remaining + [p for g in edited["research"]["sections"] for p in g["points"]] for n in s["refs"]})
     assert cited == [r["number"] for r in edited["references"]] == list(range(1, len(cited) + 1))
 
     extra = client.get("/search", params={"q": "helicopter intubation", "k": 1}).json()[0]
-    pinned = client.post(f"/answers/{answer_id}/evidence", headers=editor, json={"version": 5, "chunk_id": extra["chunk_id"]}).json()
+    pinned = client.post(
+        f"/answers/{answer_id}/evidence", headers=editor, json={"version": 5, "chunk_id": extra["chunk_id"]}
+    ).json()
     assert pinned["evidence"][-1] | {"pinned": True, "chunk_id": extra["chunk_id"]} == pinned["evidence"][-1]
 
     approved = client.post(f"/answers/{answer_id}/approve", headers=editor, json={"version": 6, "comment": "checked"}).json()
@@ -59,7 +70,13 @@ def test_an_answer_walks_from_submitted_to_approved(review) -> None:
 
     history = client.get(f"/answers/{answer_id}/history", headers=editor).json()
     assert [e["action"] for e in history] == [
-        "submitted", "claimed", "judged", "judged", "statement removed", "evidence pinned", "approved"
+        "submitted",
+        "claimed",
+        "judged",
+        "judged",
+        "statement removed",
+        "evidence pinned",
+        "approved",
     ]
     assert [e["version"] for e in history] == [1, 2, 3, 4, 5, 6, 7]
     assert history[1]["before"] == {"status": "submitted", "reviewer": None} and history[1]["actor"] == "erin"
@@ -75,7 +92,11 @@ def test_rejected_answers_and_judgments_export(review) -> None:
     answer_id = answer["answer_id"]
     client.post(f"/answers/{answer_id}/claim", headers=editor, json={"version": 1})
     target = next(e for e in answer["evidence"] if e["doc_id"] == "PMID:10135926")
-    client.post(f"/answers/{answer_id}/judgments", headers=editor, json={"version": 2, "chunk_id": target["chunk_id"], "label": "relevant"})
+    client.post(
+        f"/answers/{answer_id}/judgments",
+        headers=editor,
+        json={"version": 2, "chunk_id": target["chunk_id"], "label": "relevant"},
+    )
     rejected = client.post(f"/answers/{answer_id}/reject", headers=editor, json={"version": 3, "comment": "thin"}).json()
     assert rejected["review"]["status"] == "rejected"
     again = client.post(f"/answers/{answer_id}/approve", headers=editor, json={"version": 4})

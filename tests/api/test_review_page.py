@@ -12,7 +12,11 @@ from api.auth import TokenStore
 
 def test_editor_judges_evidence_and_approves(page, server, api_settings, tmp_path: Path) -> None:
     token = TokenStore(api_settings.state_dir / "tokens.json").create("rita", "editor")
-    answer = httpx.post(f"{server}/ask", json={"question": "Is there a relationship between rheumatoid arthritis and periodontal disease?"}, timeout=60).json()
+    answer = httpx.post(
+        f"{server}/ask",
+        json={"question": "Is there a relationship between rheumatoid arthritis and periodontal disease?"},
+        timeout=60,
+    ).json()
     page.goto(f"{server}/review")
     page.fill("#token", token)
     page.click("#signin")

@@ -32,8 +32,9 @@ def test_editor_places_a_pinned_sentence_into_the_answer(sized, server, api_sett
     page, width = sized
     name = f"placer{width}"
     token = TokenStore(api_settings.state_dir / "tokens.json").create(name, "editor")
-    asked = httpx.post(f"{server}/ask", json={"question": "When should clinicians offer naloxone to patients on opioids?"},
-                       timeout=90).json()
+    asked = httpx.post(
+        f"{server}/ask", json={"question": "When should clinicians offer naloxone to patients on opioids?"}, timeout=90
+    ).json()
     answer_id = asked["answer_id"]
     sign_in(page, server, token, name)
     page.fill("#queue-search", "naloxone to patients on opioids")
@@ -103,9 +104,15 @@ def crowded(api_settings, embedder, tmp_path_factory: pytest.TempPathFactory):
         for i in range(120):
             topic = "zebra fever" if i == 0 else "warfarin dosing"
             question = f"Question {i}: what about {topic}?"
-            answer = Answer(question=question, understood_as=question, guidelines=GuidelineSection(), research=ResearchSection(),
-                            review=Review(updated_at=(start + timedelta(seconds=i)).isoformat(timespec="seconds")), index_version="test",
-                            audience="patient" if i == 1 else "clinician")
+            answer = Answer(
+                question=question,
+                understood_as=question,
+                guidelines=GuidelineSection(),
+                research=ResearchSection(),
+                review=Review(updated_at=(start + timedelta(seconds=i)).isoformat(timespec="seconds")),
+                index_version="test",
+                audience="patient" if i == 1 else "clinician",
+            )
             ids[i] = store.submit(answer, {}).answer_id
         claimed = workflow.claim(store, ids[1], 1, "ann")
         workflow.decide(store, ids[1], claimed.review.version, "ann", True, "fine")

@@ -14,8 +14,11 @@ def test_exported_judgments_round_trip_into_the_evaluator(client, searcher, mini
     answer = client.post("/ask", json={"question": "Does helicopter transport impair intubation by flight nurses?"}).json()
     client.post(f"/answers/{answer['answer_id']}/claim", headers=editor, json={"version": 1})
     gold = next(e for e in answer["evidence"] if e["doc_id"] == "PMID:10135926")
-    client.post(f"/answers/{answer['answer_id']}/judgments", headers=editor,
-                json={"version": 2, "chunk_id": gold["chunk_id"], "label": "relevant"})
+    client.post(
+        f"/answers/{answer['answer_id']}/judgments",
+        headers=editor,
+        json={"version": 2, "chunk_id": gold["chunk_id"], "label": "relevant"},
+    )
     exported = tmp_path / "judged.jsonl"
     exported.write_text(client.get("/judgments/export", params={"format": "jsonl"}, headers=editor).text)
     qrels = tmp_path / "judged.qrels"

@@ -62,7 +62,9 @@ def fuzz(url: str, token: str) -> dict:
                     run["checks"][check.name] += 1
                     if check.status == Status.FAILURE and check.failure_info is not None:
                         failure = check.failure_info.failure
-                        run["failures"].append(f"{event.recorder.label}: {check.name}: {failure.title}\n{check.failure_info.code_sample}")
+                        run["failures"].append(
+                            f"{event.recorder.label}: {check.name}: {failure.title}\n{check.failure_info.code_sample}"
+                        )
         elif isinstance(event, (events.NonFatalError, events.FatalError)):
             run["errors"].append(f"{getattr(event, 'label', '')}: {getattr(event, 'info', event)}")
         elif isinstance(event, events.PhaseFinished):
@@ -76,19 +78,28 @@ def test_every_check_on_every_operation(own_server) -> None:
     editor token so guarded routes are reached too."""
     url, token = own_server
     run = fuzz(url, token)
-    print(f"schemathesis {schemathesis.__version__}, seed {SEED}, {EXAMPLES} examples: {run['cases']} cases in "
-          f"{run['seconds']} s over {len(run['operations'])} operations; phases {run['phases']}; checks {dict(run['checks'])}")
+    print(
+        f"schemathesis {schemathesis.__version__}, seed {SEED}, {EXAMPLES} examples: {run['cases']} cases in "
+        f"{run['seconds']} s over {len(run['operations'])} operations; phases {run['phases']}; checks {dict(run['checks'])}"
+    )
     replay = f"(replay: FUZZ_SEED={SEED})"
     assert not run["errors"], f"{replay}\n" + "\n".join(run["errors"][:5])
     assert not run["failures"], f"{len(run['failures'])} failures {replay}\n" + "\n\n".join(run["failures"][:5])
     if run.get("capped"):
         pytest.skip(f"stopped at the {CAP_S} s ceiling with no failure so far: this machine is too slow for the whole run")
-    assert PHASES <= {name for name, status in run["phases"].items() if status == "success"}, run["phases"]
+    assert {name for name, status in run["phases"].items() if status == "success"} >= PHASES, run["phases"]
     declared = declared_operations(url)
     assert run["operations"] >= declared, sorted(declared - run["operations"])
     ran = {name for name, count in run["checks"].items() if count}
-    assert {"not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance",
-            "negative_data_rejection", "positive_data_acceptance", "unsupported_method"} <= ran, ran
+    assert {
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "negative_data_rejection",
+        "positive_data_acceptance",
+        "unsupported_method",
+    } <= ran, ran
 
 
 def declared_operations(url: str) -> set[str]:
@@ -99,7 +110,9 @@ def declared_operations(url: str) -> set[str]:
 
 def test_the_app_factory_builds_an_openapi_schema(api_settings) -> None:
     paths = create_app(api_settings).openapi()["paths"]
-    assert {"/ask", "/search", "/chunks/{chunk_id}", "/documents/{doc_id}", "/conversations/{conversation_id}", "/health"} <= set(paths)
+    assert {"/ask", "/search", "/chunks/{chunk_id}", "/documents/{doc_id}", "/conversations/{conversation_id}", "/health"} <= set(
+        paths
+    )
 
 
 def test_the_schema_documents_the_error_responses(api_settings) -> None:

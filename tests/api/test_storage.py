@@ -38,8 +38,10 @@ def test_a_conversation_keeps_references_not_answers(fresh_client) -> None:
 
 def test_the_queue_is_paged_summaries(fresh_client, bearer) -> None:
     client, editor = fresh_client, bearer("erin", "editor")
-    asked = [client.post("/ask", json={"question": q}).json()["answer_id"]
-             for q in ("naloxone for overdose?", "opioid tapering?", "helicopter intubation?")]
+    asked = [
+        client.post("/ask", json={"question": q}).json()["answer_id"]
+        for q in ("naloxone for overdose?", "opioid tapering?", "helicopter intubation?")
+    ]
     first = client.get("/answers", params={"limit": 2}, headers=editor).json()
     assert len(first["items"]) == 2 and first["next_cursor"]
     item = first["items"][0]
@@ -65,7 +67,9 @@ def _age(store: ReviewStore, answer_id: str, days: int) -> None:
 
 def test_retention_deletes_only_answers_nobody_touched(tmp_path: Path, fresh_client) -> None:
     """On a real SQLite file: old untouched answers go; approved, claimed-then-released, rejected and new ones stay."""
-    template = Answer.model_validate(fresh_client.post("/ask", json={"question": "When should clinicians offer naloxone?"}).json())
+    template = Answer.model_validate(
+        fresh_client.post("/ask", json={"question": "When should clinicians offer naloxone?"}).json()
+    )
     from review import workflow as act
 
     store = ReviewStore(tmp_path / "reviews.sqlite")
@@ -113,7 +117,9 @@ def test_the_purge_command(tmp_path: Path, fresh_client) -> None:
 
     from medcite.cli import app
 
-    template = Answer.model_validate(fresh_client.post("/ask", json={"question": "When should clinicians offer naloxone?"}).json())
+    template = Answer.model_validate(
+        fresh_client.post("/ask", json={"question": "When should clinicians offer naloxone?"}).json()
+    )
     store = ReviewStore(tmp_path / "reviews.sqlite")
     _age(store, store.submit(template, {}).answer_id, days=10)
     store.submit(template, {})

@@ -20,8 +20,12 @@ from tests.utils.corpus import OPIOID_PDF, write_pdf_pages
 
 matplotlib.use("pdf")
 
-ROWS = [("Children 2-5 years", "2 mg/kg", "20 mg"), ("Children 6-11 years", "5 mg", "40 mg"),
-        ("Adolescents 12-17 years", "10 mg", "60 mg"), ("Adults", "20 mg", "120 mg")]
+ROWS = [
+    ("Children 2-5 years", "2 mg/kg", "20 mg"),
+    ("Children 6-11 years", "5 mg", "40 mg"),
+    ("Adolescents 12-17 years", "10 mg", "60 mg"),
+    ("Adults", "20 mg", "120 mg"),
+]
 
 
 def dosing_pdf() -> bytes:
@@ -31,8 +35,12 @@ def dosing_pdf() -> bytes:
     matplotlib.rcParams["pdf.fonttype"] = 42
     figure = plt.figure(figsize=(8.27, 11.69))
     figure.text(0.08, 0.95, "Zentaprofen dosing guide for clinicians", fontsize=10)
-    figure.text(0.08, 0.91, "Clinicians should choose the dose of zentaprofen by the patient's age group, "
-                "as the table below sets out.", fontsize=9)
+    figure.text(
+        0.08,
+        0.91,
+        "Clinicians should choose the dose of zentaprofen by the patient's age group, as the table below sets out.",
+        fontsize=9,
+    )
     y = 0.86
     figure.text(0.08, y, "Table 1. Recommended oral dose of zentaprofen by age group", fontsize=9, weight="bold")
     y -= 0.025
@@ -50,9 +58,14 @@ def dosing_pdf() -> bytes:
 
 
 def dosing_html() -> bytes:
-    rows = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in
-                   [("Weeks 1-2", "one 50 mg tablet daily"), ("Weeks 3-4", "two 50 mg tablets daily"),
-                    ("Week 5 onward", "three 50 mg tablets daily")])
+    rows = "".join(
+        f"<tr><td>{a}</td><td>{b}</td></tr>"
+        for a, b in [
+            ("Weeks 1-2", "one 50 mg tablet daily"),
+            ("Weeks 3-4", "two 50 mg tablets daily"),
+            ("Week 5 onward", "three 50 mg tablets daily"),
+        ]
+    )
     return (
         "<html><head><title>Corvalimab titration</title></head><body><main><h1>Corvalimab titration</h1>"
         "<p>Clinicians should raise the corvalimab dose stepwise over the first month of treatment.</p>"
@@ -69,8 +82,11 @@ def tables_app(api_settings, embedder, shared_data: Path, tmp_path_factory: pyte
     shutil.copytree(api_settings.index_dir, where / "index", ignore=shutil.ignore_patterns("cache"))
     settings = api_settings.model_copy(update={"index_dir": where / "index", "state_dir": where / "state"})
     write_pdf_pages(shared_data / OPIOID_PDF, where / "page33.pdf", [32])
-    uploads = {"dosing.pdf": (dosing_pdf(), "application/pdf"), "titration.html": (dosing_html(), "text/html"),
-               "opioids-page-33.pdf": ((where / "page33.pdf").read_bytes(), "application/pdf")}
+    uploads = {
+        "dosing.pdf": (dosing_pdf(), "application/pdf"),
+        "titration.html": (dosing_html(), "text/html"),
+        "opioids-page-33.pdf": ((where / "page33.pdf").read_bytes(), "application/pdf"),
+    }
     with TestClient(create_app(settings, embedder)) as client:
         tokens = client.app.state.tokens
         editor = {"Authorization": f"Bearer {tokens.create('ed', 'editor')}"}
@@ -92,13 +108,22 @@ def answer_rows(statement: dict) -> list[list[str]]:
     return [[c["text"] for c in row["cells"]] for row in statement["table"]["rows"]]
 
 
-@pytest.mark.parametrize("question, upload, row", [
-    ("What is the MME conversion factor for methadone?", "opioids-page-33.pdf", ["Methadone", "4.7"]),
-    ("What oral dose of zentaprofen is recommended for children aged 6-11 years?", "dosing.pdf",
-     ["Children 6-11 years", "5 mg", "40 mg"]),
-    ("What daily dose of corvalimab is given in weeks 3-4 of treatment?", "titration.html",
-     ["Weeks 3-4", "two 50 mg tablets daily"]),
-])
+@pytest.mark.parametrize(
+    "question, upload, row",
+    [
+        ("What is the MME conversion factor for methadone?", "opioids-page-33.pdf", ["Methadone", "4.7"]),
+        (
+            "What oral dose of zentaprofen is recommended for children aged 6-11 years?",
+            "dosing.pdf",
+            ["Children 6-11 years", "5 mg", "40 mg"],
+        ),
+        (
+            "What daily dose of corvalimab is given in weeks 3-4 of treatment?",
+            "titration.html",
+            ["Weeks 3-4", "two 50 mg tablets daily"],
+        ),
+    ],
+)
 def test_a_question_a_table_row_answers_is_answered_with_the_table(tables_app, question, upload, row) -> None:
     client, clinician, ids, _, _ = tables_app
     answer = client.post("/ask", headers=clinician, json={"question": question})
@@ -129,8 +154,13 @@ def test_the_cli_and_the_page_show_a_table_as_a_table(tables_app) -> None:
     from qa.models import Answer
 
     client, clinician, _, _, _ = tables_app
-    answer = Answer.model_validate(client.post("/ask", headers=clinician, json={
-        "question": "What oral dose of zentaprofen is recommended for children aged 6-11 years?"}).json())
+    answer = Answer.model_validate(
+        client.post(
+            "/ask",
+            headers=clinician,
+            json={"question": "What oral dose of zentaprofen is recommended for children aged 6-11 years?"},
+        ).json()
+    )
     markdown = to_markdown(answer)
     assert "| Age group | Dose | Maximum per day |" in markdown and "| Children 6-11 years | 5 mg | 40 mg |" in markdown
     assert "whole table: /tables?doc_id=" in markdown
@@ -179,25 +209,40 @@ def test_the_rendered_table_fits_a_phone_and_a_desktop(tables_app, page, width, 
 def test_an_editor_places_a_table_row_and_removes_it_like_a_statement(tables_app) -> None:
     client, clinician, ids, _, _ = tables_app
     editor = {"Authorization": f"Bearer {client.app.state.tokens.create('erin', 'editor')}"}
-    asked = client.post("/ask", headers=clinician, json={"question": "What oral dose of zentaprofen is recommended for adults?"}).json()
-    answer = client.post(f"/answers/{asked['answer_id']}/claim", headers=editor, json={"version": asked["review"]["version"]}).json()
+    asked = client.post(
+        "/ask", headers=clinician, json={"question": "What oral dose of zentaprofen is recommended for adults?"}
+    ).json()
+    answer = client.post(
+        f"/answers/{asked['answer_id']}/claim", headers=editor, json={"version": asked["review"]["version"]}
+    ).json()
     shown = {r["chunk_id"] for s in table_statements(answer) for r in s["table"]["rows"]}
     whole = client.get("/tables", headers=clinician, params={"doc_id": ids["dosing.pdf"], "number": 1}).json()
     chunk_id = next(c for c in whole["row_chunks"] if c not in shown)
     if chunk_id not in {e["chunk_id"] for e in answer["evidence"]}:
-        answer = client.post(f"/answers/{answer['answer_id']}/evidence", headers=editor,
-                             json={"version": answer["review"]["version"], "chunk_id": chunk_id}).json()
+        answer = client.post(
+            f"/answers/{answer['answer_id']}/evidence",
+            headers=editor,
+            json={"version": answer["review"]["version"], "chunk_id": chunk_id},
+        ).json()
     chunk = client.get(f"/chunks/{chunk_id}", headers=clinician).json()
     [sentence] = chunk["statements"]  # a row is one statement: the whole row
-    placed = client.post(f"/answers/{answer['answer_id']}/statements/place", headers=editor,
-                         json={"version": answer["review"]["version"], "chunk_id": chunk_id, "span": sentence["span"]})
+    placed = client.post(
+        f"/answers/{answer['answer_id']}/statements/place",
+        headers=editor,
+        json={"version": answer["review"]["version"], "chunk_id": chunk_id, "span": sentence["span"]},
+    )
     assert placed.status_code == 200, placed.text
     placed = placed.json()
     [statement] = [s for s in placed["guidelines"]["points"] if s["chunk_id"] == chunk_id]
     assert statement["table"]["caption"] == whole["caption"] and statement["table"]["header"] == whole["header"]
-    assert [[c["text"] for c in r["cells"]] for r in statement["table"]["rows"]] == [whole["rows"][whole["row_chunks"].index(chunk_id)]]
+    assert [[c["text"] for c in r["cells"]] for r in statement["table"]["rows"]] == [
+        whole["rows"][whole["row_chunks"].index(chunk_id)]
+    ]
 
-    removed = client.post(f"/answers/{answer['answer_id']}/statements/remove", headers=editor,
-                          json={"version": placed["review"]["version"], "chunk_id": chunk_id, "span": sentence["span"]})
+    removed = client.post(
+        f"/answers/{answer['answer_id']}/statements/remove",
+        headers=editor,
+        json={"version": placed["review"]["version"], "chunk_id": chunk_id, "span": sentence["span"]},
+    )
     assert removed.status_code == 200, removed.text
     assert chunk_id not in {r["chunk_id"] for s in table_statements(removed.json()) for r in s["table"]["rows"]}

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from index.build import build_index
 from index.layout import IndexLayout
@@ -47,11 +46,29 @@ def _workers(pid: int) -> int:
 
 
 def _start(settings, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "MEDCITE_CACHE_DIR": str(settings.cache_dir), "MEDCITE_STATE_DIR": str(settings.state_dir)}
-    command = [sys.executable, "-c", "from medcite.cli import main; main()", "--data-dir", str(settings.data_dir),
-               "--index-dir", str(settings.index_dir), "--manifest", str(settings.manifest),
-               "serve", "--port", str(port), "--workers", str(workers)]
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "MEDCITE_CACHE_DIR": str(settings.cache_dir),
+        "MEDCITE_STATE_DIR": str(settings.state_dir),
+    }
+    command = [
+        sys.executable,
+        "-c",
+        "from medcite.cli import main; main()",
+        "--data-dir",
+        str(settings.data_dir),
+        "--index-dir",
+        str(settings.index_dir),
+        "--manifest",
+        str(settings.manifest),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 

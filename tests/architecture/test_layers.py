@@ -58,7 +58,9 @@ def test_every_package_is_walked() -> None:
 def test_imports_follow_the_flow(path: Path) -> None:
     package = path.relative_to(ROOT).parts[0]
     forbidden = sorted((imported(path) & PACKAGES) - ALLOWED[package] - {package})
-    assert not forbidden, f"{path.relative_to(ROOT)} ({package}) imports {forbidden}; {package} may import {sorted(ALLOWED[package])}"
+    assert not forbidden, (
+        f"{path.relative_to(ROOT)} ({package}) imports {forbidden}; {package} may import {sorted(ALLOWED[package])}"
+    )
 
 
 def test_the_walk_catches_a_forbidden_edge(tmp_path: Path) -> None:
@@ -128,7 +130,7 @@ def a_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == "on the path":
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         state[node] = "done"
@@ -163,9 +165,13 @@ def test_the_circle_check_follows_type_checking_and_relative_imports(tmp_path: P
 EDGES = {"api", "medcite", "evaluation"}  # entry points: they read the settings (environment, .env) and pass them down
 
 
-@pytest.mark.parametrize("path", [p for p in modules() if p.relative_to(ROOT).parts[0] not in EDGES],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", [p for p in modules() if p.relative_to(ROOT).parts[0] not in EDGES], ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_settings_are_built_only_at_the_edges(path: Path) -> None:
-    built = [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Settings"]
+    built = [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Settings"
+    ]
     assert not built, f"{path.relative_to(ROOT)} builds Settings() (line {built}): take the caller's settings instead"

@@ -12,7 +12,9 @@ from medcite.cli import app
 
 def test_a_misspelt_nested_key_in_the_environment_names_the_one_meant(monkeypatch) -> None:
     monkeypatch.setenv("MEDCITE_QA__MIN_TOPICALTY", "0.1")
-    with pytest.raises(ValidationError, match="unknown setting MEDCITE_QA__MIN_TOPICALTY; did you mean MEDCITE_QA__MIN_TOPICALITY"):
+    with pytest.raises(
+        ValidationError, match="unknown setting MEDCITE_QA__MIN_TOPICALTY; did you mean MEDCITE_QA__MIN_TOPICALITY"
+    ):
         Settings()
 
 
@@ -26,8 +28,9 @@ def test_a_misspelt_top_level_key_and_a_group_that_does_not_exist() -> None:
 
 
 def test_valid_keys_and_what_is_not_a_setting_pass() -> None:
-    check_environment({"MEDCITE_QA__LEAD": "2", "MEDCITE_THREADS": "1", "MEDCITE_WORKERS": "2", "PATH": "/bin",
-                       "MEDCITE_QA": '{"lead": 2}'})
+    check_environment(
+        {"MEDCITE_QA__LEAD": "2", "MEDCITE_THREADS": "1", "MEDCITE_WORKERS": "2", "PATH": "/bin", "MEDCITE_QA": '{"lead": 2}'}
+    )
 
 
 def test_a_group_given_an_unknown_key_in_code_refuses_it() -> None:

@@ -10,10 +10,14 @@ from index.models import Filters
 from tests.index.test_any_corpus import _build
 
 # Long enough (> bm25.whole_document_chars) that BM25 scores each chunk alone: the last section only says "DGE".
-DEFINITION = ("Delayed gastric emptying (DGE) is a frequent complication after pylorus-preserving "
-              "pancreaticoduodenectomy (PPPD) and prolongs hospital stay. ")
-FILLER = ("Patients were followed in the outpatient clinic by the surgical team, and their oral intake, weight and "
-          "laboratory values were recorded at every visit according to the department's standard protocol. ")
+DEFINITION = (
+    "Delayed gastric emptying (DGE) is a frequent complication after pylorus-preserving "
+    "pancreaticoduodenectomy (PPPD) and prolongs hospital stay. "
+)
+FILLER = (
+    "Patients were followed in the outpatient clinic by the surgical team, and their oral intake, weight and "
+    "laboratory values were recorded at every visit according to the department's standard protocol. "
+)
 LATER = "DGE after PPPD resolved within three weeks in most patients and needed no reoperation."
 TEXT = "# Background\n\n" + DEFINITION + FILLER * 3 + "\n\n# Methods\n\n" + FILLER * 30 + "\n\n# Conclusions\n\n" + LATER + "\n"
 

@@ -123,9 +123,11 @@ def test_unrelated_question_abstains(titled) -> None:
 
 def test_guidelines_only_and_reference_only_indexes_answer(tmp_path, mini_corpus, embedding_cache, embedder) -> None:
     for name, kept in (("guidelines", "guidelines/"), ("reference", "reference/")):
-        files = {str(p.relative_to(mini_corpus)): p.read_text(encoding="utf-8", errors="ignore")
-                 for p in mini_corpus.rglob("*") if p.is_file() and str(p.relative_to(mini_corpus)).startswith(kept)
-                 and p.suffix != ".pdf"}
+        files = {
+            str(p.relative_to(mini_corpus)): p.read_text(encoding="utf-8", errors="ignore")
+            for p in mini_corpus.rglob("*")
+            if p.is_file() and str(p.relative_to(mini_corpus)).startswith(kept) and p.suffix != ".pdf"
+        }
         pdfs = [p for p in mini_corpus.rglob("*.pdf") if str(p.relative_to(mini_corpus)).startswith(kept)]
         root = tmp_path / name
         for pdf in pdfs:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
+from core.settings import BM25Settings
 from index.bm25 import Among, BM25Index
 from index.tokenize import tokenize
-from core.settings import BM25Settings
 
 
 def _chunk_tokens(searcher) -> list[list[str]]:
@@ -47,7 +47,9 @@ def test_terms_in_more_than_half_the_chunks_use_the_epsilon_floor(searcher) -> N
     reference = BM25Okapi(corpus)
     ours = BM25Index.build(corpus, BM25Settings())
     assert reference.idf[frequent[0]] == reference.epsilon * reference.average_idf
-    np.testing.assert_allclose(ours.scores([frequent[0], "pain"]), reference.get_scores([frequent[0], "pain"]), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        ours.scores([frequent[0], "pain"]), reference.get_scores([frequent[0], "pain"]), rtol=1e-5, atol=1e-5
+    )
 
 
 def test_save_and_load_round_trip(tmp_path, searcher) -> None:

@@ -90,7 +90,9 @@ def test_remove_and_restore_a_document(corpus_copy: Path, tmp_path: Path, embedd
     assert restored.documents == first.documents and restored.chunks == first.chunks
 
 
-def test_failed_build_leaves_previous_version_in_service(corpus_copy: Path, tmp_path: Path, embedding_cache, embedder, monkeypatch) -> None:
+def test_failed_build_leaves_previous_version_in_service(
+    corpus_copy: Path, tmp_path: Path, embedding_cache, embedder, monkeypatch
+) -> None:
     settings = settings_for(corpus_copy, tmp_path / "index", embedding_cache)
     first = _build(settings, embedder)
     layout = IndexLayout(settings.index_dir)
@@ -114,12 +116,16 @@ def test_failed_build_leaves_previous_version_in_service(corpus_copy: Path, tmp_
     assert _build(settings, embedder).documents == first.documents - 39
 
 
-def test_a_manifest_edit_reaches_the_index_without_re_embedding(corpus_copy: Path, tmp_path: Path, embedding_cache, embedder) -> None:
+def test_a_manifest_edit_reaches_the_index_without_re_embedding(
+    corpus_copy: Path, tmp_path: Path, embedding_cache, embedder
+) -> None:
     settings = settings_for(corpus_copy, tmp_path / "index", embedding_cache)
     _build(settings, embedder)
     entries = read_manifest(settings.manifest)
     target = next(e for e in entries if e.format == "medquad")
-    entries = [e.model_copy(update={"kind": "guideline", "title": "Edited title", "year": 2024}) if e is target else e for e in entries]
+    entries = [
+        e.model_copy(update={"kind": "guideline", "title": "Edited title", "year": 2024}) if e is target else e for e in entries
+    ]
     write_manifest(settings.manifest, entries)
     counting = CountingEmbedder(embedder)
     report = _build(settings, counting)

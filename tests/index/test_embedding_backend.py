@@ -182,7 +182,8 @@ def test_questions_on_the_onnx_fp32_runtime_equal_torch_vectors(embedder, model_
     same = SentenceTransformerEmbedder(embedder.path, embedder.name, query_runtime="torch", _runtimes=dict(embedder._runtimes))
     assert same.query_runtime == "torch" and np.array_equal(same.embed_query(SENTENCES[0]), embedder.embed(SENTENCES[:1])[0])
     # auto takes onnx-fp32 where onnxruntime is installed (this module needs it); another backend keeps its own.
-    auto = SentenceTransformerEmbedder(embedder.path, embedder.name, cache_dir=model_cache, query_runtime="auto",
-                                       _runtimes=dict(fast._runtimes))
+    auto = SentenceTransformerEmbedder(
+        embedder.path, embedder.name, cache_dir=model_cache, query_runtime="auto", _runtimes=dict(fast._runtimes)
+    )
     assert auto.query_runtime == "onnx-fp32"
     assert auto.for_backend("onnx-int8", model_cache).query_runtime == "onnx-int8"

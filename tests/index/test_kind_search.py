@@ -14,7 +14,9 @@ from index.build import build_index
 from index.dense import search_dense
 from index.models import Filters
 from index.search import Searcher
-from index.selection import top as _top, top_of as _top_of, top_rows as _top_rows
+from index.selection import top as _top
+from index.selection import top_of as _top_of
+from index.selection import top_rows as _top_rows
 from ingest.manifest import read_manifest
 from ingest.models import KINDS
 from tests.conftest import settings_for
@@ -27,7 +29,9 @@ QUESTIONS = [
     "hand hygiene in outpatient care",
 ]
 FILTERS = [Filters(kinds=(kind,)) for kind in KINDS] + [
-    Filters(kinds=("research", "reference")), Filters(year_from=2015), Filters(kinds=("guideline",), year_to=2022),
+    Filters(kinds=("research", "reference")),
+    Filters(year_from=2015),
+    Filters(kinds=("guideline",), year_to=2022),
 ]
 
 

@@ -62,7 +62,9 @@ def test_ivf_probing_every_list_is_exact_and_keeps_to_filters(searcher, tmp_path
     assert np.allclose(ivf.reconstruct_batch(rows[:3]), vectors[rows[:3]], atol=1e-6)
 
 
-def test_an_ivf_index_serves_hybrid_search_with_filters(mini_corpus: Path, embedding_cache: Path, embedder, tmp_path: Path) -> None:
+def test_an_ivf_index_serves_hybrid_search_with_filters(
+    mini_corpus: Path, embedding_cache: Path, embedder, tmp_path: Path
+) -> None:
     settings = settings_for(mini_corpus, tmp_path / "index", embedding_cache, dense=DenseSettings(index_type="ivf"))
     report = build_index(settings, read_manifest(settings.manifest), lambda: embedder, show_progress=False)
     searcher = Searcher.open(settings, embedder)

@@ -89,7 +89,9 @@ def test_keyword_search_is_published_first_then_chunk_then_sentence_vectors(
     assert _build(settings, embedder, progressive=True).unchanged
 
 
-def test_a_killed_build_resumes_where_it_stopped(corpus_copy: Path, tmp_path: Path, embedding_cache, embedder, monkeypatch) -> None:
+def test_a_killed_build_resumes_where_it_stopped(
+    corpus_copy: Path, tmp_path: Path, embedding_cache, embedder, monkeypatch
+) -> None:
     settings = settings_for(corpus_copy, tmp_path / "index", embedding_cache)
     layout = IndexLayout(settings.index_dir)
 
@@ -115,7 +117,9 @@ def test_a_killed_build_resumes_where_it_stopped(corpus_copy: Path, tmp_path: Pa
     assert _build(settings, embedder).unchanged
 
 
-def test_a_complete_index_is_never_replaced_by_a_partial_one(corpus_copy: Path, tmp_path: Path, embedding_cache, embedder) -> None:
+def test_a_complete_index_is_never_replaced_by_a_partial_one(
+    corpus_copy: Path, tmp_path: Path, embedding_cache, embedder
+) -> None:
     settings = settings_for(corpus_copy, tmp_path / "index", embedding_cache)
     _build(settings, embedder)
     report = _build(settings, embedder, progressive=True, force=True)  # e.g. a changed corpus: the old index serves meanwhile

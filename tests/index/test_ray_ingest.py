@@ -36,7 +36,9 @@ def ray_index(ray_local, mini_corpus: Path, tmp_path_factory):
 
     settings = settings_for(mini_corpus, tmp_path_factory.mktemp("ray-index"), tmp_path_factory.mktemp("ray-cache"))
     with RayExecutor(workers=2) as executor:
-        report = build_index(settings, read_manifest(settings.manifest), lambda: pytest.fail("the local embedder"), show_progress=False)
+        report = build_index(
+            settings, read_manifest(settings.manifest), lambda: pytest.fail("the local embedder"), show_progress=False
+        )
         actors = len(executor._actors)
         # a second build in the same Ray session reads every source again (--force): its reading tasks need the
         # CPUs the first build's embedding actors hold, so those are let go first (it deadlocked before)
@@ -52,7 +54,10 @@ def test_ray_ingest_builds_the_local_index(ray_index, mini_settings) -> None:
     local, distributed = _rows(local_dir), _rows(ray_dir)
     assert [r[1] for r in distributed["chunks"]] == [r[1] for r in local["chunks"]]  # chunk ids, in row order
     assert distributed == local  # every store row, in the same order
-    local_manifest, ray_manifest = IndexLayout(mini_settings.index_dir).current_manifest(), IndexLayout(settings.index_dir).current_manifest()
+    local_manifest, ray_manifest = (
+        IndexLayout(mini_settings.index_dir).current_manifest(),
+        IndexLayout(settings.index_dir).current_manifest(),
+    )
     assert ray_manifest.corpus_hash == local_manifest.corpus_hash and ray_manifest.chunks == local_manifest.chunks
     (chunks_a, sentences_a), (chunks_b, sentences_b) = _vectors(local_dir), _vectors(ray_dir)
     assert chunks_a.shape == chunks_b.shape and np.allclose(chunks_a, chunks_b, atol=1e-5)

@@ -7,10 +7,19 @@ import pytest
 from index.tokenize import tokenize
 
 
-@pytest.mark.parametrize(("one", "other"), [
-    ("colonoscope", "colonoscopy"), ("endoscopic", "endoscopy"), ("allergic", "allergies"), ("neuropathic", "neuropathy"),
-    ("injured", "injury"), ("familial", "family"), ("diagnose", "diagnosis"), ("metastases", "metastasis"),
-])
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("colonoscope", "colonoscopy"),
+        ("endoscopic", "endoscopy"),
+        ("allergic", "allergies"),
+        ("neuropathic", "neuropathy"),
+        ("injured", "injury"),
+        ("familial", "family"),
+        ("diagnose", "diagnosis"),
+        ("metastases", "metastasis"),
+    ],
+)
 def test_forms_of_one_word_share_a_token(one: str, other: str) -> None:
     assert tokenize(one) == tokenize(other)
 

@@ -16,24 +16,37 @@ def test_definitions_in_a_real_abstract(shared_data) -> None:
     assert found.get("PET") == "positron-emission tomography", found
 
 
-@pytest.mark.parametrize(("text", "short", "long"), [
-    ("limit dosage to <50 morphine milligram equivalents (MME) per day", "MME", "morphine milligram equivalents"),
-    ("American Indian/Alaska Native (AI/AN) children also are at increased risk", "AI/AN", "American Indian/Alaska Native"),
-    ("after pylorus-preserving pancreaticoduodenectomy (PPPD) in 40 patients", "PPPD", "pylorus-preserving pancreaticoduodenectomy"),
-    ("as recommended by the Advisory Committee on Immunization Practices (ACIP).", "ACIP",
-     "Advisory Committee on Immunization Practices"),
-    ("infants born to hepatitis B surface antigen (HBsAg)-positive mothers", "HBsAg", "hepatitis B surface antigen"),
-])
+@pytest.mark.parametrize(
+    ("text", "short", "long"),
+    [
+        ("limit dosage to <50 morphine milligram equivalents (MME) per day", "MME", "morphine milligram equivalents"),
+        ("American Indian/Alaska Native (AI/AN) children also are at increased risk", "AI/AN", "American Indian/Alaska Native"),
+        (
+            "after pylorus-preserving pancreaticoduodenectomy (PPPD) in 40 patients",
+            "PPPD",
+            "pylorus-preserving pancreaticoduodenectomy",
+        ),
+        (
+            "as recommended by the Advisory Committee on Immunization Practices (ACIP).",
+            "ACIP",
+            "Advisory Committee on Immunization Practices",
+        ),
+        ("infants born to hepatitis B surface antigen (HBsAg)-positive mothers", "HBsAg", "hepatitis B surface antigen"),
+    ],
+)
 def test_the_long_form_is_the_words_that_spell_the_short_form(text: str, short: str, long: str) -> None:
     assert definitions([text]) == {short: long}
 
 
-@pytest.mark.parametrize("text", [
-    "Patients (n = 40) were randomised (p < 0.05).",
-    "The rate fell (95% CI 0.2-0.4) over two years (2010).",
-    "Pain scores improved (see Table 2).",
-    "as described earlier (Smith).",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients (n = 40) were randomised (p < 0.05).",
+        "The rate fell (95% CI 0.2-0.4) over two years (2010).",
+        "Pain scores improved (see Table 2).",
+        "as described earlier (Smith).",
+    ],
+)
 def test_parentheses_that_define_nothing_define_nothing(text: str) -> None:
     assert definitions([text]) == {}
 

@@ -54,7 +54,9 @@ def bad_corpus(tmp_path: Path, mini_corpus: Path) -> Path:
     return data
 
 
-def test_each_bad_source_gets_one_reason_and_good_ones_are_indexed(bad_corpus: Path, tmp_path: Path, embedding_cache, embedder) -> None:
+def test_each_bad_source_gets_one_reason_and_good_ones_are_indexed(
+    bad_corpus: Path, tmp_path: Path, embedding_cache, embedder
+) -> None:
     settings = settings_for(bad_corpus, tmp_path / "index", embedding_cache)
     report = build_index(settings, read_manifest(settings.manifest), lambda: embedder, show_progress=False)
     reasons = dict(report.errors)
@@ -94,9 +96,23 @@ def test_a_bad_manifest_line_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_cli_reports_bad_sources_one_line_each(bad_corpus: Path, tmp_path: Path, embedding_cache) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "medcite", "--data-dir", str(bad_corpus), "--manifest", str(bad_corpus / "manifest.jsonl"),
-         "--index-dir", str(tmp_path / "cli-index"), "ingest", "--quiet"],
-        capture_output=True, text=True, env={**__import__("os").environ, "MEDCITE_CACHE_DIR": str(embedding_cache)}, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "medcite",
+            "--data-dir",
+            str(bad_corpus),
+            "--manifest",
+            str(bad_corpus / "manifest.jsonl"),
+            "--index-dir",
+            str(tmp_path / "cli-index"),
+            "ingest",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "MEDCITE_CACHE_DIR": str(embedding_cache)},
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import ChunkSettings
 from ingest.chunking import chunk_document, sentence_spans
 from ingest.manifest import read_manifest
 from ingest.pipeline import checksum, read_source
-from core.settings import ChunkSettings
 
 
 @pytest.fixture(scope="module")

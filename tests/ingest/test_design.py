@@ -46,11 +46,14 @@ def test_the_lexicon_names_only_designs_of_the_fixed_set() -> None:
     assert {design for _, design, _, _ in TERMS} <= set(DESIGN_KEYS)
 
 
-@pytest.mark.parametrize("doc_id, design, basis", [
-    ("PMID:10575390", "retrospective_cohort", ("Retrospective Studies",)),
-    ("PMID:10577397", "animal", ("Animals",)),
-    ("PMID:11035130", "randomised_trial", ("Double-Blind Method",)),
-])
+@pytest.mark.parametrize(
+    "doc_id, design, basis",
+    [
+        ("PMID:10575390", "retrospective_cohort", ("Retrospective Studies",)),
+        ("PMID:10577397", "animal", ("Animals",)),
+        ("PMID:11035130", "randomised_trial", ("Double-Blind Method",)),
+    ],
+)
 def test_mesh_headings_make_the_design_known(abstracts, doc_id: str, design: str, basis: tuple) -> None:
     study = study_of(abstracts[doc_id])
     assert (study.design, study.status, study.basis, study.confidence) == (design, "known", basis, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.chunking import sentence_spans
-from ingest.hygiene import stands_alone, apply, is_debris, is_reference_list, statement, statements
+from ingest.hygiene import apply, is_debris, is_reference_list, stands_alone, statement, statements
 
 
 def _shown(text: str, section: str | None = None) -> list[str]:
@@ -94,9 +94,11 @@ def test_a_real_statement_passes() -> None:
 
 
 def test_a_list_inside_one_sentence_becomes_its_items() -> None:
-    text = ("Key recommendations for safe injection practices in outpatient settings: 1. Use aseptic technique to "
-            "avoid contamination of sterile injection equipment. 2. Do not administer medications from a syringe to "
-            "multiple patients, even if the needle is changed.")
+    text = (
+        "Key recommendations for safe injection practices in outpatient settings: 1. Use aseptic technique to "
+        "avoid contamination of sterile injection equipment. 2. Do not administer medications from a syringe to "
+        "multiple patients, even if the needle is changed."
+    )
     shown = _shown(text)
     assert shown == [
         "Use aseptic technique to avoid contamination of sterile injection equipment.",
@@ -105,10 +107,12 @@ def test_a_list_inside_one_sentence_becomes_its_items() -> None:
 
 
 def test_a_lettered_checklist_item_after_a_link_is_its_own_statement() -> None:
-    text = ("E. Facility follows recommendations of the ACIP for immunization of HCP. Note: Immunization of "
-            "Health-Care Personnel: Recommendations of the ACIP available at: http://www.cdc. "
-            "gov/mmwr/preview/mmwrhtml/rr6007a1.htm F. All HCP receive baseline tuberculosis (TB) screening prior "
-            "to placement; HCP receive repeat testing, if appropriate, based upon the facility-level risk assessment.")
+    text = (
+        "E. Facility follows recommendations of the ACIP for immunization of HCP. Note: Immunization of "
+        "Health-Care Personnel: Recommendations of the ACIP available at: http://www.cdc. "
+        "gov/mmwr/preview/mmwrhtml/rr6007a1.htm F. All HCP receive baseline tuberculosis (TB) screening prior "
+        "to placement; HCP receive repeat testing, if appropriate, based upon the facility-level risk assessment."
+    )
     shown = _shown(text, "Elements to be assessed")
     assert shown == [
         "Facility follows recommendations of the ACIP for immunization of HCP.",
@@ -118,11 +122,14 @@ def test_a_lettered_checklist_item_after_a_link_is_its_own_statement() -> None:
 
 
 def test_a_link_in_parentheses_is_cut_from_its_statement() -> None:
-    sentence = ("This document does not replace existing, more-detailed guidance for hemodialysis centers or dental "
-                "practices (available at: http://www.cdc. gov/dialysis/ and http://www.cdc.gov/oralhealth/ "
-                "infectioncontrol/index.html).")
-    assert _quoted(sentence) == ("This document does not replace existing, more-detailed guidance for hemodialysis "
-                                 "centers or dental practices.")
+    sentence = (
+        "This document does not replace existing, more-detailed guidance for hemodialysis centers or dental "
+        "practices (available at: http://www.cdc. gov/dialysis/ and http://www.cdc.gov/oralhealth/ "
+        "infectioncontrol/index.html)."
+    )
+    assert _quoted(sentence) == (
+        "This document does not replace existing, more-detailed guidance for hemodialysis centers or dental practices."
+    )
     # "This document…" names what it points at; "This approach…" needs the sentence before it
     assert stands_alone("This clinical practice guideline does not apply to patients in end-of-life care.")
     assert not stands_alone("This approach reduces the risk of overdose.")
@@ -142,58 +149,82 @@ def test_reference_lists_are_dropped_whole() -> None:
 
 def test_a_checklist_item_keeps_its_statement_without_the_form() -> None:
     """The outpatient guide states some expectations only in its checklist: the item is kept, its boxes are not."""
-    text = ("Not applicable (Facility does not use tubing or connectors) G. Multi-dose vials are dated by HCP when "
-            "they are first opened and discarded within 28 days unless the manufacturer specifies a different date.")
+    text = (
+        "Not applicable (Facility does not use tubing or connectors) G. Multi-dose vials are dated by HCP when "
+        "they are first opened and discarded within 28 days unless the manufacturer specifies a different date."
+    )
     shown = _shown(text, "Elements to be assessed")
-    assert shown == ["Multi-dose vials are dated by HCP when they are first opened and discarded within 28 days unless "
-                     "the manufacturer specifies a different date."]
+    assert shown == [
+        "Multi-dose vials are dated by HCP when they are first opened and discarded within 28 days unless "
+        "the manufacturer specifies a different date."
+    ]
 
 
 def test_a_colon_left_over_from_a_section_label_is_dropped() -> None:
     """PubMedQA sections whose text kept the colon after its label ("CONCLUSIONS" → ": Prophylactic fixation…")."""
     assert _quoted(": Prophylactic fixation with a cephalomedullary nail was not found to be cost-effective.") == (
-        "Prophylactic fixation with a cephalomedullary nail was not found to be cost-effective.")
+        "Prophylactic fixation with a cephalomedullary nail was not found to be cost-effective."
+    )
 
 
 def test_a_running_heading_read_into_a_sentence_is_dropped() -> None:
-    assert _quoted("XI.a. Device Reprocessing (continued) Single-use devices (SUDs) are labeled by the manufacturer "
-                   "for a single use.") == "Single-use devices (SUDs) are labeled by the manufacturer for a single use."
+    assert (
+        _quoted(
+            "XI.a. Device Reprocessing (continued) Single-use devices (SUDs) are labeled by the manufacturer for a single use."
+        )
+        == "Single-use devices (SUDs) are labeled by the manufacturer for a single use."
+    )
 
 
 def test_a_heading_read_into_its_first_sentence_is_dropped() -> None:
-    assert _quoted("Injection Safety Injection safety includes practices intended to prevent transmission of "
-                   "infectious diseases between one patient and another.") == (
+    assert _quoted(
+        "Injection Safety Injection safety includes practices intended to prevent transmission of "
+        "infectious diseases between one patient and another."
+    ) == (
         "Injection safety includes practices intended to prevent transmission of infectious diseases between one "
-        "patient and another.")
+        "patient and another."
+    )
 
 
 def test_what_follows_a_link_and_a_paragraph_break_reads_as_its_own_sentences() -> None:
     """The Hib recall page: a link's full stop ends its sentence, and a sentence broken by the page's markup is one."""
-    text = ("Providers should return unused vaccine from these lots using procedures on the Merck website at "
-            "http://www.merckvaccines.com/PCHRecall.pdf. Merck has suspended production of its Hib conjugate vaccines "
-            "and does not expect to resume\n\ndistribution of these vaccines until the fourth quarter of 2008.")
+    text = (
+        "Providers should return unused vaccine from these lots using procedures on the Merck website at "
+        "http://www.merckvaccines.com/PCHRecall.pdf. Merck has suspended production of its Hib conjugate vaccines "
+        "and does not expect to resume\n\ndistribution of these vaccines until the fourth quarter of 2008."
+    )
     shown = _shown(text)
     assert shown == [
         "Providers should return unused vaccine from these lots using procedures on the Merck website.",
         "Merck has suspended production of its Hib conjugate vaccines and does not expect to resume distribution of "
-        "these vaccines until the fourth quarter of 2008."]
+        "these vaccines until the fourth quarter of 2008.",
+    ]
 
 
 def test_a_directive_ending_in_a_link_is_quoted_without_it_and_a_pointer_is_not_quoted() -> None:
-    assert _quoted("Any adverse events after vaccination should be reported to VAERS; report forms and assistance are "
-                   "available from CDC at telephone 1-800-822-7967 or at http://www.vaers.hhs.gov.") == (
+    assert _quoted(
+        "Any adverse events after vaccination should be reported to VAERS; report forms and assistance are "
+        "available from CDC at telephone 1-800-822-7967 or at http://www.vaers.hhs.gov."
+    ) == (
         "Any adverse events after vaccination should be reported to VAERS; report forms and assistance are available "
-        "from CDC at telephone 1-800-822-7967.")
-    assert _quoted("Additional information regarding Hib vaccine is available at "
-                   "http://www.cdc.gov/vaccines/vpd-vac/hib/default.htm.") is None
+        "from CDC at telephone 1-800-822-7967."
+    )
+    assert (
+        _quoted(
+            "Additional information regarding Hib vaccine is available at http://www.cdc.gov/vaccines/vpd-vac/hib/default.htm."
+        )
+        is None
+    )
 
 
 def test_a_sentence_that_points_back_is_quoted_with_the_one_before_it() -> None:
     """The device-reprocessing checklist: "They may not be reprocessed…" says nothing without the sentence naming
     single-use devices; quoted together, and once, they are the answer to "may we reprocess single-use forceps?"."""
-    text = ("Single-use devices (SUDs) are labeled by the manufacturer for a single use and do not have reprocessing "
-            "instructions (12). They may not be reprocessed for reuse except by entities which have complied with FDA "
-            "regulatory requirements.\nSelect EPA-registered disinfectants for surfaces.")
+    text = (
+        "Single-use devices (SUDs) are labeled by the manufacturer for a single use and do not have reprocessing "
+        "instructions (12). They may not be reprocessed for reuse except by entities which have complied with FDA "
+        "regulatory requirements.\nSelect EPA-registered disinfectants for surfaces."
+    )
     made = statements(text, sentence_spans(text), None, {})
     assert [apply(text, *m[1:]) for m in made] == [
         "Single-use devices (SUDs) are labeled by the manufacturer for a single use and do not have reprocessing "
@@ -225,11 +256,15 @@ def test_an_expletive_there_or_it_stands_alone(sentence: str) -> None:
 def test_a_few_words_cut_off_before_a_name_rejoin_their_sentence() -> None:
     """The Hib recall page again: "Failure to use" ends a paragraph and "PRP-OMP vaccines…" opens the next, which
     alone says the opposite of the guideline. A list after its lead-in, and a heading, stay as they were."""
-    text = ("Compared with PRP-TT conjugate vaccines, PRP-OMP vaccines lead to a more rapid seroconversion within the "
-            "first 6 months of life (6,7). Failure to use\n\nPRP-OMP vaccines for the first dose is associated with "
-            "excess cases of Hib disease in AI/AN infants.")
-    assert "Failure to use PRP-OMP vaccines for the first dose is associated with excess cases of Hib disease in AI/AN " \
-           "infants." in _shown(text)
+    text = (
+        "Compared with PRP-TT conjugate vaccines, PRP-OMP vaccines lead to a more rapid seroconversion within the "
+        "first 6 months of life (6,7). Failure to use\n\nPRP-OMP vaccines for the first dose is associated with "
+        "excess cases of Hib disease in AI/AN infants."
+    )
+    assert (
+        "Failure to use PRP-OMP vaccines for the first dose is associated with excess cases of Hib disease in AI/AN "
+        "infants." in _shown(text)
+    )
     listed = "Hepatitis B is common. Tests include\n\nCT scan\n\nMRI scan\n\nHBsAg testing is advised for all of them."
     assert not any("include CT" in s or "include HBsAg" in s for s in _shown(listed))
     heading = "Hib vaccine supply\n\nCDC recommends that providers continue to vaccinate children."
@@ -237,29 +272,40 @@ def test_a_few_words_cut_off_before_a_name_rejoin_their_sentence() -> None:
 
 
 def test_a_checklist_letter_without_its_stop_is_not_quoted() -> None:
-    assert _quoted("E Adequate time for reprocessing is allowed to ensure adherence to all steps recommended by the "
-                   "device manufacturer.") == ("Adequate time for reprocessing is allowed to ensure adherence to all "
-                                               "steps recommended by the device manufacturer.")
+    assert _quoted(
+        "E Adequate time for reprocessing is allowed to ensure adherence to all steps recommended by the device manufacturer."
+    ) == ("Adequate time for reprocessing is allowed to ensure adherence to all steps recommended by the device manufacturer.")
     assert _quoted("A Hib vaccine shortage is expected to last until the fourth quarter of 2008.") == (
-        "A Hib vaccine shortage is expected to last until the fourth quarter of 2008.")
+        "A Hib vaccine shortage is expected to last until the fourth quarter of 2008."
+    )
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("Note: Endoscopes should be hung in a vertical position.", "Endoscopes should be hung in a vertical position."),
-    ("C. Following an exposure event, post-exposure evaluation and follow-up, including prophylaxis as appropriate, "
-     "are available at no cost to employee.", "Following an exposure event, post-exposure evaluation and follow-up, "
-     "including prophylaxis as appropriate, are available at no cost to employee."),
-    ("Note: A guide for creating an exposure control plan is available at: http://www.osha.gov/plan.pdf.", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("Note: Endoscopes should be hung in a vertical position.", "Endoscopes should be hung in a vertical position."),
+        (
+            "C. Following an exposure event, post-exposure evaluation and follow-up, including prophylaxis as appropriate, "
+            "are available at no cost to employee.",
+            "Following an exposure event, post-exposure evaluation and follow-up, "
+            "including prophylaxis as appropriate, are available at no cost to employee.",
+        ),
+        ("Note: A guide for creating an exposure control plan is available at: http://www.osha.gov/plan.pdf.", None),
+    ],
+)
 def test_a_note_label_and_an_offer_available_at_no_cost_are_not_debris(raw: str, shown: str | None) -> None:
     assert _quoted(raw) == shown
 
 
 def test_a_checklist_item_run_on_after_a_note_is_split_but_a_letter_name_is_not() -> None:
-    text = ("A. Written infection prevention policies are available and current. Note: Policies should extend beyond "
-            "OSHA bloodborne pathogens training B. Infection prevention policies are re-assessed at least annually.")
+    text = (
+        "A. Written infection prevention policies are available and current. Note: Policies should extend beyond "
+        "OSHA bloodborne pathogens training B. Infection prevention policies are re-assessed at least annually."
+    )
     shown = _shown(text, "Elements to be assessed")
-    assert shown == ["Written infection prevention policies are available and current.",
-                     "Infection prevention policies are re-assessed at least annually."]
+    assert shown == [
+        "Written infection prevention policies are available and current.",
+        "Infection prevention policies are re-assessed at least annually.",
+    ]
     one = "Infants are at high risk for chronic hepatitis B. Persons with chronic infection should be referred for care."
     assert [one[a:b] for a, b in sentence_spans(one)] == [one]

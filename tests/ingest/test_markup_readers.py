@@ -17,8 +17,17 @@ from ingest.readers.medquad import read_medquad
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 HTML_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.glob("*/**/*.htm"))
-NAV_WORDS = ["Top of Page", "Skip directly", "Exit Notification", "Back to top", "Cite This Article",
-             "View suggested citation", "Page last reviewed", "On This Page", "Corresponding author"]
+NAV_WORDS = [
+    "Top of Page",
+    "Skip directly",
+    "Exit Notification",
+    "Back to top",
+    "Cite This Article",
+    "View suggested citation",
+    "Page last reviewed",
+    "On This Page",
+    "Corresponding author",
+]
 MOJIBAKE = re.compile(r"Ã.|â€|â\x80|\ufffd")
 
 
@@ -37,7 +46,7 @@ def assert_spans(doc: Document) -> None:
     previous_end = 0
     for block in doc.blocks:
         assert previous_end <= block.start < block.end <= len(doc.text)
-        span = doc.text[block.start:block.end]
+        span = doc.text[block.start : block.end]
         assert span.strip() and span == span.strip()
         previous_end = block.end
 
@@ -64,7 +73,9 @@ def test_modern_mmwr_page() -> None:
     assert doc.year == 2022
     assert doc.doc_id == doc.locator == "doi:10.15585/mmwr.mm7150a5"
     assert doc.url == "https://www.cdc.gov/mmwr/volumes/71/wr/mm7150a5.htm"
-    assert "Burkholderia pseudomallei, the causative agent of melioidosis, is an environmental gram-negative bacterium" in doc.text
+    assert (
+        "Burkholderia pseudomallei, the causative agent of melioidosis, is an environmental gram-negative bacterium" in doc.text
+    )
     assert "This is the first reported presumed melioidosis case documented in a raccoon" in doc.text
     for word in NAV_WORDS:
         assert word not in doc.text
@@ -111,16 +122,22 @@ def test_windows_1252_guideline_page_decodes() -> None:
 
 def test_old_pcd_page_takes_its_title_from_the_heading_not_the_title_tag() -> None:
     doc = read_page("research/cdc-journals/pcd_issues_2008_06_0131.htm")
-    assert doc.title == ("Relationship Between Body Mass Index and Medical Care Expenditures for North Carolina "
-                         "Adolescents Enrolled in Medicaid in 2004")
+    assert doc.title == (
+        "Relationship Between Body Mass Index and Medical Care Expenditures for North Carolina "
+        "Adolescents Enrolled in Medicaid in 2004"
+    )
     assert doc.source == "Preventing Chronic Disease" and doc.year == 2008
     assert {"Abstract: Methods", "Methods", "Discussion"} <= sections(doc)
 
 
 def test_manifest_values_are_only_fallbacks() -> None:
     relative = "research/cdc-journals/pcd_issues_2014_14_0289.htm"
-    doc = only(read_html(DATA / relative, entry(relative, "html", title="Manifest title", issuer="X", year=1999,
-                                                 url="https://example.org/page")))
+    doc = only(
+        read_html(
+            DATA / relative,
+            entry(relative, "html", title="Manifest title", issuer="X", year=1999, url="https://example.org/page"),
+        )
+    )
     assert doc.title.startswith("Importance of Nutrition Visits") and doc.source == "Preventing Chronic Disease"
     assert doc.year == 2014
     assert doc.url == "https://example.org/page"  # the page itself names no URL
@@ -188,7 +205,7 @@ def test_jats_sections_text_and_tables() -> None:
     # "[1]" was an <xref ref-type="bibr"> right after "disease"; its text goes, the sentence stays whole.
     assert "the role of psychosocial factors in health and disease. In order to study" in doc.text
     # A table cell is in its table's block, never in prose (ingest/readers/jats_tables.py).
-    prose = " ".join(doc.text[b.start:b.end] for b in doc.blocks if b.table is None)
+    prose = " ".join(doc.text[b.start : b.end] for b in doc.blocks if b.table is None)
     assert "Total OHIP-NL (49)" not in prose
     assert any(doc.text[a:b] == "Total OHIP-NL (49)" for t in doc.tables for row in t.rows for a, b in row)
     assert "Competing interests" not in sections(doc) and "Pre-publication history" not in sections(doc)
@@ -222,7 +239,7 @@ def test_jats_structure_on_a_small_article(tmp_path: Path) -> None:
     path.write_text(SYNTHETIC_JATS, encoding="utf-8")
     doc = only(read_jats(path, entry("a.nxml", "jats")))
     assert (doc.title, doc.source, doc.year, doc.doc_id) == ("Hand hygiene works", "Test Journal", 2018, "doi:10.1/x")
-    labelled = [(b.section, doc.text[b.start:b.end]) for b in doc.blocks]
+    labelled = [(b.section, doc.text[b.start : b.end]) for b in doc.blocks]
     assert labelled == [
         ("Abstract", "Washing hands helps."),
         ("Methods", "We counted events in clinics."),
@@ -240,8 +257,11 @@ def test_jats_structure_on_a_small_article(tmp_path: Path) -> None:
     [
         ("<article><front><article-meta>", "not well-formed XML"),
         ("<?xml version='1.0'?><html><body/></html>", "not a JATS article"),
-        ("<article><front><article-meta><title-group><article-title>T</article-title></title-group>"
-         "</article-meta></front><body/></article>", "no abstract or body text"),
+        (
+            "<article><front><article-meta><title-group><article-title>T</article-title></title-group>"
+            "</article-meta></front><body/></article>",
+            "no abstract or body text",
+        ),
     ],
 )
 def test_unusable_jats_is_refused(tmp_path: Path, content: str, reason: str) -> None:
@@ -271,9 +291,9 @@ def test_cancergov_topic() -> None:
     for block, pair in zip(doc.blocks, answered):
         question = " ".join(pair.findtext("Question").split())
         assert block.section.rstrip("?") == question.rstrip(" ?")
-        assert doc.text[block.start:block.end]
+        assert doc.text[block.start : block.end]
     # The "    - " pseudo-bullets become paragraphs of their own.
-    first = doc.text[doc.blocks[0].start:doc.blocks[0].end]
+    first = doc.text[doc.blocks[0].start : doc.blocks[0].end]
     assert first.startswith("Key Points\n\nAdult acute lymphoblastic leukemia (ALL) is a type of cancer")
     assert "\n\nLeukemia may affect red blood cells, white blood cells, and platelets.\n\n" in first
     assert not re.search(r"\s{2,}-\s|  ", doc.text.replace("\n\n", "\n"))

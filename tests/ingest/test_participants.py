@@ -34,28 +34,34 @@ def test_precision_on_the_labelled_sample(abstracts) -> None:
     assert len(right) / len(stated) >= 0.5  # conservative, not mute
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("In all, 1,204 patients were randomized to early or delayed surgery.", 1204),
-    ("Consecutive patients (n = 56) were compared before and after the change.", 56),
-    ("A total of 312 women took part in the study.", 312),
-    ("Forty-six consecutive patients were included.", 46),
-    ("The study included 25 866 nonpregnant women; 2957 reported a symptom.", 25866),
-    ("We enrolled 25 patients and 20 healthy individuals as a control group.", 45),
-    ("Of the 9681 women and 8888 men who attended, 706 women had an event.", 18569),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("In all, 1,204 patients were randomized to early or delayed surgery.", 1204),
+        ("Consecutive patients (n = 56) were compared before and after the change.", 56),
+        ("A total of 312 women took part in the study.", 312),
+        ("Forty-six consecutive patients were included.", 46),
+        ("The study included 25 866 nonpregnant women; 2957 reported a symptom.", 25866),
+        ("We enrolled 25 patients and 20 healthy individuals as a control group.", 45),
+        ("Of the 9681 women and 8888 men who attended, 706 women had an event.", 18569),
+    ],
+)
 def test_reads_the_sample_size(text: str, expected: int) -> None:
     assert participants(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "Fourteen patients (3.5%) had an abnormality on imaging.",  # a subgroup, not the sample
-    "We screened 500 patients for eligibility.",  # screened is not enrolled
-    "312 eyes of the cohort were examined.",  # eyes are not people
-    "Fifty albino rats were randomized into two groups.",  # animals are not participants
-    "A total of 55 patients were enrolled. We studied 80 patients in the second phase.",  # two sample sizes
-    "One hundred sixteen patients were identified, and 77 of them were included.",  # a pool, then the sample
-    "No number is given here.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fourteen patients (3.5%) had an abnormality on imaging.",  # a subgroup, not the sample
+        "We screened 500 patients for eligibility.",  # screened is not enrolled
+        "312 eyes of the cohort were examined.",  # eyes are not people
+        "Fifty albino rats were randomized into two groups.",  # animals are not participants
+        "A total of 55 patients were enrolled. We studied 80 patients in the second phase.",  # two sample sizes
+        "One hundred sixteen patients were identified, and 77 of them were included.",  # a pool, then the sample
+        "No number is given here.",
+    ],
+)
 def test_says_nothing_when_it_is_not_plain(text: str) -> None:
     assert participants(text) is None
 

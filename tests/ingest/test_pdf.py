@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pypdf
 
+from core.settings import ChunkSettings
 from ingest.chunking import chunk_document
 from ingest.manifest import ManifestEntry
 from ingest.readers.pdf import read_pdf
-from core.settings import ChunkSettings
 
 _WORDS = re.compile(r"[A-Za-z]{4,}")
 

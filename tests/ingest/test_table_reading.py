@@ -45,7 +45,7 @@ def test_the_conversion_table_of_the_opioid_guideline_is_read_as_a_table(opioids
     assert len(body) == 10 and all(len(row) == 2 for row in body)
     assert any(note.startswith("* Multiply the dose") for note in (opioids.text[a:b] for a, b in table.footnotes))
     # Read as a table, its rows are not prose too; its notes are sentences and stay prose.
-    prose = " ".join(opioids.text[b.start:b.end] for b in opioids.blocks if b.table is None)
+    prose = " ".join(opioids.text[b.start : b.end] for b in opioids.blocks if b.table is None)
     assert "Methadone 4.7" not in prose and "Codeine 0.15" not in prose
     assert "Multiply the dose for each opioid by the conversion factor" in prose
 
@@ -56,7 +56,7 @@ def test_each_row_is_a_chunk_quoted_whole_and_found_by_its_caption_and_headers(o
     assert methadone.text == "Methadone | 4.7" and methadone.page == 33
     assert [methadone.text[a:b] for a, b in methadone.table.cells] == ["Methadone", "4.7"]
     assert methadone.statements == ((0, 0, len(methadone.text), ()),)
-    assert opioids.text[methadone.start:methadone.end] == methadone.text
+    assert opioids.text[methadone.start : methadone.end] == methadone.text
     read = methadone.embedded_text
     assert "Morphine milligram equivalent" in read and "Conversion factor*: 4.7" in read and "Opioid: Methadone" in read
     assert len({c.chunk_id for c in rows}) == len(rows) == 10
@@ -103,12 +103,14 @@ def test_a_jats_table_wrap_is_read_with_its_label_caption_and_header(shared_data
     from ingest.readers.jats import read_jats
 
     path = "research/pmc/1471-2180-11-174.nxml"
-    document = read_jats(shared_data / path, ManifestEntry(id=path, path=path, kind="research", format="jats", sha256="0" * 64))[0]
+    document = read_jats(shared_data / path, ManifestEntry(id=path, path=path, kind="research", format="jats", sha256="0" * 64))[
+        0
+    ]
     first = document.tables[0]
     assert first.caption.startswith("Table 1. Effects of holin allelic sequences")
     assert cells(document, first.header) == [["Strain", "na", "MLT (min)", "SD (min)"]]
     assert ["IN61", "274", "45.7", "2.92"] in cells(document, first.rows)
-    prose = " ".join(document.text[b.start:b.end] for b in document.blocks if b.table is None)
+    prose = " ".join(document.text[b.start : b.end] for b in document.blocks if b.table is None)
     assert "IN61 274 45.7" not in prose  # the cells are not read into a paragraph too
 
 
@@ -120,6 +122,6 @@ def test_a_row_with_empty_cells_keeps_its_columns_and_no_dangling_separator() ->
     table = builder.add_table(RawTable("Table 3. Doses", [["", "Dose", "Notes"]], [["Adults", "20 mg", ""], ["", "10 mg", "x"]]))
     text = builder.text
     assert [[text[a:b] for a, b in row] for row in table.rows] == [["Adults", "20 mg", ""], ["", "10 mg", "x"]]
-    lines = text[table.start:table.end].split("\n")
+    lines = text[table.start : table.end].split("\n")
     assert lines[1:] == ["Dose | Notes", "Adults | 20 mg", "10 mg | x"]
     assert all(line == line.strip() for line in lines)

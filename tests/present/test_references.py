@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from qa.models import Answer, CitedPage, GuidelineSection, ResearchSection
-from present.render import to_html, to_markdown
-from review.workflow import _remove, renumber
 from test_render import R1, Tree, make_answer, ref, stmt
 
+from present.render import to_html, to_markdown
+from qa.models import Answer, CitedPage, GuidelineSection, ResearchSection
+from review.workflow import _remove, renumber
 
 # ---------------------------------------------------------------- cited pages
 
@@ -21,8 +20,18 @@ def paged(url: str | None = None, pages: tuple[int, ...] = (33, 11, 26), **kw: o
     lead = [stmt(R1, [1], chunk=f"c{p}") for p in pages]
     span = (120, 120 + len(R1))
     cited = [CitedPage(page=p, chunk_id=f"c{p}", span=span, cited_by=[(f"c{p}", *span)]) for p in sorted(pages)]
-    reference = ref(1, "guideline", title="CDC Clinical Practice Guideline for Prescribing Opioids for Pain", source="CDC",
-                    year=2022, doc_id=GUIDE_PDF, locator=GUIDE_PDF, url=url, pages=sorted(pages), cited_pages=cited)
+    reference = ref(
+        1,
+        "guideline",
+        title="CDC Clinical Practice Guideline for Prescribing Opioids for Pain",
+        source="CDC",
+        year=2022,
+        doc_id=GUIDE_PDF,
+        locator=GUIDE_PDF,
+        url=url,
+        pages=sorted(pages),
+        cited_pages=cited,
+    )
     return make_answer(guidelines=GuidelineSection(lead=lead), research=ResearchSection(), references=[reference], **kw)
 
 

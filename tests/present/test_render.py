@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from present.render import to_html, to_markdown
 from qa.models import (
     Answer,
     Evidence,
@@ -17,7 +18,6 @@ from qa.models import (
     Review,
     Statement,
 )
-from present.render import to_html, to_markdown
 
 CDC = "cdc-opioids-2022"
 QUESTION = "When should naloxone be offered to patients on opioids?"
@@ -41,14 +41,27 @@ def stmt(text: str, refs: list[int], *, grade: str | None = None, chunk: str = "
 
 
 def ref(number: int, kind: str, **kw: object) -> Reference:
-    fields = {"title": f"Document {number}", "source": "CDC", "year": 2022, "doc_id": f"d{number}",
-              "locator": f"d{number}.pdf#page=4"} | kw
+    fields = {
+        "title": f"Document {number}",
+        "source": "CDC",
+        "year": 2022,
+        "doc_id": f"d{number}",
+        "locator": f"d{number}.pdf#page=4",
+    } | kw
     return Reference(number=number, kind=kind, **fields)  # type: ignore[arg-type]
 
 
 def evidence(i: int, text: str, title: str | None = "CDC Clinical Practice Guideline") -> Evidence:
-    return Evidence(chunk_id=f"c{i}", doc_id=f"doc{i}", kind="guideline", title=title, locator=f"doc{i}.pdf#page={i}",
-                    text=text, rank=i, scores=EvidenceScores(bm25=3.1, dense=0.41, fused=0.016))
+    return Evidence(
+        chunk_id=f"c{i}",
+        doc_id=f"doc{i}",
+        kind="guideline",
+        title=title,
+        locator=f"doc{i}.pdf#page={i}",
+        text=text,
+        rank=i,
+        scores=EvidenceScores(bm25=3.1, dense=0.41, fused=0.016),
+    )
 
 
 def make_answer(**kw: object) -> Answer:
@@ -59,17 +72,31 @@ def make_answer(**kw: object) -> Answer:
             lead=[stmt(R1, [1], grade="A; type 2"), stmt(R2, [1, 3], grade="A; type 2", chunk="c2")],
             points=[stmt(R3, [12], chunk="c3")],
         ),
-        "research": ResearchSection(sections=[
-            ResearchGroup(heading="Naloxone and Overdose Prevention", points=[stmt(P1, [2], chunk="p1", doc="pmid1")]),
-            ResearchGroup(heading="Naloxone Access in Pharmacies", points=[stmt(P2, [4], chunk="p2", doc="pmid2")]),
-        ]),
+        "research": ResearchSection(
+            sections=[
+                ResearchGroup(heading="Naloxone and Overdose Prevention", points=[stmt(P1, [2], chunk="p1", doc="pmid1")]),
+                ResearchGroup(heading="Naloxone Access in Pharmacies", points=[stmt(P2, [4], chunk="p2", doc="pmid2")]),
+            ]
+        ),
         "references": [
-            ref(1, "guideline", title="CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022",
-                source="MMWR Recomm Rep", locator="cdc-opioids-2022.pdf#page=25"),
+            ref(
+                1,
+                "guideline",
+                title="CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022",
+                source="MMWR Recomm Rep",
+                locator="cdc-opioids-2022.pdf#page=25",
+            ),
             ref(3, "guideline", title="VA/DoD Guideline for Opioid Therapy for Chronic Pain", source="VA/DoD", year=2022),
             ref(12, "guideline", title="WHO Community Management of Opioid Overdose", source="WHO", year=2014),
-            ref(2, "research", title="Naloxone co-prescribing and ED visits", source="Ann Intern Med", year=2016,
-                locator="PMID:27366987", url="https://pubmed.ncbi.nlm.nih.gov/27366987/"),
+            ref(
+                2,
+                "research",
+                title="Naloxone co-prescribing and ED visits",
+                source="Ann Intern Med",
+                year=2016,
+                locator="PMID:27366987",
+                url="https://pubmed.ncbi.nlm.nih.gov/27366987/",
+            ),
             ref(4, "research", title="Pharmacy naloxone dispensing", source="JAMA", year=2019, locator="doi:10.1001/x"),
         ],
         "review": Review(status="under_review", updated_at="2026-11-23T10:00:00Z"),
@@ -116,8 +143,14 @@ def test_markdown_layout_top_to_bottom() -> None:
     assert lines[0] == f"## {QUESTION}" and "Understood as" not in md
     lead = next(line for line in lines if line.startswith(R1))
     assert R2 in lead  # the lead is one paragraph
-    order = ["### From the Guidelines", "### From the Research", "#### Naloxone and Overdose Prevention",
-             "#### Naloxone Access in Pharmacies", "### References", "Review status:"]
+    order = [
+        "### From the Guidelines",
+        "### From the Research",
+        "#### Naloxone and Overdose Prevention",
+        "#### Naloxone Access in Pharmacies",
+        "### References",
+        "Review status:",
+    ]
     positions = [md.index(h) for h in order]
     assert positions == sorted(positions)
     assert "From Reference Pages" not in md
@@ -128,15 +161,21 @@ def test_markdown_layout_top_to_bottom() -> None:
 def test_markdown_references_grouped_in_order_and_numbered_as_given() -> None:
     answer = make_answer()
     answer.references.append(ref(5, "reference", title="Naloxone monograph", source=None, year=None, locator="naloxone.html"))
-    answer.reference_pages = ResearchSection(sections=[ResearchGroup(heading="Drug Monographs", points=[stmt(
-        "Naloxone is an opioid antagonist.", [5], chunk="r1", doc="monograph")])])
+    answer.reference_pages = ResearchSection(
+        sections=[
+            ResearchGroup(
+                heading="Drug Monographs", points=[stmt("Naloxone is an opioid antagonist.", [5], chunk="r1", doc="monograph")]
+            )
+        ]
+    )
     md = to_markdown(answer)
-    refs = md[md.index("### References"):]
+    refs = md[md.index("### References") :]
     labels = [refs.index(f"**{label}**") for label in ("Guideline", "Research", "Reference")]
     assert labels == sorted(labels)
     assert refs.index("\n1. ") < refs.index("\n3. ") < refs.index("\n12. ") < refs.index("\n2. ") < refs.index("\n5. ")
-    assert ("1. CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022 — "
-            "MMWR Recomm Rep, 2022.\n") in refs  # its locator is a file path: never shown
+    assert (
+        "1. CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022 — MMWR Recomm Rep, 2022.\n"
+    ) in refs  # its locator is a file path: never shown
     assert "2. Naloxone co-prescribing and ED visits — Ann Intern Med, 2016. PMID:27366987 https://pubmed" in refs
     assert "5. Naloxone monograph.\n" in refs
     assert "### From Reference Pages" in md and "#### Drug Monographs" in md
@@ -159,13 +198,18 @@ def test_note_replaces_empty_guideline_section() -> None:
 def test_abstained_answer_lists_closest_passages() -> None:
     long = "Opioid tapering should be individualized. " * 10
     answer = make_answer(
-        abstained=True, guidelines=GuidelineSection(), research=ResearchSection(), references=[],
-        evidence=[evidence(i, long if i == 1 else f"Passage {i}\nabout tapering.", title=None if i == 2 else "Taper guide")
-                  for i in range(1, 8)],
+        abstained=True,
+        guidelines=GuidelineSection(),
+        research=ResearchSection(),
+        references=[],
+        evidence=[
+            evidence(i, long if i == 1 else f"Passage {i}\nabout tapering.", title=None if i == 2 else "Taper guide")
+            for i in range(1, 8)
+        ],
     )
     md = to_markdown(answer)
     assert "no sufficiently relevant evidence" in md and "### From the Guidelines" not in md
-    closest = md[md.index("Closest passages (for an editor):"):].splitlines()
+    closest = md[md.index("Closest passages (for an editor):") :].splitlines()
     items = [line for line in closest if line.startswith("- ")]
     assert len(items) == 5
     assert items[0].startswith('- Taper guide (doc1.pdf#page=1): "Opioid tapering')
@@ -184,10 +228,18 @@ def test_abstained_answer_uses_section_notes() -> None:
 def test_no_none_anywhere_and_newlines_collapsed() -> None:
     answer = make_answer(
         guidelines=GuidelineSection(lead=[stmt(R1, [1]), stmt(R2, [1], chunk="c2")], points=[stmt(R3, [1], chunk="c3")]),
-        research=ResearchSection(sections=[ResearchGroup(heading="Naloxone\nUptake", points=[
-            stmt("Naloxone uptake\nrose after\r\n  the law changed.", [2], chunk="p1")])]),
-        references=[ref(1, "guideline", title=None, source=None, year=None, locator="notes.txt"),
-                    ref(2, "research", title=None, source="BMJ", year=None, locator="PMID:1", url=None)],
+        research=ResearchSection(
+            sections=[
+                ResearchGroup(
+                    heading="Naloxone\nUptake",
+                    points=[stmt("Naloxone uptake\nrose after\r\n  the law changed.", [2], chunk="p1")],
+                )
+            ]
+        ),
+        references=[
+            ref(1, "guideline", title=None, source=None, year=None, locator="notes.txt"),
+            ref(2, "research", title=None, source="BMJ", year=None, locator="PMID:1", url=None),
+        ],
         review=Review(status="submitted", updated_at="2026-01-05T08:00:00+00:00", reviewer=None),
     )
     md, html = to_markdown(answer), to_html(answer)
@@ -218,14 +270,15 @@ def test_html_structure() -> None:
     assert [s["data-chunk-id"] for s in spans] == ["c1", "c2", "c3", "p1", "p2"]
     assert spans[0]["data-span"] == f"120,{120 + len(R1)}"
     assert html.count('<span class="grade">[A; type 2]</span>') == 2
-    assert ('<sup class="refs"><a href="#ref-1" class="ref" data-ref="1">1</a>,'
-            '<a href="#ref-3" class="ref" data-ref="3">3</a></sup>') in html
+    assert (
+        '<sup class="refs"><a href="#ref-1" class="ref" data-ref="1">1</a>,<a href="#ref-3" class="ref" data-ref="3">3</a></sup>'
+    ) in html
     assert '<a href="#ref-12" class="ref" data-ref="12">12</a>' in html
     assert [a["id"] for a in tree.find("li") if a.get("id")] == ["ref-1", "ref-3", "ref-12", "ref-2", "ref-4"]
     assert len(tree.find("ol", **{"class": "references"})) == 2
     assert "<h4>Guideline</h4>" in html and html.index("<h4>Guideline</h4>") < html.index("<h4>Research</h4>")
     assert tree.find("a", href="https://pubmed.ncbi.nlm.nih.gov/27366987/", rel="noopener noreferrer", target="_blank")
-    footer = html[html.index("<footer>"):]
+    footer = html[html.index("<footer>") :]
     assert "Under Review" in footer and "2026-11-23" in footer and "does not replace clinical judgement" in footer
 
 
@@ -246,8 +299,16 @@ def test_every_ref_link_has_a_target() -> None:
             assert li["id"] == f"ref-{li['value']}"
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", " javascript:alert(1)", "JaVaScRiPt:alert(1)",
-                                 "data:text/html,<script>alert(1)</script>", "http://x\n.evil"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "http://x\n.evil",
+    ],
+)
 def test_unsafe_url_is_text_not_link(url: str) -> None:
     answer = make_answer()
     answer.references[3].url = url
@@ -279,16 +340,24 @@ def test_document_text_is_escaped_everywhere() -> None:
 
 
 def test_abstained_evidence_is_escaped() -> None:
-    answer = make_answer(abstained=True, guidelines=GuidelineSection(), research=ResearchSection(), references=[],
-                         evidence=[evidence(1, HOSTILE, title="<script>alert(6)</script>")])
+    answer = make_answer(
+        abstained=True,
+        guidelines=GuidelineSection(),
+        research=ResearchSection(),
+        references=[],
+        evidence=[evidence(1, HOSTILE, title="<script>alert(6)</script>")],
+    )
     tree = Tree(to_html(answer))
     assert not tree.find("script")
     assert "<script>alert(6)</script>" in "".join(tree.text)
 
 
 def test_approved_answer_names_approver_and_marks_newer_evidence() -> None:
-    answer = make_answer(review=Review(status="approved", updated_at="2026-11-20T09:00:00Z", approved_by="erin",
-                                       approved_at="2026-11-20T09:00:00Z"))
+    answer = make_answer(
+        review=Review(
+            status="approved", updated_at="2026-11-20T09:00:00Z", approved_by="erin", approved_at="2026-11-20T09:00:00Z"
+        )
+    )
     answer.newer_evidence_available = True
     md, html = to_markdown(answer), to_html(answer)
     assert "Review status: Approved by erin on 2026-11-20" in md and "Newer evidence is available" in md

@@ -9,13 +9,13 @@ import pytest
 
 from index.models import Filters
 from index.tokenize import tokenize
+from ingest.hygiene import apply
 from qa.conversations import ConversationStore, UnknownConversation
 from qa.models import Answer, Statement
-from qa.select import _same, choose, without_repeats
 from qa.relevance import QuestionTerms
+from qa.select import _same, choose, without_repeats
 from qa.service import AnswerService
 from qa.statements import candidates, supporting
-from ingest.hygiene import apply
 
 QUESTIONS = [
     "What is the recommended approach to tapering opioids?",
@@ -146,7 +146,9 @@ def test_nonsense_abstains_with_closest_evidence(service) -> None:
 
 
 def test_a_section_without_relevant_sources_says_so(service) -> None:
-    answer = service.ask("Is there a role for leukocyte and CRP measurements in the diagnosis of acute appendicitis in the elderly?")
+    answer = service.ask(
+        "Is there a role for leukocyte and CRP measurements in the diagnosis of acute appendicitis in the elderly?"
+    )
     assert not answer.abstained and answer.research.sections
     assert not answer.guidelines.lead and "No guideline" in answer.guidelines.note
     assert any(r.doc_id == "PMID:10340286" for r in answer.references)
@@ -157,8 +159,11 @@ def test_when_a_guideline_answers_research_must_be_close_to_the_question_itself(
     # relative bars already leave no research beside this guideline, so the rule is checked on the raw pool.
     question = "When should clinicians offer naloxone to patients on opioids?"
     vector = searcher.embed_query(question)
-    hits = [h for kind in ("guideline", "research", "reference")
-            for h in searcher.search(question, k=8, filters=Filters(kinds=(kind,)), vector=vector)]
+    hits = [
+        h
+        for kind in ("guideline", "research", "reference")
+        for h in searcher.search(question, k=8, filters=Filters(kinds=(kind,)), vector=vector)
+    ]
     pool = candidates(hits, vector, searcher.sentence_vectors_of, QuestionTerms.of(question, searcher.idf), {})
     bar = mini_settings.qa.support_similarity
     kept = supporting(pool, bar)
@@ -256,8 +261,8 @@ def test_one_reference_per_document_listing_its_cited_pages(service, searcher, t
 
 def test_removing_a_statement_renumbers_and_drops_its_pages(service, searcher, tmp_path) -> None:
     from present.render import to_markdown
-    from review.workflow import claim, remove_statement
     from review.store import ReviewStore
+    from review.workflow import claim, remove_statement
 
     store = ReviewStore(tmp_path / "reviews.sqlite")
     try:

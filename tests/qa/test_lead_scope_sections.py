@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from index.tokenize import tokenize
 from qa.asked_for import (
-    asked_units, asks_caution, asks_permission, asks_quantity, asks_reason, asks_risk, asks_together, asks_unknown,
-    contradicts, is_caution, measured_units, polarities, populations, states_together,
+    asked_units,
+    asks_caution,
+    asks_permission,
+    asks_quantity,
+    asks_reason,
+    asks_risk,
+    asks_together,
+    asks_unknown,
+    contradicts,
+    is_caution,
+    measured_units,
+    polarities,
+    populations,
+    states_together,
 )
 from qa.lead import rank_for_lead
 from qa.lead_features import DIRECTIVE
-from index.tokenize import tokenize
 from qa.scope import asked_terms, may_exclude, scope_query
 from qa.sections import heading_of
 from qa.statements import Candidate
@@ -24,11 +36,14 @@ def test_questions_asking_for_a_number() -> None:
 
 
 def test_what_a_guideline_requires_is_a_directive_but_who_requires_it_is_not() -> None:
-    assert DIRECTIVE.search("Semi-critical items (e.g., endoscopes used for colonoscopy) require, at a minimum, "
-                             "high-level disinfection prior to reuse.")
+    assert DIRECTIVE.search(
+        "Semi-critical items (e.g., endoscopes used for colonoscopy) require, at a minimum, "
+        "high-level disinfection prior to reuse."
+    )
     assert not DIRECTIVE.search("Patients who require long-term opioid therapy were interviewed.")
-    assert not DIRECTIVE.search("Certain circumstances (e.g., severe traumatic injuries) might require use of opioids "
-                                 "for durations of >7 days.")
+    assert not DIRECTIVE.search(
+        "Certain circumstances (e.g., severe traumatic injuries) might require use of opioids for durations of >7 days."
+    )
 
 
 def test_a_question_counting_in_a_unit_meets_sentences_stating_that_unit() -> None:
@@ -58,8 +73,9 @@ def test_a_question_about_using_two_things_together_meets_concurrent_use() -> No
     assert asks_together("Patient is on long-term clonazepam and now needs an opioid. Is it OK to prescribe both?")
     assert asks_together("Can I give the Hib and hepatitis B vaccines at the same visit?")
     assert not asks_together("Which of my patients on opioids should get a naloxone prescription?")
-    assert states_together("Clinicians should use particular caution when prescribing opioid pain medication and "
-                            "benzodiazepines concurrently.")
+    assert states_together(
+        "Clinicians should use particular caution when prescribing opioid pain medication and benzodiazepines concurrently."
+    )
     assert states_together("Hepatitis B vaccine may be administered simultaneously with other vaccines.")
     assert not states_together("Clinicians should offer naloxone when prescribing opioids.")
 
@@ -70,8 +86,10 @@ def test_a_question_about_a_reaction_or_allergy_meets_the_guidelines_caution() -
     assert asks_caution("Is it safe to give the hepatitis B vaccine to a pregnant patient?")
     assert not asks_caution("I just started someone on opioids. When should I check benefits and harms?")
     assert not asks_caution("What should I put in place to limit opioid side effects in an 80-year-old?")
-    assert is_caution("Persons with a history of serious adverse events (e.g., anaphylaxis) after receipt of "
-                      "hepatitis B vaccine should not receive additional doses.")
+    assert is_caution(
+        "Persons with a history of serious adverse events (e.g., anaphylaxis) after receipt of "
+        "hepatitis B vaccine should not receive additional doses."
+    )
     assert is_caution("Hepatitis B vaccination is contraindicated for persons with a history of hypersensitivity to yeast.")
     assert not is_caution("All children aged 11–12 years should complete the vaccine series if incompletely vaccinated.")
     assert not is_caution("For preterm infants weighing <2,000 g, the birth dose should not be counted as part of the series.")
@@ -84,8 +102,11 @@ def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() ->
     assert not contradicts("Infants of HBsAg-negative and HBsAg-positive mothers both receive a birth dose.", asked)
     assert not contradicts("Clinicians should offer naloxone.", set())
     # a known result is not an unknown one: "preemie born to an HBsAg-positive mom" is not "while results are pending"
-    assert contradicts("While test results are pending, all infants born to women without documentation of HBsAg test "
-                       "results should receive the first dose.", asked)
+    assert contradicts(
+        "While test results are pending, all infants born to women without documentation of HBsAg test "
+        "results should receive the first dose.",
+        asked,
+    )
     assert contradicts("These infants should receive HBIG if the mother's HBsAg status cannot be determined.", asked)
     assert not contradicts("Testing for HBsAg should be done at every pregnancy.", asked)
     # the mother's result and the infant's: both results given, neither contradicts
@@ -109,10 +130,14 @@ def test_a_question_about_an_unknown_result_leads_with_what_to_do_while_it_is_un
     assert asks_unknown("and if she was never tested at all?") and asks_unknown("Her HIV test results are pending; start ART?")
     assert not asks_unknown("Is there no test for spores?") and not asks_unknown("Workup for fever of unknown origin?")
     assert not asks_unknown("Patient pending surgery: how many days of opioids?")
-    pending = ("While test results are pending, all infants born to women without documentation of HBsAg test results "
-               "should receive the first dose of single-antigen hepatitis B vaccine (without HBIG) <12 hours of birth.")
-    known = ("Although infants who require postexposure immunoprophylaxis should be identified by maternal HBsAg testing, "
-             "administering a birth dose to infants even without HBIG serves as a safety net.")
+    pending = (
+        "While test results are pending, all infants born to women without documentation of HBsAg test results "
+        "should receive the first dose of single-antigen hepatitis B vaccine (without HBIG) <12 hours of birth."
+    )
+    known = (
+        "Although infants who require postexposure immunoprophylaxis should be identified by maternal HBsAg testing, "
+        "administering a birth dose to infants even without HBIG serves as a safety net."
+    )
     assert _leads(question, known, pending) == pending
     assert _leads("What should the newborn of an HBsAg-positive mother get?", known, pending) == known
 
@@ -122,8 +147,10 @@ def test_a_why_question_leads_with_the_reason() -> None:
     assert asks_reason(question) and asks_reason("What was the reason for the recall?")
     assert not asks_reason("Which Hib vaccines were not affected by the recall?")
     risk = "American Indian/Alaska Native (AI/AN) infants also are at increased risk for Hib disease, particularly early."
-    reason = ("Failure to use PRP-OMP vaccines for the first dose is associated with excess cases of Hib disease in "
-              "AI/AN infants living in communities where Hib transmission is ongoing.")
+    reason = (
+        "Failure to use PRP-OMP vaccines for the first dose is associated with excess cases of Hib disease in "
+        "AI/AN infants living in communities where Hib transmission is ongoing."
+    )
     assert _leads(question, risk, reason) == reason
     assert _leads("Which Hib product should an Alaska Native infant get first?", risk, reason) == risk
 
@@ -133,19 +160,25 @@ def test_a_measured_value_in_the_question_meets_the_threshold_in_its_unit() -> N
     assert measured_units(question) == {"miu/ml"} and measured_units("He takes 120 MME/day.") == {"mme/day"}
     assert measured_units("Give HBIG (0.5 mL) within 12 hours; taper by 10% per month.") == set()
     other = "Anti-HBc testing of infants is not recommended because maternal anti-HBc might be detected to age 24 months."
-    threshold = ("HBsAg-negative infants with anti-HBs levels <10 mIU/mL should be revaccinated with a second 3-dose "
-                 "series and retested 1–2 months after the final dose.")
+    threshold = (
+        "HBsAg-negative infants with anti-HBs levels <10 mIU/mL should be revaccinated with a second 3-dose "
+        "series and retested 1–2 months after the final dose."
+    )
     assert _leads(question, other, threshold) == threshold
 
 
 def test_a_question_about_what_may_be_done_meets_what_the_guideline_permits() -> None:
-    question = ("New mom is HBsAg positive. Can she breastfeed right away, or should she wait until the baby has had "
-                "HBIG and the vaccine?")
+    question = (
+        "New mom is HBsAg positive. Can she breastfeed right away, or should she wait until the baby has had "
+        "HBIG and the vaccine?"
+    )
     assert asks_permission(question) and asks_permission("Our GI suite reprocesses single-use forceps. Is that allowed?")
     assert asks_permission("Is it OK to go back into a vial with the same syringe?")
     assert not asks_permission("How many doses does she need?") and not asks_permission("What can we give instead?")
-    timing = ("If the mother is determined to be HBsAg positive, her infant's vaccine series is completed on the "
-              "schedule for infants born to HBsAg-positive mothers, with HBIG at birth.")
+    timing = (
+        "If the mother is determined to be HBsAg positive, her infant's vaccine series is completed on the "
+        "schedule for infants born to HBsAg-positive mothers, with HBIG at birth."
+    )
     permitted = "Infants of HBsAg-positive mothers may be breast fed beginning immediately after birth."
     assert _leads(question, timing, permitted) == permitted
     # asked what to do, not whether it may be done, a permission is no directive
@@ -157,8 +190,10 @@ def test_asked_whether_it_is_safe_the_sentence_about_the_risk_leads() -> None:
     assert asks_risk(question) and asks_risk("Is it safe to give the hepatitis B vaccine to a pregnant patient?")
     assert not asks_risk("When is the Hib booster given?")
     schedule = "Hib conjugate vaccines are given as a primary series followed by a booster dose at age 12–15 months."
-    risk = ("Short-term deferral of the booster dose among children aged 12–15 months is not likely to result in an "
-            "increased risk for Hib disease because of continued protection from the primary series.")
+    risk = (
+        "Short-term deferral of the booster dose among children aged 12–15 months is not likely to result in an "
+        "increased risk for Hib disease because of continued protection from the primary series."
+    )
     assert _leads(question, schedule, risk) == risk
     assert _leads("Which Hib vaccine do toddlers get as the booster?", schedule, risk) == schedule
 
@@ -190,10 +225,17 @@ def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
 def test_guideline_sections_as_sub_headings() -> None:
     assert heading_of("Tapering Rate") == "Tapering Rate"
     assert heading_of("Assessing Risk and Addressing Potential Harms of Opioid Use (Recommendations 8, 9, 10)") == (
-        "Assessing Risk and Addressing Potential Harms of Opioid Use")
+        "Assessing Risk and Addressing Potential Harms of Opioid Use"
+    )
     assert heading_of("HAND HYGIENE") == "Hand hygiene"
-    for structural in ["Supporting Rationale", "Implementation Considerations", "Introduction", None, "",
-                       "Elements to be assessed Assessment Notes/Areas for Improvement"]:
+    for structural in [
+        "Supporting Rationale",
+        "Implementation Considerations",
+        "Introduction",
+        None,
+        "",
+        "Elements to be assessed Assessment Notes/Areas for Improvement",
+    ]:
         assert heading_of(structural) is None, structural
 
 

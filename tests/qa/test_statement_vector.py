@@ -10,18 +10,35 @@ from ingest.hygiene import statements
 from qa.statements import statement_vector
 
 # The outpatient checklist's device-reprocessing page, as its PDF reader gives it.
-TEXT = ("Medical devices are labeled by the manufacturer as either reusable or single-use. Single-use devices (SUDs) "
-        "are labeled by the manufacturer for a single use and do not have reprocessing instructions. They may not be "
-        "reprocessed for reuse except by entities which have complied with FDA regulatory requirements and have "
-        "received FDA clearance to reprocess specific SUDs.")
+TEXT = (
+    "Medical devices are labeled by the manufacturer as either reusable or single-use. Single-use devices (SUDs) "
+    "are labeled by the manufacturer for a single use and do not have reprocessing instructions. They may not be "
+    "reprocessed for reuse except by entities which have complied with FDA regulatory requirements and have "
+    "received FDA clearance to reprocess specific SUDs."
+)
 
 
 def _passage() -> Passage:
     spans = sentence_spans(TEXT)
     quotable = {o: (a, b, e) for o, a, b, e in statements(TEXT, spans, None, {})}
     return Passage(
-        row=0, chunk_id="c", doc_id="d", text=TEXT, start=0, end=len(TEXT), section=None, page=7, sentences=spans,
-        grades={}, kind="guideline", title=None, source=None, year=None, url=None, locator="d.pdf", path="d.pdf",
+        row=0,
+        chunk_id="c",
+        doc_id="d",
+        text=TEXT,
+        start=0,
+        end=len(TEXT),
+        section=None,
+        page=7,
+        sentences=spans,
+        grades={},
+        kind="guideline",
+        title=None,
+        source=None,
+        year=None,
+        url=None,
+        locator="d.pdf",
+        path="d.pdf",
         statements=quotable,
     )
 

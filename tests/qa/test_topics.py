@@ -11,9 +11,9 @@ import lemminflect
 import numpy as np
 import pytest
 
+from core.settings import Settings
 from index.models import Hit, Passage
 from ingest.models import TITLE_SECTION
-from core.settings import Settings
 from qa.phrases import is_readable_heading, pretty
 from qa.select import Chosen, choose
 from qa.statements import Candidate
@@ -23,16 +23,31 @@ from qa.topics import group_statements, subject
 # what a retrieval for that question brings back.
 ANSWERS = {
     "Is there a role for leukocyte and CRP measurements in the diagnosis of acute appendicitis in the elderly?": [
-        "10340286", "19683101", "23860049", "20571467"],
+        "10340286",
+        "19683101",
+        "23860049",
+        "20571467",
+    ],
     "Can medical students contribute to quality assurance programmes in day surgery?": [
-        "10354335", "22251324", "20121683", "20306735"],
+        "10354335",
+        "22251324",
+        "20121683",
+        "20306735",
+    ],
     "Does laparoscopic cholecystectomy influence peri-sinusoidal cell activity?": [
-        "10430303", "12098035", "22970993", "16968183"],
+        "10430303",
+        "12098035",
+        "22970993",
+        "16968183",
+    ],
     "Is the international normalised ratio (INR) reliable?": ["15141797", "10605400", "27394685", "15151701"],
     "Is there a relationship between rheumatoid arthritis and periodontal disease?": [
-        "10783841", "11570976", "23449952", "18800356"],
-    "Can tailored interventions increase mammography use among HMO women?": [
-        "10808977", "10749257", "21880023", "25957366"],
+        "10783841",
+        "11570976",
+        "23449952",
+        "18800356",
+    ],
+    "Can tailored interventions increase mammography use among HMO women?": ["10808977", "10749257", "21880023", "25957366"],
 }
 BAD = [
     "Receptor Siponimod and Binds High",
@@ -50,9 +65,23 @@ def abstracts() -> dict[str, dict]:
 
 def passage(pmid: str, text: str, row: int, mesh: list[str], section: str | None = "RESULTS", title=None) -> Passage:
     return Passage(
-        row=row, chunk_id=f"PMID:{pmid}:{row}", doc_id=f"PMID:{pmid}", text=text, start=0, end=len(text),
-        section=section, page=None, sentences=[(0, len(text))], grades={}, kind="research", title=title,
-        source=None, year=None, url=None, locator=f"PMID:{pmid}", path="research/pubmedqa-abstracts.jsonl",
+        row=row,
+        chunk_id=f"PMID:{pmid}:{row}",
+        doc_id=f"PMID:{pmid}",
+        text=text,
+        start=0,
+        end=len(text),
+        section=section,
+        page=None,
+        sentences=[(0, len(text))],
+        grades={},
+        kind="research",
+        title=title,
+        source=None,
+        year=None,
+        url=None,
+        locator=f"PMID:{pmid}",
+        path="research/pubmedqa-abstracts.jsonl",
         mesh=mesh,
     )
 
@@ -105,9 +134,18 @@ def test_the_word_lists_of_old_are_not_readable_headings() -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["Bone Marrow and Nutritional Deficiencies", "Acute Appendicitis and Leukocyte Count", "HIV", "mRNA Vaccines",
-     "Quality of Life", "Type 2 Diabetes Mellitus", "Intratracheal Intubation", "Long-Term Follow-Up",
-     "Crohn's Disease", "Further Findings"],
+    [
+        "Bone Marrow and Nutritional Deficiencies",
+        "Acute Appendicitis and Leukocyte Count",
+        "HIV",
+        "mRNA Vaccines",
+        "Quality of Life",
+        "Type 2 Diabetes Mellitus",
+        "Intratracheal Intubation",
+        "Long-Term Follow-Up",
+        "Crohn's Disease",
+        "Further Findings",
+    ],
 )
 def test_noun_phrases_are_readable(heading: str) -> None:
     assert is_readable_heading(heading)
@@ -115,8 +153,24 @@ def test_noun_phrases_are_readable(heading: str) -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["High", "Significantly", "Binds", "25", "25 mg", "Patients of", "The Outcome", "Outcome and", "Fracture Fracture",
-     "Bone Marrow and Marrow Fat", "Caused", "Lower Higher", "Rates Outcome", "Describe the Area", "", "Aims (2010)"],
+    [
+        "High",
+        "Significantly",
+        "Binds",
+        "25",
+        "25 mg",
+        "Patients of",
+        "The Outcome",
+        "Outcome and",
+        "Fracture Fracture",
+        "Bone Marrow and Marrow Fat",
+        "Caused",
+        "Lower Higher",
+        "Rates Outcome",
+        "Describe the Area",
+        "",
+        "Aims (2010)",
+    ],
 )
 def test_verbs_stray_adjectives_stop_words_repeats_and_numbers_are_not(heading: str) -> None:
     assert not is_readable_heading(heading)
@@ -165,13 +219,19 @@ def test_title_only_records_are_named_by_what_they_say_never_by_their_section(em
     topic, so it never names a group (it once headed 456 of 500 PubMedQA answers on a title-only index)."""
     for question, pmids in ANSWERS.items():
         # the title a title-only record would have: its conclusion's first sentence (as bench/dev_sets.py makes them)
-        titles = [next(s["text"] for s in reversed(abstracts()[pmid]["sections"]) if "CONCLU" in s["label"].upper())
-                  .split(". ")[0].rstrip(".") for pmid in pmids]
+        titles = [
+            next(s["text"] for s in reversed(abstracts()[pmid]["sections"]) if "CONCLU" in s["label"].upper())
+            .split(". ")[0]
+            .rstrip(".")
+            for pmid in pmids
+        ]
         vectors = embedder.embed(titles)
         question_vector = embedder.embed([question])[0]
         pool = sorted(
-            (candidate(passage(pmid, text, row, [], TITLE_SECTION, title=text), vector, float(vector @ question_vector))
-             for row, (pmid, text, vector) in enumerate(zip(pmids, titles, vectors))),
+            (
+                candidate(passage(pmid, text, row, [], TITLE_SECTION, title=text), vector, float(vector @ question_vector))
+                for row, (pmid, text, vector) in enumerate(zip(pmids, titles, vectors))
+            ),
             key=lambda c: -c.score,
         )
         headings = [h for h, _ in group_statements(choose(pool, 8, 0.0, 0.7, 0.9), 4, question)]
@@ -190,12 +250,16 @@ def test_mesh_terms_still_name_groups_when_present(with_mesh) -> None:
 
 
 def test_document_titles_count_as_evidence(embedder) -> None:
-    texts = ["The difference between the two settings was not significant (chi 2 = 0.3; p>0.05).",
-             "These results were not significantly different."]
+    texts = [
+        "The difference between the two settings was not significant (chi 2 = 0.3; p>0.05).",
+        "These results were not significantly different.",
+    ]
     title = "Oral endotracheal intubation in air medical transport"
     vectors = embedder.embed(texts)
-    chosen = [Chosen(candidate(passage("10135926", t, i, [], title=title), v, 0.5 - i / 10))
-              for i, (t, v) in enumerate(zip(texts, vectors))]
+    chosen = [
+        Chosen(candidate(passage("10135926", t, i, [], title=title), v, 0.5 - i / 10))
+        for i, (t, v) in enumerate(zip(texts, vectors))
+    ]
     [(heading, _)] = group_statements(chosen, 4, "Does helicopter transport impair intubation by flight nurses?")
     assert heading in {"Oral Endotracheal Intubation", "Air Medical Transport", "Endotracheal Intubation"}, heading
 

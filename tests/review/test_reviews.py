@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from review.store import Conflict, ReviewStore
 from qa.service import AnswerService
+from review.store import Conflict, ReviewStore
 
 
 @pytest.fixture()
