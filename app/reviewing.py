@@ -19,8 +19,8 @@ from qa.models import Answer, Audience, EvidenceScores, ReviewStatus
 from qa.statements import statement_vector
 from review import placing, workflow
 from review.qrels import to_jsonl, to_trec
+from review.records import Event, Summary
 from review.rules import Label
-from review.store import Event, Summary
 
 
 class UnknownPassage(NotFound):

@@ -37,7 +37,7 @@ from index.bm25 import BM25Index  # noqa: E402
 from index.dense import build_dense, save_dense  # noqa: E402
 from index.layout import IndexLayout  # noqa: E402
 from index.models import INDEX_FORMAT, IndexManifest  # noqa: E402
-from index.store import SCHEMA  # noqa: E402
+from index.store_writer import SCHEMA  # noqa: E402
 from index.tokenize import tokenize  # noqa: E402
 from ingest.models import searchable_text  # noqa: E402
 

@@ -27,7 +27,8 @@ from index.models import INDEX_FORMAT, IndexManifest
 from index.plan import BuildPlan, BuildReport
 from index.progress import Progress
 from index.stages import chunks_ready, manifest_for, publish_stage, save_bm25, worth_publishing
-from index.store import Store, StoreWriter
+from index.store import Store
+from index.store_writer import StoreWriter
 from ingest.abbreviations import definitions, expand
 from ingest.manifest import ManifestEntry
 from ingest.models import searchable_text

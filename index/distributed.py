@@ -32,7 +32,7 @@ from ray.util import ActorPool
 from core.settings import ChunkSettings, Settings
 from index.build import EXECUTOR, BuildPlan, BuildReport, Rows, _embed, _read
 from index.embedding import Embedder, SentenceTransformerEmbedder
-from index.store import StoreWriter
+from index.store_writer import StoreWriter
 from ingest.pipeline import SourceResult, read_source
 
 # Workers never reach a model hub, and tokenizers must not start threads of their own beside Ray's.

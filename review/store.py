@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from core.ids import ANSWER, new_id
 from core.sqlite import Database, utc_now
 from qa.models import Answer, ReviewStatus
+from review.records import Event, Judgment, Summary
 from review.rules import (  # noqa: F401 - the errors and vocabulary are re-exported for the store's callers
     GRADE,
     TRANSITIONS,
@@ -53,43 +53,6 @@ CREATE INDEX IF NOT EXISTS answers_status_created ON answers (status, created_at
 SUMMARY_COLUMNS = {"question": "TEXT", "audience": "TEXT", "statements": "INTEGER", "understood_as": "TEXT"}
 # The queue is read newest first from the (created_at, answer_id) indexes: a page reads its own rows, never each
 # stored answer in the table (with 5,000 answers a page took 98 ms, parsing every one for its understood question).
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """One queue entry: enough to choose an answer, not the answer."""
-
-    answer_id: str
-    question: str
-    understood_as: str
-    status: str
-    audience: str
-    created_at: str
-    updated_at: str
-    claimed_by: str | None
-    statements: int
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    event_id: int
-    answer_id: str
-    at: str
-    actor: str
-    action: str
-    version: int
-    before: dict | None
-    after: dict | None
-
-
-@dataclass(frozen=True, slots=True)
-class Judgment:
-    """An editor's label for one passage of an answer's evidence, filed with the change that made it."""
-
-    chunk_id: str
-    label: Label
-    note: str | None
 
 
 def now() -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ingest.tables import CELL_SEPARATOR
 from qa.models import Answer, Evidence, EvidenceScores, Reference, Statement
+from review.records import Judgment
 from review.rules import Conflict, InvalidEdit, Label
-from review.store import Judgment, ReviewStore, now
+from review.store import ReviewStore, now
 
 
 def claim(store: ReviewStore, answer_id: str, version: int, editor: str, take_over: bool = False) -> Answer:

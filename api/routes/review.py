@@ -15,8 +15,8 @@ from api.errors import responses
 from api.schemas import JsonInt, QueueItem, QueuePage
 from app import reviewing
 from qa.models import Answer, Audience, ReviewStatus
+from review.records import Event
 from review.rules import Label
-from review.store import Event
 
 # A cursor names the last item of the previous page, `<created_at>~<answer_id>`: any string of this form is a
 # position in the queue's order (newest first), so the pattern is the whole of what the server checks.

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.settings import ChunkSettings, Settings
-from index.store import Store, StoreWriter
+from index.store import Store
+from index.store_writer import StoreWriter
 from ingest.chunking import chunk_document
 from ingest.design_labels import label_for
 from ingest.design_lexicon import DESIGN_KEYS, TERMS
