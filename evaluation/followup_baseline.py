@@ -45,7 +45,7 @@ def main() -> None:
             first, follow_up = record["question"], record.get("follow_up")
             if not follow_up:
                 continue
-            asked = {"rewrite": resolve(follow_up, [first]), "together": f"{first} {follow_up}"}
+            asked = {"rewrite": resolve(follow_up, [first]).text, "together": f"{first} {follow_up}"}
             unchanged += asked["rewrite"].strip() == follow_up.strip()
             if record.get("follow_up_standalone"):
                 standalone = searcher.embed_query(record["follow_up_standalone"])

@@ -126,7 +126,9 @@ def _md_abstained(answer: Answer) -> list[str]:
 
 def to_markdown(answer: Answer) -> str:
     lines = [f"## {_one_line(answer.question)}"]
-    if answer.understood_as.strip() != answer.question.strip():
+    if answer.follow_up_to:
+        lines.append(f"_Follow-up to: {_one_line(answer.follow_up_to)}_")
+    elif answer.understood_as.strip() != answer.question.strip():
         lines.append(f"_Understood as: {_one_line(answer.understood_as)}_")
     if answer.index_note:  # a partial index (a first build still embedding): said before the answer
         lines.append(f"**{_one_line(answer.index_note)}**")
@@ -235,7 +237,9 @@ def to_html(answer: Answer) -> str:
     known = {r.number for r in answer.references}
     audience = " patient" if answer.audience == "patient" else ""
     parts = [f'<article class="answer{audience}">', f"<h2>{_e(answer.question)}</h2>"]
-    if answer.understood_as.strip() != answer.question.strip():
+    if answer.follow_up_to:  # the class is the page script's anchor for what it inserts after the question
+        parts.append(f'<p class="understood-as"><em>Follow-up to: {_e(answer.follow_up_to)}</em></p>')
+    elif answer.understood_as.strip() != answer.question.strip():
         parts.append(f'<p class="understood-as"><em>Understood as: {_e(answer.understood_as)}</em></p>')
     if answer.index_note:  # a partial index (a first build still embedding): said before the answer
         parts.append(f'<p class="index-note" role="note">{_e(answer.index_note)}</p>')

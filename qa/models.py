@@ -138,7 +138,12 @@ class Review(BaseModel):
 class Answer(BaseModel):
     answer_id: str | None = Field(None, description="Set once the answer is stored for review.")
     question: str
-    understood_as: str
+    understood_as: str = Field(
+        description="What was searched for: the question as asked, or after `follow_up_to` when it is a follow-up."
+    )
+    follow_up_to: str | None = Field(
+        None, description="The conversation's earlier question (as searched for) that this follow-up was asked after."
+    )
     conversation_id: str | None = None
     audience: Audience = "clinician"
     abstained: bool = False

@@ -1,4 +1,4 @@
-"""Question → answer: resolve a follow-up, retrieve, pick statements, compose, remember the turn."""
+"""Question → answer: read a follow-up after its question, retrieve, pick statements, compose, remember the turn."""
 
 from __future__ import annotations
 
@@ -90,12 +90,19 @@ class AnswerService:
             raise UnknownConversation(f"no conversation {conversation_id}: start a new one without an id")
         history = self.conversations.history(conversation_id) if conversation_id and self.conversations else []
         try:
-            understood = resolve(question, history)
+            read = resolve(question, history)
         except ValueError as exc:
             raise QueryError(str(exc)) from exc
+        understood = read.text
         reused = reuse(understood) if reuse else None
         if reused is not None:
-            given = reused.model_copy(update={"question": question, "conversation_id": self._joined(conversation_id)})
+            given = reused.model_copy(
+                update={
+                    "question": question,
+                    "follow_up_to": read.follow_up_to,
+                    "conversation_id": self._joined(conversation_id),
+                }
+            )
             return self._remember(given, question, understood)
         found = self.gather(understood, filters, audience, conversation_id)
         answer = compose(
@@ -115,6 +122,7 @@ class AnswerService:
             timings["compose"] = (time.perf_counter() - found.retrieved) * 1000
         answer = answer.model_copy(
             update={
+                "follow_up_to": read.follow_up_to,
                 "conversation_id": self._joined(conversation_id),
                 "index_note": INDEX_NOTES.get(self.searcher.manifest.vectors),  # None once the index is complete
             }

@@ -72,14 +72,15 @@ def test_ask_prints_a_cited_answer_and_a_conversation_to_follow(run) -> None:
     conversation = re.search(r"--conversation (c_[0-9a-f]{12})", result.output).group(1)
     follow = run("ask", "and in children?", "--conversation", conversation, "--json")
     answer = json.loads(follow.output)
-    assert answer["understood_as"] == "When should clinicians offer naloxone in children?"
+    assert answer["understood_as"] == "When should clinicians offer naloxone? And in children?"
+    assert answer["follow_up_to"] == "When should clinicians offer naloxone?"
     assert answer["conversation_id"] == conversation and answer["references"]
 
 
 def test_chat_keeps_the_conversation(run) -> None:
     result = run("chat", input="What is the recommended approach to tapering opioids?\nand in children?\n\n")
     assert result.exit_code == 0, result.output
-    assert "_Understood as: What is the recommended approach to tapering opioids in children?_" in result.output
+    assert "_Follow-up to: What is the recommended approach to tapering opioids?_" in result.output
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,8 @@ def test_ask_returns_the_answer_format(client) -> None:
 def test_follow_up_and_conversation_history(client) -> None:
     first = client.post("/ask", json={"question": "What is the recommended approach to tapering opioids?"}).json()
     follow = client.post("/ask", json={"question": "and in children?", "conversation_id": first["conversation_id"]}).json()
-    assert follow["understood_as"] == "What is the recommended approach to tapering opioids in children?"
+    assert follow["understood_as"] == "What is the recommended approach to tapering opioids? And in children?"
+    assert follow["follow_up_to"] == first["understood_as"] and first["follow_up_to"] is None
     history = client.get(f"/conversations/{first['conversation_id']}").json()
     assert [t["question"] for t in history["turns"]] == [
         "What is the recommended approach to tapering opioids?",

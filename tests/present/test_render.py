@@ -186,6 +186,14 @@ def test_markdown_understood_as_only_when_different() -> None:
     assert md.splitlines()[:2] == ["## And for children?", "_Understood as: When should naloxone be offered to children?_"]
 
 
+def test_a_follow_up_says_which_question_it_follows() -> None:
+    answer = make_answer(question="And for children?", understood_as="When is naloxone offered? And for children?")
+    answer.follow_up_to = "When is naloxone offered?"
+    assert to_markdown(answer).splitlines()[:2] == ["## And for children?", "_Follow-up to: When is naloxone offered?_"]
+    assert "<em>Follow-up to: When is naloxone offered?</em>" in to_html(answer)
+    assert "Understood as" not in to_html(answer)
+
+
 def test_note_replaces_empty_guideline_section() -> None:
     note = "No guideline in the index addresses naloxone for this population."
     answer = make_answer(guidelines=GuidelineSection(note=note))

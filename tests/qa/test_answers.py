@@ -197,12 +197,14 @@ def test_follow_up_is_resolved_and_changes_retrieval(service) -> None:
     first = service.ask("What is the recommended approach to tapering opioids?")
     follow = service.ask("and in children?", conversation_id=first.conversation_id)
     assert follow.conversation_id == first.conversation_id
-    assert follow.understood_as == "What is the recommended approach to tapering opioids in children?"
+    assert follow.understood_as == "What is the recommended approach to tapering opioids? And in children?"
+    assert follow.follow_up_to == first.understood_as
     assert [e.chunk_id for e in follow.evidence] != [e.chunk_id for e in first.evidence]
     turns = service.conversations.turns(first.conversation_id)
     assert [t.question for t in turns] == ["What is the recommended approach to tapering opioids?", "and in children?"]
     standalone = service.ask("and in children?")
     assert standalone.understood_as == "and in children?" and standalone.conversation_id != first.conversation_id
+    assert standalone.follow_up_to is None
 
 
 def test_unknown_conversation_is_refused(service) -> None:
