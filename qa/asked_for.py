@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from index.tokenize import tokenize
+from qa.lexicon import AMOUNT_UNITS, CONCENTRATION_UNITS, MEASURE_UNITS, POPULATIONS
 
 # "how long", "how much", "what dose", "when", "within how many days": the asker wants a number.
 _ASKS_QUANTITY = re.compile(
@@ -73,20 +74,12 @@ def contradicts(text: str, asked: set[tuple[str, str]]) -> bool:
 
 
 # Who a sentence is about, by class, so "an 80-year-old" meets "older adults" and "a newborn" meets "infants".
-_POPULATIONS = {
-    "older": frozenset(tokenize("older elderly geriatric")),
-    "children": frozenset(tokenize("child children kids pediatric paediatric")),
-    "infants": frozenset(tokenize("infant infants newborn newborns neonate neonates neonatal baby babies toddler toddlers")),
-    "adolescents": frozenset(tokenize("adolescent adolescents teen teens teenager teenagers")),
-    "pregnancy": frozenset(tokenize("pregnant pregnancy prenatal antenatal postpartum breastfeeding lactating")),
-    "staff": frozenset(tokenize("staff personnel worker workers hcp employee employees")),
-}
 _AGE = re.compile(r"\b(\d{1,3})[- ](year|month|week|day)s?[- ]old\b", re.I)
 
 
 def populations(text: str) -> set[str]:
     words = set(tokenize(text))
-    found = {name for name, terms in _POPULATIONS.items() if words & terms}
+    found = {name for name, terms in POPULATIONS.items() if words & terms}
     for number, unit in _AGE.findall(text):
         years = int(number) if unit.lower() == "year" else 0
         found.add(
@@ -145,8 +138,7 @@ _REASON = re.compile(
 # "anti-HBs 4 mIU/mL", "on 120 MME/day": the question gives a measured value, so the sentence with the threshold in
 # that unit ("anti-HBs levels <10 mIU/mL should be revaccinated") is the one to compare it with.
 _MEASURE = re.compile(
-    r"\d(?:[\d.,]*\d)?\s*((?:m?IU|mg|mcg|µg|g|mmol|mEq|mL|ng|pg)/(?:mL|dL|L|kg|min|day|d)|"
-    r"MME(?:/day)?|mIU|mg|mcg|µg|mmHg|mm Hg)(?![\w/])",
+    rf"\d(?:[\d.,]*\d)?\s*({CONCENTRATION_UNITS}|{MEASURE_UNITS})(?![\w/])",
     re.I,
 )
 
@@ -213,7 +205,7 @@ _UNITS = {
     "doses": (re.compile(r"\bhow many (?:\w+ ){0,3}(?:doses?|shots?|injections?)\b", re.I), re.compile(r"\bdoses?\b", re.I)),
     "amount": (
         re.compile(r"\bhow much\b|\bwhat (?:daily )?(?:dose|dosage)\b", re.I),
-        re.compile(r"\b(?:mg|mcg|µg|mL|MME|units?|dosages?)\b", re.I),
+        re.compile(rf"\b(?:{AMOUNT_UNITS})\b", re.I),
     ),
 }
 

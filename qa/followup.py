@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from itertools import takewhile
 
-from qa.followup_words import ASPECT, DUMMY_IT, FOLLOWERS, GENERIC, OPENERS, QUALIFIERS, REFERENT, SOCIAL
+from qa.lexicon import ASPECT, DUMMY_IT, FOLLOWERS, GENERIC, OPENERS, QUALIFIERS, REFERENT, SOCIAL
 
 MAX_CHARS = 2000
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from index.tokenize import tokenize
+from qa.lexicon import ALIKE_SETTINGS, NARROWS_NOTHING, SCOPE_POPULATIONS
 from qa.statements import Candidate
 
 _EXCLUSION = re.compile(
@@ -32,12 +33,6 @@ MINORS = "children adolescents pediatric"
 _ADULT = r"(?:1[89]|[2-5]\d|6[0-4])"  # an older adult is "older" (qa/lead.py), not what "adults" exclude
 _ADULT_AGE = re.compile(rf"\b(?:{_ADULT}[- ]year[- ]old|(?:who(?:'s| is)|aged?)\s+{_ADULT}\b|{_ADULT}\s?(?:y/?o|yo)\b)", re.I)
 ADULTS = "adults adult"
-POPULATION_TERMS = frozenset(
-    tokenize(
-        "children child kids infants newborns neonates adolescents teenagers teens pediatric paediatric minors youth "
-        "pregnant pregnancy breastfeeding lactating elderly older geriatric students adults adult women men"
-    )
-)
 # A lookahead, so "for a patient with sickle cell disease" yields both phrases.
 # "does that also cover our hemodialysis unit?", "does it apply to dental practices?" name what is asked about too.
 # "what if he has cancer pain?": a condition the patient has, said with a bare "has" as well.
@@ -49,34 +44,14 @@ _CONDITION = re.compile(
 # A scope statement speaks about the document ("The recommendations do not address…", "This guideline…").
 _ABOUT_ITSELF = re.compile(r"\b(?:recommendations?|guidelines?|guidance|guide|document|statement|report|this)\b", re.I)
 # Words every clinical question uses: naming them narrows nothing.
-_GENERIC = frozenset(
-    tokenize(
-        "patient patients people person care treatment therapy use management clinic clinics setting settings health "
-        "medical chronic acute condition conditions disease diseases disorder history risk long term long-term example "
-        "someone them her him it this that these those one ones same place order addition general case practice result unit units"
-    )
-)
 SCOPE_QUERY = "recommendations do not address not intended outside scope excluded"
 # Words a scope statement may use for what the question names otherwise: "in hospice" is excluded as
 # "palliative care, or end-of-life care".
-_SAME_SCOPE = [
-    frozenset(tokenize(words))
-    for words in (
-        "hospice palliative end-of-life terminal terminally",
-        "cancer cancer-related oncology malignancy malignancies malignant tumor tumour",
-        "dialysis hemodialysis haemodialysis",
-        "dental dentist dentists dentistry",
-        # "my post-op patients still on the surgical ward" and "do not apply to … patients who are hospitalized"
-        "hospital hospitals hospitalized hospitalised hospitalization inpatient inpatients ward wards admitted",
-    )
-]
-
-
-_SCOPE_TERMS = frozenset().union(*_SAME_SCOPE)
+_SCOPE_TERMS = frozenset().union(*ALIKE_SETTINGS)
 
 
 def _alike(terms: set[str]) -> set[str]:
-    return terms.union(*(same for same in _SAME_SCOPE if terms & same))
+    return terms.union(*(same for same in ALIKE_SETTINGS if terms & same))
 
 
 def _ages(question: str) -> str:
@@ -101,9 +76,9 @@ def asked_terms(question: str, title: str | None) -> set[str]:
     narrowed = " ".join(m.group(1) for m in _CONDITION.finditer(question))
     words = set(tokenize(question))
     # a population, or one of the settings and conditions guidelines often leave out, however the question names it
-    terms = set(tokenize(narrowed)) | (words & POPULATION_TERMS) | (words & _SCOPE_TERMS) | set(tokenize(_ages(question)))
+    terms = set(tokenize(narrowed)) | (words & SCOPE_POPULATIONS) | (words & _SCOPE_TERMS) | set(tokenize(_ages(question)))
     terms = {t for t in terms if not t.replace(",", "").isdigit()}  # "have a 1,400 g preemie": the number is no scope
-    return _alike(terms) - set(tokenize(title or "")) - _GENERIC
+    return _alike(terms) - set(tokenize(title or "")) - NARROWS_NOTHING
 
 
 def may_exclude(text: str) -> bool:
