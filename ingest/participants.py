@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.design_lexicon import NOT_SAMPLE, NUMBER_WORDS, PEOPLE, SAMPLE_VERBS, SOURCE_NOUNS, STUDY_NOUNS, TOTAL
+from ingest.participant_lexicon import NOT_SAMPLE, NUMBER_WORDS, PEOPLE, SAMPLE_VERBS, SOURCE_NOUNS, STUDY_NOUNS, TOTAL
 
 
 def _alternatives(words: tuple[str, ...]) -> str:

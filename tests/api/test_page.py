@@ -33,7 +33,9 @@ def test_ask_read_open_passage_and_follow_up(page, server, tmp_path: Path) -> No
     page.fill("#followup", "and in children?")
     page.click("#followup-form button[type=submit]")
     expect(page.locator("article.answer")).to_have_count(2, timeout=60_000)
-    expect(page.locator("article.answer").nth(1)).to_contain_text("When should clinicians offer naloxone in children?")
+    follow_up = page.locator("article.answer").nth(1)
+    expect(follow_up).to_contain_text("and in children?")
+    expect(follow_up.locator(".understood-as")).to_have_text("Follow-up to: When should clinicians offer naloxone?")
     page.screenshot(path=str(tmp_path / "clinician-page.png"), full_page=True)
     assert (tmp_path / "clinician-page.png").stat().st_size > 10_000
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import index.build
+from index.bm25 import BM25Index
 from index.build import build_index
 from index.layout import IndexLayout
 from index.search import Searcher
@@ -104,7 +104,7 @@ def test_failed_build_leaves_previous_version_in_service(
     def explode(*args, **kwargs):
         raise RuntimeError("disk full (injected)")
 
-    monkeypatch.setattr(index.build.BM25Index, "build", explode)  # fail after the store and vectors are written
+    monkeypatch.setattr(BM25Index, "build", explode)  # fail after the store and vectors are written
     with pytest.raises(RuntimeError, match="injected"):
         _build(settings, embedder)
     assert layout.current_manifest().version == first.version
