@@ -8,8 +8,10 @@ from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from index.models import Filters, Hit, Passage
+from ingest.design_lexicon import DESIGN_KEYS
 from ingest.models import Kind
-from qa.models import Answer, Audience, ReviewStatus
+from qa.models import Answer, Audience, ReviewStatus, StudyProfile
+from qa.study import profile
 
 CONVERSATION_ID = r"^c_[0-9a-f]{12}$"
 # What the question must hold besides its length, as the server checks it (qa.service, index.search): a letter or
@@ -26,6 +28,9 @@ def _json_integer(value: object) -> object:
     return value
 
 
+# A study design key (ingest/design_lexicon.DESIGN_KEYS): listed in the schema, checked by index.models.Filters,
+# whose 422 names every valid key (a pydantic enum error would be cut short).
+Design = Annotated[str, Field(max_length=40, json_schema_extra={"enum": list(DESIGN_KEYS)})]
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]  # an integer as the schema says it: 3 or 3.0, never "3"
 # The bounds before the validator: so placed they reach the schema as minimum/maximum on `Year | None` too.
 Year = Annotated[int, Field(ge=1800, le=2100), BeforeValidator(_json_integer)]
@@ -42,10 +47,21 @@ class AskRequest(BaseModel):
     kinds: list[Kind] = Field(default_factory=list, max_length=3, description="Only these kinds of source.")
     year_from: Year | None = None
     year_to: Year | None = None
+    designs: list[Design] = Field(
+        default_factory=list,
+        max_length=len(DESIGN_KEYS),
+        description="Only research of these study designs (GET /search: `design`, repeated); guidelines and "
+        "reference pages are not filtered. An unknown key is a 422 naming the valid ones.",
+    )
     audience: Audience = "clinician"
 
     def filters(self) -> Filters:
-        return Filters(kinds=tuple(dict.fromkeys(self.kinds)), year_from=self.year_from, year_to=self.year_to)
+        return Filters(
+            kinds=tuple(dict.fromkeys(self.kinds)),
+            year_from=self.year_from,
+            year_to=self.year_to,
+            designs=tuple(dict.fromkeys(self.designs)),
+        )
 
 
 class Scores(BaseModel):
@@ -75,10 +91,12 @@ class PassageOut(SourceMeta):
     text: str
     start: int = Field(description="Offset of the passage in its document's text.")
     end: int
+    study: StudyProfile | None = Field(None, description="A research document's study design, size, year and journal.")
 
     @classmethod
     def of(cls, p: Passage) -> PassageOut:
         return cls(
+            study=profile(p.study),
             chunk_id=p.chunk_id,
             doc_id=p.doc_id,
             kind=p.kind,

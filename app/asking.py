@@ -20,8 +20,10 @@ REVIEWED_SETTINGS = {"qa", "fusion", "bm25", "chunk", "model_name"}  # stored wi
 
 
 def review_scope(filters: Filters, audience: Audience) -> str:
-    """What an approved answer is valid for besides its question."""
-    return json.dumps({"kinds": sorted(filters.kinds), "from": filters.year_from, "to": filters.year_to, "audience": audience})
+    """What an approved answer is valid for besides its question (designs only when filtered: the scopes of
+    answers approved before the filter existed stay as they were)."""
+    scope = {"kinds": sorted(filters.kinds), "from": filters.year_from, "to": filters.year_to, "audience": audience}
+    return json.dumps(scope | ({"designs": sorted(filters.designs)} if filters.designs else {}))
 
 
 def ask(

@@ -57,6 +57,7 @@ def scale(searcher, target: int) -> None:
     searcher.bm25 = BM25Index(searcher.bm25.vocabulary, matrix.tocsr(), searcher.bm25.mean_idf)
     searcher.kinds = np.resize(searcher.kinds, target)
     searcher.years = np.resize(searcher.years, target)
+    searcher.designs = np.resize(searcher.designs, target)
     # Each copy's chunks belong to documents of their own.
     copy = np.arange(target) // size
     searcher.documents = np.resize(searcher.documents, target) + copy.astype(np.int32) * (int(searcher.documents.max()) + 1)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from core.settings import Settings
-from evaluation.metrics import answer_summary, latency_summary, retrieval_summary
+from evaluation.metrics import answer_summary, design_mix, latency_summary, retrieval_summary
 from evaluation.questions import Question
 from evaluation.report import write_report
 from evaluation.runner import read_runs, run
@@ -78,6 +78,7 @@ def evaluate(
         "modes": modes,
         "retrieval": retrieval,
         "answers": answer_summary(questions, answers, with_indexed_gold(questions, searcher)),
+        "research_designs": design_mix(list(answers.values())),
         "latency_ms": latency_summary(stages),
         "per_question": per_question,
     }

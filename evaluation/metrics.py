@@ -13,6 +13,7 @@ from ir_measures import RR, R, nDCG
 from evaluation import answer_checks as checks
 from evaluation.questions import Question
 from qa.phrases import is_readable_heading
+from qa.study import STRENGTH
 
 MEASURES = {"R@1": R @ 1, "R@5": R @ 5, "R@10": R @ 10, "R@50": R @ 50, "MRR@10": RR @ 10, "nDCG@10": nDCG @ 10}
 RESAMPLES = 2000
@@ -120,6 +121,12 @@ def section_means(records: list[dict]) -> dict[str, float | None]:
     return {f"{section}_statements_per_answer": _mean([c.get(section, 0) for c in counted]) for section in SECTIONS}
 
 
+def _design_share(records: list[dict]) -> float | None:
+    """Share of cited research points whose study design is shown (known or predicted)."""
+    designs = [d for r in records for d in r.get("research_designs", [])]
+    return sum(d != "not stated" for d in designs) / len(designs) if designs else None
+
+
 def readable_heading_share(records: list[dict], judge: Callable[[str], bool] = is_readable_heading) -> float | None:
     """Share of research sub-headings that read as noun phrases, over records that list headings."""
     headings = [h for r in records for h in r.get("headings", [])]
@@ -206,7 +213,29 @@ def answer_summary(questions: list[Question], answers: dict[str, dict], answerab
         "abstention_rate_with_evidence": abstention_with_evidence(questions, answers, answerable),
         **section_means(records),
         "readable_heading_share": readable_heading_share(records),
+        "research_with_design_share": _design_share(records),
         **clinician_checks(questions, answers),
+    }
+
+
+def design_mix(records: list[dict]) -> dict[str, dict[str, float]]:
+    """The study designs of the cited research points, per design (strongest first, qa/study.STRENGTH; "not
+    stated" last): `share` of all research points, `mean_share` per answer (over answers citing research),
+    and `per_answer`, the mean number of such points per answer. Over records that list designs."""
+    counted = [r["research_designs"] for r in records if "research_designs" in r]
+    with_research = [designs for designs in counted if designs]
+    total = sum(len(designs) for designs in counted)
+    if not total:
+        return {}
+    found = {design for designs in counted for design in designs}
+    order = [d for d in STRENGTH if d in found] + sorted(found - set(STRENGTH))
+    return {
+        design: {
+            "share": sum(designs.count(design) for designs in counted) / total,
+            "mean_share": float(np.mean([designs.count(design) / len(designs) for designs in with_research])),
+            "per_answer": sum(designs.count(design) for designs in counted) / len(counted),
+        }
+        for design in order
     }
 
 

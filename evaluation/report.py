@@ -111,6 +111,7 @@ def write_report(
         f"<tr><th>{escape(k.replace('_', ' '))}</th><td>{'—' if v is None else f'{v:.3f}' if isinstance(v, float) else v}</td></tr>"
         for k, v in results["answers"].items()
     )
+    designs = _table(results.get("research_designs") or {}, 3)  # runs from before designs were recorded: none
     worst_items = "".join(
         f"<li><b>{escape(w['id'])}</b> {escape(w['question'])}<br>gold: {escape(', '.join(w['gold']))}; "
         f"retrieved: {escape(', '.join(w['retrieved'][:5]))} (MRR@10 {w['mrr']:.2f})</li>"
@@ -127,6 +128,9 @@ td,th{{border:1px solid #ccd;padding:.3rem .5rem;text-align:left}}small{{color:#
 <img alt="recall at k" src="data:image/png;base64,{recall_curves(results)}">
 <h2>Paired randomisation tests (p-values, two-sided)</h2>{_table(results['retrieval']['paired'], 3)}
 <h2>Answers</h2><table>{answers}</table>
+<h2>Study designs of the cited research</h2>
+<p>Each research point's design as shown: share of all research points, mean share per answer citing research, and
+points per answer.</p>{designs}
 <h2>Sample of headings</h2>{heading_table(headings or [])}
 <h2>Latency (ms)</h2>{_table(results['latency_ms'], 1)}
 <img alt="latency histogram" src="data:image/png;base64,{latency_histogram(stages)}">

@@ -28,6 +28,7 @@ from qa.models import Answer
 from qa.service import AnswerService
 
 DEPTH = 50  # documents kept per ranking: enough for Recall@50
+NOT_STATED = "not stated"
 
 
 class RunDirError(Conflict, ValueError):
@@ -117,6 +118,10 @@ def _answer_record(service: AnswerService, searcher: Searcher, q: Question) -> d
         "statement_docs": _statement_docs(answer),
         "section_statements": _section_statements(answer),
         "headings": [group.heading for group in answer.research.sections],
+        # each research point's study design as shown (qa/study.py), "not stated" when none is
+        "research_designs": [
+            (s.study.design if s.study else None) or NOT_STATED for g in answer.research.sections for s in g.points
+        ],
         "lead": [s.text for s in answer.guidelines.lead],
         "statement_texts": _read(answer),
         "statement_titles": [_is_title(searcher, s.chunk_id) for s in statements],

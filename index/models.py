@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
 from core.errors import Invalid, Unavailable
+from ingest.design_lexicon import DESIGN_KEYS
 from ingest.hygiene import apply
 from ingest.models import Kind, TableRow
+
+if TYPE_CHECKING:
+    from ingest.study import Study
 
 Mode = Literal["bm25", "dense", "hybrid"]
 # What a version's vectors cover. A progressive first build publishes "pending" (store and BM25 only: keyword
@@ -30,10 +34,17 @@ class Filters:
     kinds: tuple[Kind, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
+    # Research documents of these study designs only (ingest/design_lexicon.DESIGN_KEYS); other kinds pass.
+    designs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [d for d in self.designs if d not in DESIGN_KEYS]
+        if unknown:
+            raise QueryError(f"unknown study design {unknown[0]!r}: use one of {', '.join(DESIGN_KEYS)}")
 
     @property
     def active(self) -> bool:
-        return bool(self.kinds) or self.year_from is not None or self.year_to is not None
+        return bool(self.kinds) or self.year_from is not None or self.year_to is not None or bool(self.designs)
 
 
 @dataclass(slots=True)
@@ -61,6 +72,7 @@ class Passage:
     # sentence ordinal → (start, end, edits) of the quotable ones, cleaned at ingest (ingest/hygiene.py)
     statements: dict[int, tuple[int, int, tuple[tuple[int, int, str], ...]]] = field(default_factory=dict)
     table: TableRow | None = None  # set when the chunk is one body row of a data table
+    study: Study | None = None  # a research document's design, participants, year and journal (ingest/study.py)
 
     def quoted_sentences(self, ordinal: int) -> range:
         """The ordinals of the sentences the statement keyed `ordinal` quotes: its own, and those before it when it

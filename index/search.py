@@ -8,6 +8,7 @@ sentence vectors until it is "complete" (`sentence_vectors_of` gives None).
 from __future__ import annotations
 
 import weakref
+from dataclasses import replace
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -69,6 +70,7 @@ class Searcher:
         self.bm25 = BM25Index.load(directory)
         self.dense = load_dense(directory, settings.dense) if self.manifest.vectors != "pending" else None
         self.kinds, self.years, self.documents = self.store.row_arrays()
+        self.designs = self.store.row_designs()  # a design filter then needs no query
         self.caches()
         self.sentence_vectors = self.sentence_offsets = self._graded_vectors = None  # until the version is complete
         if self.manifest.vectors == "complete":
@@ -99,7 +101,7 @@ class Searcher:
             lru_cache(maxsize=8)(partial(dense_scan, self.dense)) if isinstance(self.dense, faiss.IndexIVF) else None
         )
         self._idf = lru_cache(maxsize=4096)(partial(kind_idf, self.bm25, self._among))
-        self._filter_masks = lru_cache(maxsize=64)(partial(filter_mask, self.size, self._kind_masks, self.years))
+        self._filter_masks = lru_cache(maxsize=64)(partial(filter_mask, self.size, self._kind_masks, self.years, self.designs))
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder) -> Searcher:
@@ -141,7 +143,8 @@ class Searcher:
     def _scored(self, query: str, filters: Filters):
         """The question's BM25 scores for a search under `filters`: one kind searched alone weighs its terms by
         their idf among that kind, and so ranks as that kind's own index would, whatever else is indexed."""
-        return self._bm25_scored(query, filters.kinds[0] if kinds_only(filters) and len(filters.kinds) == 1 else None)
+        single = kinds_only(replace(filters, designs=())) and len(filters.kinds) == 1  # a design filter weighs as its kind
+        return self._bm25_scored(query, filters.kinds[0] if single else None)
 
     def graded(self, query: str, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Hit]:
         """Chunks holding the graded recommendations closest to the query: a guideline's bottom lines,

@@ -12,6 +12,7 @@ import numpy as np
 from index.bm25 import Among, BM25Index
 from index.models import Filters
 from index.tokenize import tokenize
+from ingest.design_lexicon import DESIGN_KEYS
 
 
 @dataclass(slots=True)
@@ -87,10 +88,12 @@ def top_rows(scores: np.ndarray, rows: np.ndarray, k: int) -> Ranked:
 
 
 def kinds_only(filters: Filters) -> bool:
-    return bool(filters.kinds) and filters.year_from is None and filters.year_to is None
+    return bool(filters.kinds) and filters.year_from is None and filters.year_to is None and not filters.designs
 
 
-def filter_mask(size: int, kind_masks: dict[str, np.ndarray], years: np.ndarray, filters: Filters) -> np.ndarray:
+def filter_mask(
+    size: int, kind_masks: dict[str, np.ndarray], years: np.ndarray, designs: np.ndarray, filters: Filters
+) -> np.ndarray:
     mask = np.ones(size, dtype=bool)
     if filters.kinds:
         mask = np.logical_or.reduce([kind_masks[k] for k in filters.kinds])
@@ -98,5 +101,8 @@ def filter_mask(size: int, kind_masks: dict[str, np.ndarray], years: np.ndarray,
         mask &= years >= filters.year_from
     if filters.year_to is not None:
         mask &= (years <= filters.year_to) & (years > 0)
+    if filters.designs:  # research of those designs; guidelines and reference pages are not research
+        wanted = np.isin(designs, [DESIGN_KEYS.index(d) for d in filters.designs])
+        mask &= ~kind_masks["research"] | wanted
     mask.flags.writeable = False
     return mask

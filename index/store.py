@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from index.models import Passage
+from ingest.design_lexicon import DESIGN_KEYS
 from ingest.models import KINDS, TableRow
 from ingest.study import Study
 from ingest.tables import Table
@@ -27,7 +28,7 @@ FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
 """
 
 
-def _passage(row: sqlite3.Row) -> Passage:
+def _passage(row: sqlite3.Row, studies: dict[str, Study]) -> Passage:
     return Passage(
         row=row[0],
         chunk_id=row[1],
@@ -49,7 +50,12 @@ def _passage(row: sqlite3.Row) -> Passage:
         mesh=json.loads(row[17]),
         statements={o: (a, b, tuple(tuple(e) for e in edits)) for o, a, b, edits in json.loads(row[18])},
         table=TableRow.from_json(json.loads(row[19])) if row[19] else None,
+        study=studies.get(row[2]),
     )
+
+
+def _study(row: sqlite3.Row) -> Study:
+    return Study(row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6], row[7])
 
 
 class Store:
@@ -59,13 +65,33 @@ class Store:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         # A store written before studies were kept has no table for them: its documents have none.
         self._studies = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'studies'").fetchone() is not None
+        self._every_study: dict[str, Study] | None = None
+
+    @property
+    def every_study(self) -> dict[str, Study]:
+        """doc_id → Study of every research document, read once (a published version never changes): what
+        each passage read here carries, with no query per search."""
+        if self._every_study is None:
+            rows = self._db.execute(_STUDY_SQL).fetchall() if self._studies else []
+            self._every_study = {row[0]: _study(row) for row in rows}
+        return self._every_study
+
+    def row_designs(self) -> np.ndarray:
+        """Per chunk row, its document's study design as an index into DESIGN_KEYS: -1 when none is stated, and
+        for every chunk that is not research."""
+        code = {key: i for i, key in enumerate(DESIGN_KEYS)}
+        if self._studies:
+            found = self._db.execute("SELECT s.design FROM chunks c LEFT JOIN studies s ON s.doc_id = c.doc_id ORDER BY c.row")
+            return np.asarray([code.get(design, -1) for (design,) in found], dtype=np.int8)
+        return np.full(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0], -1, dtype=np.int8)
 
     def passages(self, rows: Iterable[int]) -> dict[int, Passage]:
         rows = list(rows)
         if not rows:
             return {}
         marks = ",".join("?" * len(rows))
-        return {p.row: p for p in map(_passage, self._db.execute(f"{_PASSAGE_SQL} WHERE c.row IN ({marks})", rows))}
+        found = self._db.execute(f"{_PASSAGE_SQL} WHERE c.row IN ({marks})", rows)
+        return {p.row: p for p in (_passage(row, self.every_study) for row in found)}
 
     def short_document_rows(self, doc_ids: Iterable[str], max_chars: int) -> list[int]:
         """Every chunk row of those documents that are at most `max_chars` long."""
@@ -84,7 +110,7 @@ class Store:
 
     def passage(self, chunk_id: str) -> Passage | None:
         row = self._db.execute(f"{_PASSAGE_SQL} WHERE c.chunk_id = ?", (chunk_id,)).fetchone()
-        return _passage(row) if row else None
+        return _passage(row, self.every_study) if row else None
 
     def document(self, doc_id: str) -> dict | None:
         cursor = self._db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
@@ -107,10 +133,7 @@ class Store:
         if not doc_ids or not self._studies:
             return {}
         marks = ",".join("?" * len(doc_ids))
-        return {
-            row[0]: Study(row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6], row[7])
-            for row in self._db.execute(f"{_STUDY_SQL} WHERE s.doc_id IN ({marks})", doc_ids)
-        }
+        return {row[0]: _study(row) for row in self._db.execute(f"{_STUDY_SQL} WHERE s.doc_id IN ({marks})", doc_ids)}
 
     def table(self, doc_id: str, number: int) -> tuple[Table, str] | None:
         """A document's data table by number, with the document text its spans point into."""

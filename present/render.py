@@ -85,9 +85,14 @@ def _md_statement(s: Statement) -> str:
 
 
 def _md_bullets(statements: Iterable[Statement]) -> list[str]:
+    """A research point ends with its study: "… ² — Randomised trial · n = 1,204 · 2019 · Journal"."""
     lines: list[str] = []
     for s in statements:
-        lines += ["", *markdown_table(s, _md_refs(s))] if s.table else [f"- {_md_statement(s)}"]
+        study = _one_line(s.study.line) if s.study and s.study.line else ""
+        if s.table:
+            lines += ["", *markdown_table(s, _md_refs(s)), *([f"_{study}_"] if study else [])]
+        else:
+            lines.append(f"- {_md_statement(s)}" + (f" — {study}" if study else ""))
     return lines
 
 
@@ -176,9 +181,21 @@ def _html_statement(s: Statement, known: set[int]) -> str:
     return out + (f" {refs}" if refs else "")
 
 
+def _html_study(s: Statement) -> str:
+    """A research point's study, on a line of its own under it; a predicted design says how it was found."""
+    if not (s.study and s.study.line):
+        return ""
+    how = ""
+    if s.study.status == "predicted":
+        sure = f", confidence {s.study.confidence:.2f}" if s.study.confidence is not None else ""
+        how = f' title="Design read from the abstract by the design model{sure}, not stated in the record"'
+    return f'<span class="study"{how}>{_e(s.study.line)}</span>'
+
+
 def _html_list(statements: Iterable[Statement], known: set[int]) -> str:
     items = "".join(
-        f"<li>{html_table(s, _html_refs(s.refs, known)) if s.table else _html_statement(s, known)}</li>" for s in statements
+        f"<li>{html_table(s, _html_refs(s.refs, known)) if s.table else _html_statement(s, known)}{_html_study(s)}</li>"
+        for s in statements
     )
     return f"<ul>{items}</ul>" if items else ""
 

@@ -25,6 +25,7 @@ from qa.phrases import pretty
 from qa.sections import group_points
 from qa.select import Chosen, choose, without_repeats
 from qa.statements import Candidate
+from qa.study import by_design, profile
 from qa.tables import excerpt, together
 from qa.topics import group_statements
 
@@ -91,6 +92,7 @@ def _statement(chosen: Chosen, references: _References) -> Statement:
         doc_id=main.hit.passage.doc_id,
         score=round(main.score, 4),
         table=excerpt(main.hit.passage),
+        study=profile(main.hit.passage.study) if main.kind == "research" else None,
     )
 
 
@@ -157,7 +159,10 @@ def compose(
     loose, grouped = group_points(guideline[settings.lead :])
     points = together([_statement(c, references) for c in loose])
     guideline_groups = _groups(grouped, references)
-    research_groups = _groups(group_statements(research, settings.research_groups, understood_as), references)
+    research_grouped = group_statements(research, settings.research_groups, understood_as)  # each group by relevance
+    if settings.research_order == "design":  # ordered before numbering: references stay numbered by first use
+        research_grouped = [(heading, by_design(group)) for heading, group in research_grouped]
+    research_groups = _groups(research_grouped, references)
     reference_groups = reference_groups if patient else _groups(_reference_groups(reference), references)
     cited = {s.chunk_id for s in lead + points} | {
         s.chunk_id for g in guideline_groups + research_groups + reference_groups for s in g.points
@@ -198,6 +203,7 @@ def _evidence(hit: Hit, rank: int, cited: bool) -> Evidence:
         text=p.text,
         rank=rank,
         cited=cited,
+        study=profile(p.study),
         scores=EvidenceScores(
             bm25=round(hit.bm25, 4),
             dense=round(hit.dense, 4),

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from ingest.design_lexicon import DESIGN_KEYS
+
 Audience = Literal["clinician", "patient"]
 ReviewStatus = Literal["submitted", "under_review", "approved", "rejected"]
 
@@ -33,6 +35,29 @@ class TableExcerpt(BaseModel):
     page: int | None = None
 
 
+class StudyProfile(BaseModel):
+    """What a research point rests on: its document's study design, how the design is known, size, year and
+    journal (found at ingest, ingest/study.py), and the one line the page and the terminal show for it."""
+
+    design: str | None = Field(description=f"Design key, one of {', '.join(DESIGN_KEYS)}; null when not stated.")
+    design_label: str | None = Field(description="The design as shown in full, e.g. 'retrospective cohort or chart review'.")
+    status: Literal["known", "predicted", "not stated"] = Field(
+        description="known: the record's own indexing terms name it; predicted: read from the abstract by the design "
+        "model (shown only when confident and backed by the abstract's words); not stated: no design is shown."
+    )
+    confidence: float | None = Field(None, description="The design model's probability, when predicted.")
+    basis: list[str] = Field(
+        default_factory=list, description="What backs the design: the indexing terms, or the abstract's own words."
+    )
+    participants: int | None = Field(None, description="How many took part, as the abstract states it.")
+    year: int | None = None
+    journal: str | None = None
+    line: str = Field(
+        description="The compact line shown under the point, e.g. 'Randomised trial · n = 1,204 · 2019 · Journal'; "
+        "'(predicted)' follows a predicted design; a design not stated is left out; empty when nothing is known."
+    )
+
+
 class Statement(BaseModel):
     text: str = Field(description="Verbatim sentence from the cited chunk.")
     refs: list[int] = Field(description="Reference numbers; the first is where `span` points.")
@@ -43,6 +68,9 @@ class Statement(BaseModel):
     score: float = Field(description="Relevance of the sentence to the question (0–1).")
     table: TableExcerpt | None = Field(
         None, description="Set when the statement is rows of a data table: `text` and `span` are its first row's."
+    )
+    study: StudyProfile | None = Field(
+        None, description="A research point's study (its first reference's document); null for other kinds."
     )
 
 
@@ -121,6 +149,7 @@ class Evidence(BaseModel):
     scores: EvidenceScores
     cited: bool = False
     pinned: bool = Field(False, description="Added by an editor from search.")
+    study: StudyProfile | None = Field(None, description="A research passage's study design, size, year and journal.")
     judgment: Literal["relevant", "partly", "not_relevant"] | None = None
     note: str | None = None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from index.models import Passage
 from qa.models import Answer, CitedPage, Reference, ResearchGroup, Statement
+from qa.study import profile
 from qa.tables import excerpt
 from review.rules import Conflict, InvalidEdit
 from review.store import ReviewStore
@@ -61,6 +62,7 @@ def place(
             doc_id=passage.doc_id,
             score=round(min(max(score, 0.0), 1.0), 4),
             table=excerpt(passage),  # a table row is placed as a table statement (one row, its caption and header)
+            study=profile(passage.study) if passage.kind == "research" else None,
         )
         where = _insert(answer, passage, statement)
         answer.abstained = False

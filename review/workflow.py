@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ingest.tables import CELL_SEPARATOR
 from qa.models import Answer, Evidence, EvidenceScores, Reference, Statement
+from qa.study import profile
 from review.records import Judgment
 from review.rules import Conflict, InvalidEdit, Label
 from review.store import ReviewStore, now
@@ -90,6 +91,7 @@ def pinned_evidence(passage, scores: EvidenceScores | None = None) -> Evidence:
         text=passage.text,
         rank=0,
         scores=scores or EvidenceScores(bm25=0.0, dense=0.0, fused=0.0),
+        study=profile(passage.study),
     )
 
 

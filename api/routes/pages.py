@@ -14,6 +14,7 @@ from api.deps import ServicesDep
 from api.schemas import AskRequest, PageAnswer
 from app import asking, progressive, reviewing
 from present.render import to_html
+from qa.study import SHORT, STRENGTH
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -23,7 +24,8 @@ templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "
 def home(request: Request, services: ServicesDep) -> HTMLResponse:
     manifest = services.searcher().manifest
     building = progressive.notice(services.index_state())  # a first run still embedding: say what answers use
-    return templates.TemplateResponse(request, "index.html", {"manifest": manifest, "building": building})
+    designs = [(key, SHORT[key]) for key in STRENGTH]  # the study-design filter's choices, strongest first
+    return templates.TemplateResponse(request, "index.html", {"manifest": manifest, "building": building, "designs": designs})
 
 
 @router.get("/ui/index-notice")

@@ -13,12 +13,14 @@ from api.errors import responses
 from api.schemas import (
     SEARCH_TEXT,
     ChunkOut,
+    Design,
     DocumentOut,
     PassageOut,
     SearchHit,
     Section,
 )
 from index.models import Filters, Mode
+from ingest.design_lexicon import DESIGN_KEYS
 from ingest.models import Kind
 
 router = APIRouter(tags=["passages"], responses=responses(400, 401, 403, 404, 413, 422))
@@ -42,10 +44,13 @@ def search(
     kind: Annotated[list[Kind], Query(max_length=3)] = [],  # noqa: B006 - FastAPI copies defaults
     year_from: Annotated[int | None, Query(ge=1800, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1800, le=2100)] = None,
+    design: Annotated[
+        list[Design],
+        Query(max_length=len(DESIGN_KEYS), description="Only research of this study design; repeatable. Other kinds pass."),
+    ] = [],  # noqa: B006 - FastAPI copies defaults
 ) -> list[SearchHit]:
-    hits = services.searcher().search(
-        check_length(q, services.settings), k=k, mode=mode, filters=Filters(tuple(dict.fromkeys(kind)), year_from, year_to)
-    )
+    filters = Filters(tuple(dict.fromkeys(kind)), year_from, year_to, tuple(dict.fromkeys(design)))
+    hits = services.searcher().search(check_length(q, services.settings), k=k, mode=mode, filters=filters)
     return [SearchHit.of_hit(h) for h in hits]
 
 

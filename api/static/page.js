@@ -71,6 +71,16 @@ function statusUpFront(article) {
   (understood || heading || article.firstChild).after(banner);
 }
 
+function chosenDesigns() {
+  // The study designs ticked in the ask form: research of these only (none ticked: every design).
+  return [...document.querySelectorAll('#ask-form input[name="designs"]:checked')].map((box) => box.value);
+}
+
+document.querySelectorAll('#ask-form input[name="designs"]').forEach((box) => box.addEventListener("change", () => {
+  const count = chosenDesigns().length;
+  document.getElementById("designs-chosen").textContent = count ? `(${count} chosen)` : "(all)";
+}));
+
 async function ask(question, conversation) {
   setStatus("Searching the index…", false);
   const response = await fetch("/ui/answer", {
@@ -80,6 +90,7 @@ async function ask(question, conversation) {
       question: question,
       conversation_id: conversation,
       audience: document.getElementById("audience").value,
+      designs: chosenDesigns(),
     }),
   });
   const body = await response.json().catch(() => ({}));

@@ -252,7 +252,10 @@ function evidenceRow(ev, mine) {
   const title = line("title", ev.title || untitled(ev));
   const meta = line("meta", [ev.kind, ev.source, ev.year].filter(Boolean).join(" · "));
   const locator = line("locator", ev.locator);
-  row.append(cell(ev.pinned ? "pinned" : ev.rank), cell(title, meta, locator), cell(...scoresOf(ev)),
+  // A research passage's study: design (and how it is known), size, year, journal; the basis on hover.
+  const study = ev.study && ev.study.line ? [line("study", ev.study.line)] : [];
+  if (study.length && ev.study.basis.length) study[0].title = `${ev.study.status}: ${ev.study.basis.join(", ")}`;
+  row.append(cell(ev.pinned ? "pinned" : ev.rank), cell(title, meta, ...study, locator), cell(...scoresOf(ev)),
              cell(ev.cited ? "yes" : ""));
   const actions = document.createElement("td");
   actions.className = "judge";

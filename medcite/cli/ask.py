@@ -8,9 +8,13 @@ from typing import Annotated
 import typer
 
 from core.kinds import KINDS
-from medcite.cli.common import fail, load_settings
+from medcite.cli.common import designs, fail, load_settings
 
 Kinds = Annotated[list[str] | None, typer.Option("--kind", help="Only this kind of source; repeatable.")]
+Designs = Annotated[
+    list[str] | None,
+    typer.Option("--design", help="Only research of this study design (e.g. randomised_trial); repeatable."),
+]
 AudienceOption = Annotated[str, typer.Option(help="clinician (default) or patient: plainer statements, reference pages first.")]
 
 
@@ -21,13 +25,13 @@ def _services():
     return open_services(load_settings())
 
 
-def _filters(kind: list[str] | None):
+def _filters(kind: list[str] | None, design: list[str] | None = None):
     from index.models import Filters
 
     for value in kind or []:
         if value not in KINDS:
             fail(f"--kind must be one of {', '.join(KINDS)} (got {value!r})", 2)
-    return Filters(kinds=tuple(kind or ()))  # type: ignore[arg-type]
+    return Filters(kinds=tuple(kind or ()), designs=designs(design))  # type: ignore[arg-type]
 
 
 def _check_audience(audience: str) -> None:
@@ -39,6 +43,7 @@ def ask(
     question: Annotated[str, typer.Argument(help="The clinical question.")],
     json_output: Annotated[bool, typer.Option("--json", help="The answer as JSON (the API's format).")] = False,
     kind: Kinds = None,
+    design: Designs = None,
     audience: AudienceOption = "clinician",
     conversation: Annotated[str | None, typer.Option(help="Continue this conversation id (a follow-up).")] = None,
 ) -> None:
@@ -47,7 +52,7 @@ def ask(
     from present.render import to_markdown
 
     _check_audience(audience)
-    filters = _filters(kind)
+    filters = _filters(kind, design)
     services = _services()
     try:
         answer = asking.ask(services, question, conversation, filters, audience)  # type: ignore[arg-type]
@@ -58,10 +63,10 @@ def ask(
         typer.secho(f"conversation {answer.conversation_id} · follow up with --conversation {answer.conversation_id}", dim=True)
 
 
-def chat(kind: Kinds = None, audience: AudienceOption = "clinician") -> None:
+def chat(kind: Kinds = None, design: Designs = None, audience: AudienceOption = "clinician") -> None:
     """An interactive conversation: each question may follow up on the last. Empty line or Ctrl-D ends it."""
     _check_audience(audience)
-    filters = _filters(kind)
+    filters = _filters(kind, design)
     services = _services()
     try:
         _converse(services, filters, audience)

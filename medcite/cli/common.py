@@ -41,6 +41,16 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def designs(given: list[str] | None) -> tuple[str, ...]:
+    """--design values, each a study design key: anything else is one `error:` line naming the valid keys."""
+    from ingest.design_lexicon import DESIGN_KEYS
+
+    for value in given or []:
+        if value not in DESIGN_KEYS:
+            fail(f"--design must be one of {', '.join(DESIGN_KEYS)} (got {value!r})", 2)
+    return tuple(dict.fromkeys(given or ()))
+
+
 def edge(command: F) -> F:
     """The CLI's one error edge, put around every command where it is registered: a domain error (or
     a missing file) becomes one `error: …` line and exit status 1; commands catch nothing themselves."""
