@@ -148,14 +148,15 @@ def generate(seed: dict, docs: list, version_dir: Path, vectors_path: Path, sett
     batch_seed, batch_donor, batch_sentences, chunk_rows, doc_rows = [], [], [], [], []
     whole_chars = settings.bm25.whole_document_chars
 
-    def flush() -> None:
+    # The memory maps are passed in, not closed over: their names are deleted below, once written.
+    def flush(chunk_vectors: np.memmap, sentence_vectors: np.memmap) -> None:
         nonlocal batch_seed, batch_donor, batch_sentences, chunk_rows, doc_rows
         start = row - len(batch_seed)
         chunk_vectors[start:row] = perturb.vectors(seed["vectors"][batch_seed], seed["vectors"][batch_donor], rng)
         idx = np.asarray(batch_sentences, dtype=np.int64)
         s0 = offsets[start]
         sentence_vectors[s0 : s0 + len(idx)] = perturb.vectors(seed["sentences"][idx], None, rng).astype(np.float16)
-        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
+        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
         db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", chunk_rows)
         db.commit()
         postings.flush()
@@ -221,13 +222,14 @@ def generate(seed: dict, docs: list, version_dir: Path, vectors_path: Path, sett
                 text,
                 json.dumps(blocks),
                 "[]",
+                "[]",
             )
         )
         if len(batch_seed) >= BATCH:
-            flush()
+            flush(chunk_vectors, sentence_vectors)
             print(f"  {row:,} / {n:,} chunks", flush=True)
     if batch_seed:
-        flush()
+        flush(chunk_vectors, sentence_vectors)
     db.execute("INSERT INTO sources VALUES ('synthetic', 'synthetic', 'research', 'jsonl', 'synthetic', ?)", (len(docs),))
     db.commit()
     db.close()

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from core.errors import Invalid, Unavailable
 from ingest.design_lexicon import DESIGN_KEYS
 from ingest.hygiene import apply
-from ingest.models import Kind, TableRow
+from ingest.models import Kind, SourceImage, TableRow
 
 if TYPE_CHECKING:
     from ingest.study import Study
@@ -22,7 +22,10 @@ Vectors = Literal["pending", "chunks", "complete"]
 STAGES: tuple[Vectors, ...] = ("pending", "chunks", "complete")
 
 # Bumped whenever the files of a version or the way text is read and split change, so older indexes are rebuilt.
-INDEX_FORMAT = 13  # 13: research studies (design, participants); 12: data tables, a chunk per body row; 11: a colon left over from a section label is not quoted; 10: a sentence that points back is quoted with the one before it
+# 14: labels of tables and figures a page shows only as images; 13: research studies (design, participants);
+# 12: data tables, a chunk per body row; 11: a colon left over from a section label is not quoted; 10: a sentence
+# that points back is quoted with the one before it
+INDEX_FORMAT = 14
 
 
 class IndexNotReady(Unavailable):
@@ -73,6 +76,7 @@ class Passage:
     statements: dict[int, tuple[int, int, tuple[tuple[int, int, str], ...]]] = field(default_factory=dict)
     table: TableRow | None = None  # set when the chunk is one body row of a data table
     study: Study | None = None  # a research document's design, participants, year and journal (ingest/study.py)
+    images: tuple[SourceImage, ...] = ()  # its document's tables and figures shown only as images, by label
 
     def quoted_sentences(self, ordinal: int) -> range:
         """The ordinals of the sentences the statement keyed `ordinal` quotes: its own, and those before it when it

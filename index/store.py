@@ -11,7 +11,7 @@ import numpy as np
 
 from index.models import Passage
 from ingest.design_lexicon import DESIGN_KEYS
-from ingest.models import KINDS, TableRow
+from ingest.models import KINDS, SourceImage, TableRow
 from ingest.study import Study
 from ingest.tables import Table
 
@@ -23,7 +23,7 @@ FROM studies s JOIN documents d ON d.doc_id = s.doc_id
 
 _PASSAGE_SQL = """
 SELECT c.row, c.chunk_id, c.doc_id, c.text, c.start, c."end", c.section, c.page, c.sentences, c.grades,
-       d.kind, d.title, d.source, d.year, d.url, d.locator, d.path, d.mesh, c.statements, c.tbl
+       d.kind, d.title, d.source, d.year, d.url, d.locator, d.path, d.mesh, c.statements, c.tbl, d.images
 FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
 """
 
@@ -51,6 +51,7 @@ def _passage(row: sqlite3.Row, studies: dict[str, Study]) -> Passage:
         statements={o: (a, b, tuple(tuple(e) for e in edits)) for o, a, b, edits in json.loads(row[18])},
         table=TableRow.from_json(json.loads(row[19])) if row[19] else None,
         study=studies.get(row[2]),
+        images=tuple(SourceImage(label, anchor) for label, anchor in json.loads(row[20])),
     )
 
 
@@ -121,6 +122,7 @@ class Store:
         record["mesh"] = json.loads(record["mesh"])
         record["blocks"] = json.loads(record["blocks"])
         record["tables"] = json.loads(record["tables"])
+        record["images"] = json.loads(record["images"])
         return record
 
     def study(self, doc_id: str) -> Study | None:

@@ -17,7 +17,7 @@ CREATE TABLE sources (source_id TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT 
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source_id TEXT NOT NULL, kind TEXT NOT NULL,
                         title TEXT, source TEXT, year INTEGER, url TEXT, locator TEXT NOT NULL,
                         path TEXT NOT NULL, mesh TEXT NOT NULL, text TEXT NOT NULL, blocks TEXT NOT NULL,
-                        tables TEXT NOT NULL);
+                        tables TEXT NOT NULL, images TEXT NOT NULL);
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
                      ordinal INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
                      section TEXT, page INTEGER, text TEXT NOT NULL, sentences TEXT NOT NULL,
@@ -52,7 +52,7 @@ class StoreWriter:
     def add_document(self, doc: Document, chunks: Sequence[Chunk]) -> None:
         blocks = [[b.start, b.end, b.section, b.page] for b in doc.blocks]
         self._db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.doc_id,
                 doc.source_id,
@@ -67,6 +67,7 @@ class StoreWriter:
                 doc.text,
                 json.dumps(blocks),
                 json.dumps([t.to_json() for t in doc.tables]),
+                json.dumps([[i.label, i.anchor] for i in doc.images]),
             ),
         )
         study = study_of(doc)  # found here, at ingest, so that no question waits for it

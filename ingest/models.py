@@ -29,6 +29,15 @@ class Block:
     table: int | None = None  # the number of the data table this block lays out (ingest/tables.py)
 
 
+@dataclass(frozen=True, slots=True)
+class SourceImage:
+    """A table, figure or box the source shows only as an image (ingest/readers/html_images.py): its label
+    ("Table 3") and its anchor in the source page, so that a statement naming it can link to it."""
+
+    label: str
+    anchor: str
+
+
 @dataclass(slots=True)
 class Document:
     doc_id: str
@@ -47,6 +56,7 @@ class Document:
     # What an indexer or publisher says the document is (MeSH headings, publication types, article types):
     # its design label is read from these (ingest/design_labels.py), never from its keywords.
     index_terms: tuple[str, ...] = ()
+    images: tuple[SourceImage, ...] = ()  # labelled tables and figures shown only as images
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,8 @@ def _md_statement(s: Statement) -> str:
         parts.append(f"[{_one_line(s.grade)}]{_stop(s)}")
     if s.refs:
         parts.append(_md_refs(s))
+    if s.source_links:  # tables and figures the source shows as images: sent there, not read
+        parts.append("(" + ", ".join(f"[{_one_line(link.label)} in the source]({link.href})" for link in s.source_links) + ")")
     return " ".join(parts)
 
 
@@ -178,7 +180,19 @@ def _html_statement(s: Statement, known: set[int]) -> str:
     if s.grade:
         out += f' <span class="grade">[{_e(s.grade)}]</span>{_stop(s)}'
     refs = _html_refs(s.refs, known)
-    return out + (f" {refs}" if refs else "")
+    return out + (f" {refs}" if refs else "") + _html_source_links(s)
+
+
+def _html_source_links(s: Statement) -> str:
+    """Tables and figures the sentence names that the source shows only as images: a link to each there."""
+    if not s.source_links:
+        return ""
+    links = ", ".join(
+        f'<a class="source-image" href="{_e(link.href)}" rel="noopener noreferrer" target="_blank">'
+        f"{_e(link.label)} in the source</a>"
+        for link in s.source_links
+    )
+    return f' <span class="source-images">({links})</span>'
 
 
 def _html_study(s: Statement) -> str:
@@ -245,7 +259,8 @@ def _html_footer(answer: Answer) -> str:
     newer = f'<p class="newer"><strong>{_e(NEWER)}</strong></p>' if answer.newer_evidence_available else ""
     return (
         f'<footer><p class="review">Review status: <span class="status">{_e(_status(answer))}</span>'
-        f'{" " + _e(_approval(answer)) if _approval(answer) else ""} · Last updated: <time datetime="{day}">{day}</time></p>{newer}'
+        f'{" " + _e(_approval(answer)) if _approval(answer) else ""}'
+        f' · Last updated: <time datetime="{day}">{day}</time></p>{newer}'
         f'<p class="disclaimer"><em>{_e(answer.disclaimer)}</em></p></footer>'
     )
 

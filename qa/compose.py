@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from core.settings import QASettings
@@ -26,7 +26,7 @@ from qa.sections import group_points
 from qa.select import Chosen, choose, without_repeats
 from qa.statements import Candidate
 from qa.study import by_design, profile
-from qa.tables import excerpt, together
+from qa.tables import excerpt, image_links, together
 from qa.topics import group_statements
 
 NO_GUIDELINE = "No guideline in the index addresses this question."
@@ -93,6 +93,7 @@ def _statement(chosen: Chosen, references: _References) -> Statement:
         score=round(main.score, 4),
         table=excerpt(main.hit.passage),
         study=profile(main.hit.passage.study) if main.kind == "research" else None,
+        source_links=image_links(main.hit.passage, main.span),
     )
 
 
@@ -113,7 +114,9 @@ def _groups(grouped: list[tuple[str, list[Chosen]]], references: _References) ->
     return [ResearchGroup(heading=h, points=together([_statement(c, references) for c in group])) for h, group in grouped]
 
 
-def lead_pool(candidates: list[Candidate], scope: list[Candidate], settings: QASettings) -> tuple[list[Chosen], list[Candidate]]:
+def lead_pool(
+    candidates: list[Candidate], scope: Sequence[Candidate], settings: QASettings
+) -> tuple[list[Chosen], list[Candidate]]:
     """(the scope statement that leads, if any; the guideline statements the rest of the lead is ranked from)."""
     limits = [Chosen(c) for c in scope[:1]]
     stated = {(c.main.hit.passage.chunk_id, c.main.span) for c in limits}
@@ -137,7 +140,7 @@ def compose(
     index_version: str,
     audience: Audience = "clinician",
     conversation_id: str | None = None,
-    scope: list[Candidate] = (),
+    scope: Sequence[Candidate] = (),
     asked=None,
 ) -> Answer:
     """`scope`: the guidelines' statements that they do not cover what was asked (qa/scope.py); one leads.

@@ -58,6 +58,14 @@ class StudyProfile(BaseModel):
     )
 
 
+class SourceLink(BaseModel):
+    """A table or figure the statement names ("(Table 3)") that its source shows only as an image: medcite has
+    not read it, so the answer sends the reader to it in the source."""
+
+    label: str = Field(description="As the source labels it, e.g. 'Table 3'.")
+    href: str = Field(description="The source page at the image's anchor.")
+
+
 class Statement(BaseModel):
     text: str = Field(description="Verbatim sentence from the cited chunk.")
     refs: list[int] = Field(description="Reference numbers; the first is where `span` points.")
@@ -71,6 +79,9 @@ class Statement(BaseModel):
     )
     study: StudyProfile | None = Field(
         None, description="A research point's study (its first reference's document); null for other kinds."
+    )
+    source_links: list[SourceLink] = Field(
+        default_factory=list, description="Tables or figures the sentence names that its source shows only as images."
     )
 
 

@@ -3,8 +3,39 @@ table chosen for the same part of the answer are shown together, as one table, i
 
 from __future__ import annotations
 
+import re
+
 from index.models import Passage
-from qa.models import AnsweringRow, Statement, TableCell, TableExcerpt
+from qa.models import AnsweringRow, SourceLink, Statement, TableCell, TableExcerpt
+
+# "Table 3", "Tables 3 and 5", "Tables 2-4", "Figures 1, 2": a label word and its numbers.
+_NAMED = re.compile(r"\b(Tables?|Figures?|Box(?:es)?|Appendix|Exhibits?)\s+(\d+(?:\s*(?:,|and|&|–|-|to)\s*\d+)*)", re.I)
+_SINGULAR = {"tables": "table", "figures": "figure", "boxes": "box", "exhibits": "exhibit"}
+
+
+def _named(text: str) -> list[str]:
+    """The labels a sentence names, casefolded, in order: "Tables 2–4" names table 2, table 3 and table 4."""
+    labels: list[str] = []
+    for word, numbers in _NAMED.findall(text):
+        kind = _SINGULAR.get(word.casefold(), word.casefold())
+        values = [int(n) for n in re.findall(r"\d+", numbers)]
+        if len(values) == 2 and re.search(r"–|-|to", numbers):
+            values = list(range(values[0], values[1] + 1)) if 0 < values[1] - values[0] <= 10 else values
+        labels += [f"{kind} {n}" for n in values]
+    return list(dict.fromkeys(labels))
+
+
+def image_links(passage: Passage, span: tuple[int, int]) -> list[SourceLink]:
+    """Links to the tables and figures the sentence at `span` names that its source page shows only as images.
+    Read from the source's own words: the quoted text has "(Table 3)" taken out (ingest/hygiene.py)."""
+    if not passage.images or not passage.url:
+        return []
+    text = passage.text[span[0] : span[1]]
+    shown = {" ".join(image.label.split()).casefold(): image for image in passage.images}
+    base = passage.url.split("#")[0]
+    return [
+        SourceLink(label=shown[label].label, href=f"{base}#{shown[label].anchor}") for label in _named(text) if label in shown
+    ]
 
 
 def excerpt(passage: Passage) -> TableExcerpt | None:

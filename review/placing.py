@@ -13,7 +13,7 @@ from __future__ import annotations
 from index.models import Passage
 from qa.models import Answer, CitedPage, Reference, ResearchGroup, Statement
 from qa.study import profile
-from qa.tables import excerpt
+from qa.tables import excerpt, image_links
 from review.rules import Conflict, InvalidEdit
 from review.store import ReviewStore
 from review.workflow import renumber, require_claimed
@@ -41,7 +41,8 @@ def place(
 
     `score`: the sentence's relevance to the answer's question (0–1), as composed statements carry."""
     ordinal, text = find_statement(passage, span)
-    span = tuple(span)
+    start, end = span  # a tuple, whatever sequence the caller gave: find_statement found it to be a pair
+    span = (start, end)
 
     def edit(answer: Answer) -> dict:
         require_claimed(answer)
@@ -63,6 +64,7 @@ def place(
             score=round(min(max(score, 0.0), 1.0), 4),
             table=excerpt(passage),  # a table row is placed as a table statement (one row, its caption and header)
             study=profile(passage.study) if passage.kind == "research" else None,
+            source_links=image_links(passage, span),
         )
         where = _insert(answer, passage, statement)
         answer.abstained = False

@@ -8,6 +8,7 @@ furniture actually found in those pages; anything unrecognised falls through as 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
@@ -15,7 +16,9 @@ from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError, TextBuilder, clean_text
 from ingest.readers.html_chrome import END_MATTER, JUNK_BLOCK, content_root, is_byline, strip_chrome
+from ingest.readers.html_images import image_labels
 from ingest.readers.html_meta import (
+    attribute,
     decode_html,
     fix_mojibake,
     inline_text,
@@ -72,9 +75,15 @@ def _bold_only(p: Tag) -> str | None:
 def _bold_lead(p: Tag) -> tuple[str, list[PageElement]] | None:
     """A paragraph opening with a bold run and a line break (PCD abstracts): (the run, the rest)."""
     nodes = [n for n in p.children if not (isinstance(n, NavigableString) and not n.strip())]
-    if len(nodes) > 2 and isinstance(nodes[0], Tag) and nodes[0].name in ("b", "strong"):
-        if isinstance(nodes[1], Tag) and nodes[1].name == "br" and 0 < len(inline_text(nodes[0])) <= 80:
-            return inline_text(nodes[0]), nodes[2:]
+    if (
+        len(nodes) > 2
+        and isinstance(nodes[0], Tag)
+        and nodes[0].name in ("b", "strong")
+        and isinstance(nodes[1], Tag)
+        and nodes[1].name == "br"
+        and 0 < len(inline_text(nodes[0])) <= 80
+    ):
+        return inline_text(nodes[0]), nodes[2:]
     return None
 
 
@@ -93,7 +102,7 @@ def _is_box(tag: Tag) -> bool:
 class _Walker:
     """Emits one block per paragraph-like element, labelled with the nearest heading above it."""
 
-    def __init__(self, builder: TextBuilder, title: str | None, tables: list[RawTable] = ()) -> None:
+    def __init__(self, builder: TextBuilder, title: str | None, tables: Sequence[RawTable] = ()) -> None:
         self.builder = builder
         self.tables = tables
         self.title = clean_text(title or "").casefold()
@@ -136,7 +145,7 @@ class _Walker:
                 self.heading(inline_text(child), _HEADINGS[child.name])
             elif child.name == MARKER:  # a data table is data even in end matter (a glossary's terms)
                 self.flush()
-                raw = self.tables[int(child["n"])]
+                raw = self.tables[int(str(child["n"]))]  # str: bs4 types an attribute as possibly a list
                 raw.caption = raw.caption or self.section  # untitled: its heading names it
                 self.builder.add_table(raw, section=self.section)
             elif broken := _BROKEN_HEADING.fullmatch(child.name):
@@ -189,10 +198,11 @@ def read_html(path: Path, entry: ManifestEntry) -> list[Document]:
     url = meta.get("og:url")
     if not url:
         canonical = soup.find("link", rel="canonical")
-        href = canonical.get("href", "") if canonical else ""
+        href = (attribute(canonical, "href") or "") if canonical else ""
         url = href if href.startswith("http") else None  # EID's canonical link is site-relative
     root = content_root(soup)
     tables = take_tables(soup, root)
+    images = image_labels(root)  # before the chrome goes: figures and their images are stripped with it
     strip_chrome(root)
     builder = TextBuilder()
     walker = _Walker(builder, title, tables)
@@ -215,5 +225,6 @@ def read_html(path: Path, entry: ManifestEntry) -> list[Document]:
             year=year,
             url=url or entry.url,
             tables=builder.tables,
+            images=images,
         )
     ]
