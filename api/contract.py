@@ -118,6 +118,8 @@ def install(app: FastAPI, settings: Settings) -> None:
             _question_limits(schema, settings)
             _links(schema)
             _open_access(schema, settings)
-        return app.openapi_schema
+        built = app.openapi_schema
+        assert built is not None  # FastAPI.openapi keeps the schema it builds in app.openapi_schema
+        return built
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -86,7 +87,7 @@ def validation_detail(exc: RequestValidationError, shown: int = 3) -> str:
     return "; ".join(parts) + more
 
 
-def error(status: int, detail: object, headers: dict[str, str] | None = None) -> JSONResponse:
+def error(status: int, detail: object, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"detail": _clean(detail, 1000)}, status_code=status, headers=headers)
 
 

@@ -17,6 +17,7 @@ the `--workers N` of the process that started the workers (`medcite serve` sets 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -25,7 +26,7 @@ from api.app import create_app
 from core.settings import Settings
 
 
-def worker_count(environ: dict[str, str] | None = None, parent: int | None = None) -> int:
+def worker_count(environ: Mapping[str, str] | None = None, parent: int | None = None) -> int:
     """How many server processes share this machine: MEDCITE_WORKERS, else the parent's `--workers N`, else 1."""
     environ = os.environ if environ is None else environ
     if environ.get("MEDCITE_WORKERS", "").strip().isdigit():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core.errors import Conflict, NotFound
@@ -35,7 +35,7 @@ class DuplicateUpload(Conflict):
 def ingest(
     settings: Settings,
     embedder: Callable[[], Embedder],
-    extra: list[Path] = (),
+    extra: Sequence[Path] = (),
     extra_kind: Kind = "research",
     show_progress: bool = True,
     force: bool = False,
@@ -50,7 +50,7 @@ def ingest(
         fmt = format_for(path) if path.is_file() else None
         if fmt is None:
             raise IngestError(f"--extra {path}: not a file medcite can read (pdf, html, JATS/MedQuAD xml, jsonl, txt, md)")
-        extras.append(extra_entry(path, extra_kind, fmt))  # type: ignore[arg-type]
+        extras.append(extra_entry(path, extra_kind, fmt))
     on_settled(*(recover_uploads(settings) or ([], [])))  # a killed upload is settled before its listing is read
     entries = corpus_entries(settings.manifest, settings.uploads_manifest) + extras
     return build_index(settings, entries, embedder, show_progress=show_progress, force=force, progressive=progressive)

@@ -10,7 +10,8 @@ Without --url it cuts the small test corpus from the shared data (tests/utils/co
 into a temporary index (embeddings cached in var/cache, so only the first run embeds), and serves it
 with its own state dir (or serves --index-dir as it is). With --workers 1,2 the same index is served by
 `medcite serve --workers N` for each N in turn, and the runs are compared; memory is then the sum over the
-server's processes, as RSS and as PSS (shared pages of the mapped index counted once). Bounded: loopback only, at most --max-requests requests, each with a timeout.
+server's processes, as RSS and as PSS (shared pages of the mapped index counted once). Bounded: loopback only,
+at most --max-requests requests, each with a timeout.
 
 Threads: `W:T` serves with W workers of T threads each (torch, onnxruntime, BLAS: the `threads` setting);
 a bare `W` leaves the server's default (one process: torch's own, all cores; W workers: cores / W each,
@@ -224,7 +225,8 @@ def report(label: str, result: dict, total: int, elapsed: float, memory: tuple, 
     (rss_start, pss_start), (rss_end, pss_end) = memory
     if rss_start:
         print(
-            f"server RSS: {rss_start:.0f} MB after warm-up, {rss_end:.0f} MB at the end ({(rss_end / rss_start - 1) * 100:+.1f}%); "
+            f"server RSS: {rss_start:.0f} MB after warm-up, {rss_end:.0f} MB at the end "
+            f"({(rss_end / rss_start - 1) * 100:+.1f}%); "
             f"PSS {pss_start:.0f} → {pss_end:.0f} MB"
         )
     return rate
@@ -293,7 +295,8 @@ def main() -> None:
         for w in counts[1:]:
             rate, threads = best[w]
             print(
-                f"\nbest {name(w, threads)}: {rate:.1f} req/s = {rate / base_rate:.2f}x the best {name(counts[0], base_threads)}: "
+                f"\nbest {name(w, threads)}: {rate:.1f} req/s = {rate / base_rate:.2f}x "
+                f"the best {name(counts[0], base_threads)}: "
                 f"{base_rate:.1f} req/s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
             )
 

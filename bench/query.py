@@ -70,7 +70,8 @@ def timed(call, items) -> list[float]:
 def interleaved(service: AnswerService, asked: list[str]) -> tuple[list[float], list[float]]:
     """Each answer twice in a row, as configured and as the searcher answered before issue #17's query-path work
     (the question embedded by torch, each kind's dense candidates by FAISS's filtered IVF search, BLAS on every core;
-    BM25 candidate selection, graded sentences and terms_present are the current code in both), alternating which goes first: a ratio under the same load."""
+    BM25 candidate selection, graded sentences and terms_present are the current code in both), alternating which
+    goes first: a ratio under the same load."""
     searcher = service.searcher
     embedder, scanned = searcher.embedder, searcher._dense_scanned
     query = getattr(embedder, "_query", None)
@@ -191,7 +192,7 @@ def one(size: int, root: Path, n_queries: int, n_answers: int, rank_bm25_max: in
             prefix = "" if kind == approx_type else f"{kind}_"
             out[f"{prefix}recall_at_10"] = float(np.mean([len(t & f) / len(t) for t, f in zip(truth, found_rows)]))
             if prefix:
-                out[f"{prefix}dense_ms"] = pct(timed(lambda v: search_dense(other.dense, v, 100, None), vectors))
+                out[f"{prefix}dense_ms"] = pct(timed(lambda v, other=other: search_dense(other.dense, v, 100, None), vectors))
                 other.close()
         exact.close()
     if size <= rank_bm25_max:
@@ -237,7 +238,8 @@ def main() -> None:
         results.append(json.loads(line[7:]))
         print(json.dumps(results[-1]), flush=True)
     print(
-        f"\n{'passages':>9} {'dense':>5} {'cold50':>7} {'hyb50':>7} {'hyb95':>7} {'+emb50':>7} {'emb50':>6} {'torch':>6} {'before':>7} {'ans50':>7} {'ans95':>7} {'RSS MB':>7} "
+        f"\n{'passages':>9} {'dense':>5} {'cold50':>7} {'hyb50':>7} {'hyb95':>7} {'+emb50':>7} {'emb50':>6} {'torch':>6} "
+        f"{'before':>7} {'ans50':>7} {'ans95':>7} {'RSS MB':>7} "
         f"{'anon MB':>7} {'disk GB':>6} {'build s':>7} {'R@10':>6} {'bm25x':>6}"
     )
     for r in results:

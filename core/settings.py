@@ -225,9 +225,8 @@ def check_environment(environ: Mapping[str, str]) -> None:
             if part not in fields:
                 raise _unknown(part, list(fields), prefix)
             annotation = fields[part].annotation
-            nested = isinstance(annotation, type) and issubclass(annotation, BaseModel)
-            if not nested and depth < len(parts) - 1:
-                raise ValueError(f"unknown setting {variable}: {prefix}{part.upper()} has no parts")
-            if not nested:
+            if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+                if depth < len(parts) - 1:
+                    raise ValueError(f"unknown setting {variable}: {prefix}{part.upper()} has no parts")
                 break
             model, prefix = annotation, f"{prefix}{part.upper()}__"

@@ -57,7 +57,7 @@ def evaluate(
     wanted = {q.id for q in questions}
     rankings: dict[str, dict[str, list[str]]] = {m: {} for m in modes}
     answers: dict[str, dict] = {}
-    stages: dict[str, list[float]] = {f"{m} search": [] for m in modes} | {"answer retrieve": [], "answer compose": []}
+    stages: dict[str, list[float]] = {**{f"{m} search": [] for m in modes}, "answer retrieve": [], "answer compose": []}
     for record in read_runs(runs_path):
         if record["id"] not in wanted:
             continue

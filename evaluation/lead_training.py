@@ -14,7 +14,7 @@ figure here has today's rules beside it in the same run.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
@@ -135,7 +135,7 @@ def share(model: LeadModel, groups: Sequence[Group], settings: QASettings) -> fl
     return _mean([lead_holds(model, g, settings) for g in groups])
 
 
-def _mean(held: Sequence[bool]) -> float:
+def _mean(held: Sequence[bool] | Sequence[np.bool_]) -> float:
     return float(np.mean(held)) if held else float("nan")
 
 
@@ -155,7 +155,7 @@ def choose_regularisation(groups: Sequence[Group], settings: QASettings) -> floa
 def cross_validate(
     groups: Sequence[Group],
     settings: QASettings,
-    extra: dict[str, Sequence[Group]] | None = None,
+    extra: Mapping[str, Sequence[Group]] | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
     """Per held-out guideline: the lead share with the hand weights and with a model fitted on the other
@@ -163,7 +163,8 @@ def cross_validate(
     model that never saw their guideline."""
     extra = extra or {}
     hand = hand_model()
-    rows, pooled = [], defaultdict(list)
+    rows: list[dict] = []
+    pooled: defaultdict[str, list[bool]] = defaultdict(list)
     for fold in sorted({g.fold for g in groups}):
         train = [g for g in groups if g.fold != fold]
         test = [g for g in groups if g.fold == fold]
@@ -222,14 +223,15 @@ def cross_validate_tables(
     groups: Sequence[Group],
     tables: Sequence[Group],
     settings: QASettings,
-    extra: dict[str, Sequence[Group]] | None = None,
+    extra: Mapping[str, Sequence[Group]] | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
     """Per held-out guideline: the table weights chosen on the other guidelines' written and table questions,
     scored on this one's written questions, table questions and paraphrases, beside the hand weights alone."""
     extra = extra or {}
     hand = hand_model()
-    rows, pooled = [], defaultdict(list)
+    rows: list[dict] = []
+    pooled: defaultdict[str, list[bool]] = defaultdict(list)
     every = list(groups) + list(tables)
     for fold in sorted({g.fold for g in groups}):
         chosen = fit_table_weights([g for g in every if g.fold != fold], settings, hand)

@@ -3,7 +3,7 @@ and paired randomisation tests between modes; answer quality; latency percentile
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import combinations
 
 import ir_measures
@@ -83,7 +83,7 @@ def _gold(q: Question) -> set[str]:
     return {doc for doc, grade in q.relevant.items() if grade > 0}
 
 
-def _mean(values: list[float]) -> float | None:
+def _mean(values: Sequence[float]) -> float | None:
     return float(np.mean(values)) if values else None
 
 
@@ -150,8 +150,7 @@ def clinician_checks(questions: list[Question], answers: dict[str, dict]) -> dic
         debris += sum(checks.is_debris(text, title) for text, title in zip(texts, titles))
         repeated += checks.duplicates(texts)
         one_per_doc.append(len(set(record["reference_docs"])) == len(record["reference_docs"]))
-        quote = q.extra.get("gold_quote") or q.reference_answer
-        if q.extra.get("gold_quote"):
+        if quote := q.extra.get("gold_quote"):
             lead.append(checks.holds(record["lead"], quote, q.extra.get("key_numbers") or ()))
         if q.extra.get("gold_pages"):
             cited = {p for doc in _gold(q) for p in record["cited_pages"].get(doc, [])}

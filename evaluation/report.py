@@ -108,7 +108,8 @@ def write_report(
         for mode, s in results["retrieval"]["modes"].items()
     )
     answers = "".join(
-        f"<tr><th>{escape(k.replace('_', ' '))}</th><td>{'—' if v is None else f'{v:.3f}' if isinstance(v, float) else v}</td></tr>"
+        f"<tr><th>{escape(k.replace('_', ' '))}</th>"
+        f"<td>{'—' if v is None else f'{v:.3f}' if isinstance(v, float) else v}</td></tr>"
         for k, v in results["answers"].items()
     )
     designs = _table(results.get("research_designs") or {}, 3)  # runs from before designs were recorded: none

@@ -138,7 +138,7 @@ def _record(service: AnswerService, searcher: Searcher, kind: str, mode: str, q:
     started = time.perf_counter()
     if kind == "answer":
         return _answer_record(service, searcher, q)
-    record = {"kind": kind, "mode": mode, "id": q.id, "docs": _doc_ranking(searcher, q.question, mode)}
+    record: dict = {"kind": kind, "mode": mode, "id": q.id, "docs": _doc_ranking(searcher, q.question, mode)}
     record["ms"] = {"retrieve": (time.perf_counter() - started) * 1000}
     return record
 
@@ -180,9 +180,10 @@ def _parallel(executor, todo: list[tuple[str, str, Question]], settings: Setting
         for records in ActorPool(actors).map(lambda actor, group: actor.records.remote(*group), list(groups.values())):
             yield from records
     finally:
-        ray.wait([actor.close.remote() for actor in actors], num_returns=len(actors), timeout=60)
+        # Ray types ActorClass.remote() as "ActorHandle | the class" and a handle's methods only through @ray.method
+        ray.wait([actor.close.remote() for actor in actors], num_returns=len(actors), timeout=60)  # type: ignore[attr-defined]
         for actor in actors:
-            ray.kill(actor)
+            ray.kill(actor)  # type: ignore[arg-type]
 
 
 def _done(path: Path) -> set[tuple[str, str, str]]:
@@ -210,7 +211,7 @@ def run(
     questions: list[Question], searcher: Searcher, settings: Settings, modes: list[str], out: Path, progress: bool = True
 ) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    info = {"index_version": searcher.manifest.version, "settings": settings.model_dump(mode="json", exclude={"api"})}
+    info: dict = {"index_version": searcher.manifest.version, "settings": settings.model_dump(mode="json", exclude={"api"})}
     info_path = out / "run-info.json"
     if info_path.is_file():
         previous = json.loads(info_path.read_text(encoding="utf-8"))

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 from scipy import sparse
@@ -32,6 +33,10 @@ def saved(directory: Path) -> bool:
     return (directory / ARRAYS[0]).exists() or (directory / LEGACY).exists()
 
 
+@overload
+def _idf(df: np.ndarray, n: int) -> np.ndarray: ...
+@overload
+def _idf(df: float, n: int) -> float: ...
 def _idf(df: np.ndarray | float, n: int) -> np.ndarray | float:
     return np.log(n - df + 0.5) - np.log(df + 0.5)
 

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 
 import numpy as np
 from tqdm import tqdm
@@ -24,7 +23,7 @@ from index.dense import build_dense, save_dense, save_sentence_vectors
 from index.embedding import Embedder, EmbeddingCache, embed_with_cache, embedding_id, on_backend
 from index.layout import IndexLayout
 from index.models import INDEX_FORMAT, IndexManifest
-from index.plan import BuildPlan, BuildReport
+from index.plan import BuildPlan, BuildReport, Rows
 from index.progress import Progress
 from index.stages import chunks_ready, manifest_for, publish_stage, save_bm25, worth_publishing
 from index.store import Store
@@ -92,7 +91,7 @@ def build_index(
         current = layout.current_manifest()
         if current and current.corpus_hash == digest and current.vectors == "complete" and not force:
             report.unchanged, report.version = True, current.version
-            report.errors = [tuple(e) for e in current.skipped]
+            report.errors = list(current.skipped)
             report.sources, report.documents, report.chunks = current.sources, current.documents, current.chunks
             report.seconds = time.perf_counter() - started
             return report
@@ -110,15 +109,6 @@ def build_index(
         layout.prune()
     report.seconds = time.perf_counter() - started
     return report
-
-
-@dataclass(slots=True)
-class Rows:
-    """The new store's chunks so far, in row (= vector) order: text and sentence spans; and the documents in it."""
-
-    texts: list[str] = field(default_factory=list)
-    sentence_spans: list[list[tuple[int, int]]] = field(default_factory=list)
-    documents: set[str] = field(default_factory=set)
 
 
 def _build(plan: BuildPlan, embedder_factory: Callable[[], Embedder], report: BuildReport) -> None:
@@ -240,16 +230,26 @@ def _embed(
                 factory,
                 cache,
                 batch_size=batch,
-                on_progress=lambda n: (bar.update(n), plan.progress.add(n)),
+                on_progress=_advance(bar, plan.progress),
             )
         chunks_ready(plan, vectors, report)  # a progressive build publishes passage search now
         with tqdm(total=len(sentences), desc="embedding sentences", unit="sentence", disable=not plan.show_progress) as bar:
             sentence_vectors, report.embedded_sentences = embed_with_cache(
-                sentences, model_id, factory, cache, batch_size=batch, on_progress=lambda n: (bar.update(n), plan.progress.add(n))
+                sentences, model_id, factory, cache, batch_size=batch, on_progress=_advance(bar, plan.progress)
             )
     finally:
         cache.close()
     return vectors, sentence_vectors
+
+
+def _advance(bar: tqdm, progress: Progress) -> Callable[[int], None]:
+    """embed_with_cache's on_progress: n more texts embedded, on the console bar and in the progress file."""
+
+    def advance(n: int) -> None:
+        bar.update(n)
+        progress.add(n)
+
+    return advance
 
 
 def _publish(

@@ -31,6 +31,7 @@ def ivf_lists(n: int, settings: DenseSettings) -> int:
 def build_dense(vectors: np.ndarray, settings: DenseSettings, seed: int = 0) -> faiss.Index:
     """`vectors` may be a np.memmap: rows are read batch by batch."""
     n, dimensions = vectors.shape
+    index: faiss.Index
     if settings.index_type == "hnsw":
         index = faiss.IndexHNSWFlat(dimensions, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = max(40, settings.hnsw_m * 2)
@@ -75,16 +76,18 @@ def search_dense(index: faiss.Index, query: np.ndarray, k: int, allowed: np.ndar
     if k <= 0:
         return np.zeros(0, np.float32), np.zeros(0, np.int64)
     query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-    params = None
+    params: faiss.SearchParameters | None = None
     if allowed is not None:
         bitmap = np.packbits(allowed.astype(np.uint8), bitorder="little")
         selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bitmap))
+        # faiss's stubs (1.15) lack SearchParametersHNSW and SearchParametersIVF and the keyword constructors
+        # the SWIG classes accept
         if isinstance(index, faiss.IndexHNSWFlat):
-            params = faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)  # type: ignore[attr-defined]
         elif isinstance(index, faiss.IndexIVF):
-            params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)  # type: ignore[call-arg]
         else:
-            params = faiss.SearchParameters(sel=selector)
+            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
     scores, rows = index.search(query, k, params=params)
     keep = rows[0] >= 0
     return scores[0][keep], rows[0][keep]

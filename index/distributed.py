@@ -148,7 +148,8 @@ class RayExecutor:
                 settings.embedding_backend,
                 str(settings.export_root),
             )
-            self._actors = [EmbeddingActor.remote(*options) for _ in range(self.size())]
+            # mypy does not apply class decorators: EmbeddingActor is ray.remote's ActorClass at run time
+            self._actors = [EmbeddingActor.remote(*options) for _ in range(self.size())]  # type: ignore[attr-defined]
         return PoolEmbedder(self._actors, settings.model_name, settings.embed_batch_size)
 
     def _release(self) -> None:

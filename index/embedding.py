@@ -61,7 +61,10 @@ class _TorchRuntime:
 
         transformers_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output
         self.model = SentenceTransformer(str(path), device=device, local_files_only=True)
-        self.dimensions = int(self.model.get_embedding_dimension())
+        dimensions = self.model.get_embedding_dimension()
+        if dimensions is None:  # what int(None) raised
+            raise TypeError(f"{path}: the model does not state its embedding dimension")
+        self.dimensions = int(dimensions)
 
     def embed(self, texts: list[str], batch_size: int) -> np.ndarray:
         return self.model.encode(
@@ -104,7 +107,7 @@ class SentenceTransformerEmbedder:
         self.query_runtime = self._query_runtime_name(query_runtime)
         if self.query_runtime == "onnx-fp32" and "query:onnx-fp32" not in self._runtimes:
             self._runtimes["query:onnx-fp32"] = self._load_query_runtime()
-        self._query = self._runtimes.get("query:onnx-fp32") if self.query_runtime == "onnx-fp32" else self._runtime
+        self._query = self._runtimes["query:onnx-fp32"] if self.query_runtime == "onnx-fp32" else self._runtime
 
     def _query_runtime_name(self, wanted: str) -> str:
         """What embeds a single question. onnx-fp32 only stands in for torch on the CPU (same weights, same
@@ -232,15 +235,16 @@ def embed_with_cache(
     missing.sort(key=lambda key: len(text_for[key]))
     if on_progress:
         on_progress(len(texts) - len(missing))
-    embedder = load_embedder() if missing else None
-    for i in range(0, len(missing), batch_size):
-        batch = missing[i : i + batch_size]
-        vectors = embedder.embed([text_for[key] for key in batch])
-        fresh = dict(zip(batch, vectors))
-        cache.put_many(fresh)  # committed per batch, so an interrupted ingest keeps its work
-        known.update(fresh)
-        if on_progress:
-            on_progress(len(batch))
+    if missing:
+        embedder = load_embedder()
+        for i in range(0, len(missing), batch_size):
+            batch = missing[i : i + batch_size]
+            vectors = embedder.embed([text_for[key] for key in batch])
+            fresh = dict(zip(batch, vectors))
+            cache.put_many(fresh)  # committed per batch, so an interrupted ingest keeps its work
+            known.update(fresh)
+            if on_progress:
+                on_progress(len(batch))
     if not keys:
         raise ValueError("nothing to embed")
     return np.vstack([known[key] for key in keys]).astype(np.float32, copy=False), len(missing)

@@ -80,6 +80,7 @@ class Searcher:
         # An index without guidelines (research only, a single upload) has no graded sentences at all.
         if self.sentence_vectors is not None:
             self._graded_vectors = np.zeros((len(graded), self.manifest.dimensions), dtype=np.float32)
+            assert self.sentence_offsets is not None  # loaded with the sentence vectors
             for i, (row, ordinal) in enumerate(graded):
                 self._graded_vectors[i] = self.sentence_vectors[self.sentence_offsets[row] + ordinal]
         faiss.omp_set_num_threads(settings.dense.query_threads)
@@ -88,13 +89,15 @@ class Searcher:
     def caches(self) -> None:
         """(Re)derive what is kept per filter and per question from the index arrays (bench/search_latency.py
         tiles the arrays of a loaded version, then calls this)."""
-        self._kind_masks = {kind: self.kinds == code for code, kind in enumerate(KINDS)}
+        self._kind_masks: dict[str, np.ndarray] = {kind: self.kinds == code for code, kind in enumerate(KINDS)}
         for mask in self._kind_masks.values():
             mask.flags.writeable = False
         # An answer searches each kind with the same question: score BM25 once per question.
         # Not a bound method: a cache holding `self` would make a reference cycle, and a replaced
         # version would then stay open (files, memory) until the cyclic collector ran.
-        self._among = {kind: Among(mask, int(mask.sum())) for kind, mask in self._kind_masks.items() if not mask.all()}
+        self._among: dict[str, Among] = {
+            kind: Among(mask, int(mask.sum())) for kind, mask in self._kind_masks.items() if not mask.all()
+        }
         self._bm25_scored = lru_cache(maxsize=32)(partial(bm25_scored, self.bm25, self.settings.bm25.epsilon, self._among))
         # Likewise the rows an IVF search scans, once per question vector (the kinds' searches select among them).
         self._dense_scanned = (
@@ -137,6 +140,7 @@ class Searcher:
         """The vectors of a chunk's sentences, in order (computed at ingest); None before they are built."""
         if self.sentence_vectors is None:
             return None
+        assert self.sentence_offsets is not None  # loaded with the sentence vectors
         start, end = self.sentence_offsets[row], self.sentence_offsets[row + 1]
         return np.asarray(self.sentence_vectors[start:end], dtype=np.float32)
 
@@ -214,12 +218,12 @@ class Searcher:
         bm25 = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         if mode != "dense":
             if allowed is None:
-                best = top(bm25_scores, 4 * depth)
+                candidates = top(bm25_scores, 4 * depth)
             else:  # among the rows scoring above zero only: the same candidates, in the same order, as a masked scan
                 rows, codes = scored.rows(self.kinds)
                 rows = rows[self._kind_codes_allowed(filters, codes)] if kinds_only(filters) else rows[allowed[rows]]
-                best = top_rows(bm25_scores, rows, 4 * depth)
-            bm25 = self._one_per_document(best, vector, depth)
+                candidates = top_rows(bm25_scores, rows, 4 * depth)
+            bm25 = self._one_per_document(candidates, vector, depth)
         dense = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float32))
         if mode != "bm25" and self.dense is not None:
             if allowed is not None and self._dense_scanned is not None:

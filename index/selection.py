@@ -32,6 +32,8 @@ class Scored:
     masking and scanning every row of the index once per kind."""
 
     __slots__ = ("scores", "_rows", "_kinds", "_lock")
+    _rows: np.ndarray | None
+    _kinds: np.ndarray | None
 
     def __init__(self, scores: np.ndarray) -> None:
         scores.flags.writeable = False  # shared through the cache
@@ -47,6 +49,7 @@ class Scored:
                         rows = rows.astype(np.int32)
                     self._kinds = kinds[rows]
                     self._rows = rows
+        assert self._kinds is not None  # set before _rows
         return self._rows, self._kinds
 
 

@@ -20,7 +20,8 @@ Statement = tuple[int, int, int, tuple[Edit, ...]]
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _LEADER = re.compile(
-    r"(?:(?:Not applicable\s*(?:\([^)]{0,200}\))?|Notes?:|NOTES?:|[•▪◦●■□☐❑✓\-–—*·]+|[:;,](?=\s)|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z]\)|"
+    r"(?:(?:Not applicable\s*(?:\([^)]{0,200}\))?|Notes?:|NOTES?:|[•▪◦●■□☐❑✓\-–—*·]+|[:;,](?=\s)|"
+    r"\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z]\)|"
     r"[a-z]\.(?=\s)|[A-Z]\.(?=\s+[A-Z])|(?:i{1,3}|iv|v|vi{1,3})[.)](?=\s)|"
     # a checklist's letter whose stop the PDF lost ("E Adequate time for reprocessing…"); "A" and "I" are words
     r"[B-HJ-Z](?=\s+[A-Z][a-z]))\s+)+"

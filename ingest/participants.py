@@ -96,8 +96,8 @@ _SUBGROUP_AFTER = re.compile(
     r"^\s*\(\s*[\d.,]+\s*%|^\s*per\b|^\s*\([^)]*%[^)]*\)\s*(?:had|were|was|did|developed|reported)\b", re.I
 )
 _CONTROL_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[\w-]+\s+){0,4}?(?:as\s+(?:a\s+)?controls?\b|served\s+as\b)", re.I)
-# "97 patients with A and 65 with B", "18 persons with A and 18 healthy elderly": a second group not counted; "116 were identified, and 77 of them
-# were included": a pool, then the sample. Neither count alone is the study's.
+# "97 patients with A and 65 with B", "18 persons with A and 18 healthy elderly": a second group not counted;
+# "116 were identified, and 77 of them were included": a pool, then the sample. Neither count alone is the study's.
 _UNCLEAR_AFTER = re.compile(
     rf"^{_CLAUSE}{{0,80}}?\band\s+(?:\d+|{_SPELLED})\s+(?!(?:years?|months?|weeks?|days?|hours?|minutes?)\b)[a-z]"
     rf"|^{_CLAUSE}*?\bof\s+(?:them|these|those|whom)\b{_CLAUSE}{{0,40}}?\b(?:were|was)\s+(?:\w+ly\s+)?(?:{_SAMPLE})\b",

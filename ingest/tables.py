@@ -155,7 +155,8 @@ def lay_out(table: RawTable, offset: int) -> tuple[str, dict]:
         """One line of the non-empty cells joined; an empty cell is a zero-width span where it would be, so
         columns stay in place and no line starts or ends in a separator."""
         nonlocal position
-        found, written = [], []
+        found: list[Span] = []
+        written: list[str] = []
         for cell in cells:
             if cell and written:
                 position += len(CELL_SEPARATOR)

@@ -49,11 +49,14 @@ _UNKNOWN = re.compile(
 # whose result is not known, a case guidelines treat apart ("While test results are pending, all infants born to
 # women without documentation of HBsAg test results should receive…").
 _ASKS_UNKNOWN = re.compile(
-    r"\b(?:(?:status|results?|serostatus) (?:is |was |are |were |still )?(?:unknown|pending)|unknown (?:status|results?|serostatus)|"
-    r"pending (?:results?|tests?)|(?:never|not|hasn't|has not|wasn't|was not|hadn't|had not) (?:been )?(?:tested|screened)|"
+    r"\b(?:(?:status|results?|serostatus) (?:is |was |are |were |still )?(?:unknown|pending)|"
+    r"unknown (?:status|results?|serostatus)|"
+    r"pending (?:results?|tests?)|"
+    r"(?:never|not|hasn't|has not|wasn't|was not|hadn't|had not) (?:been )?(?:tested|screened)|"
     r"no (?:\w+ ){0,2}(?:results?|status|documentation|record)\b|"
     r"without (?:\w+ ){0,2}(?:results?|documentation|testing|status)|"
-    r"wait(?:ing)? (?:for|on) (?:\w+ ){0,2}(?:results?|tests?|status)|results? (?:aren't|are not|isn't|is not) (?:back|in|available))\b",
+    r"wait(?:ing)? (?:for|on) (?:\w+ ){0,2}(?:results?|tests?|status)|"
+    r"results? (?:aren't|are not|isn't|is not) (?:back|in|available))\b",
     re.I,
 )
 
@@ -219,7 +222,8 @@ def asked_units(question: str) -> tuple[re.Pattern[str], ...]:
 # about what may be done is answered by what the guideline permits or forbids ("… may be breast fed beginning
 # immediately after birth", "They may not be reprocessed except by…"), as much as by what it directs.
 _ASKS_PERMISSION = re.compile(
-    r"^(?:(?:so|and|but|ok|okay|then|also|now)[,:]? )?(?:can|may|could)\b|[.?;:] *(?:so |and |but )?(?:can|may|could) (?:i|we|she|he|they|you|it|the|this|that)\b|"
+    r"^(?:(?:so|and|but|ok|okay|then|also|now)[,:]? )?(?:can|may|could)\b|"
+    r"[.?;:] *(?:so |and |but )?(?:can|may|could) (?:i|we|she|he|they|you|it|the|this|that)\b|"
     r"\bis (?:it|that|this) (?:ok|okay|safe|acceptable|allowed|appropriate|fine|permissible|permitted)\b|"
     r"\b(?:allowed|permitted)\?",
     re.I,

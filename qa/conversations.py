@@ -112,7 +112,8 @@ class ConversationStore:
         from qa.models import Answer
 
         rows = conn.execute(
-            "SELECT rowid, answer_json FROM turns WHERE json_valid(answer_json) AND json_type(answer_json, '$.guidelines') IS NOT NULL"
+            "SELECT rowid, answer_json FROM turns"
+            " WHERE json_valid(answer_json) AND json_type(answer_json, '$.guidelines') IS NOT NULL"
         ).fetchall()
         for rowid, whole in rows:
             conn.execute(
@@ -159,7 +160,10 @@ class ConversationStore:
     def purge(self, before: str) -> int:
         """Delete conversations with no turn since `before` (ISO-8601 UTC); returns how many went."""
         with self._write() as conn:
-            old = "SELECT id FROM conversations c WHERE COALESCE((SELECT MAX(created_at) FROM turns t WHERE t.conversation_id = c.id), c.created_at) < ?"
+            old = (
+                "SELECT id FROM conversations c"
+                " WHERE COALESCE((SELECT MAX(created_at) FROM turns t WHERE t.conversation_id = c.id), c.created_at) < ?"
+            )
             conn.execute(f"DELETE FROM turns WHERE conversation_id IN ({old})", (before,))
             return conn.execute(f"DELETE FROM conversations WHERE id IN ({old})", (before,)).rowcount
 

@@ -13,6 +13,7 @@ question, and its topicality is their mean:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -46,14 +47,15 @@ class QuestionTerms:
     @property
     def most_telling(self) -> str | None:
         """The question's most informative term: the one with the highest weight."""
-        return max(self.weights, key=self.weights.get) if self.weights else None
+        return max(self.weights, key=lambda term: self.weights[term]) if self.weights else None
 
     def holding_most_telling(self, hits: list[Hit], present: Callable[[list[str], list[int]], np.ndarray]) -> set[int]:
         """The chunk rows holding the question's most informative term (the one with the highest weight)."""
         rows = [hit.passage.row for hit in hits]
-        if not self.weights or not rows:
+        telling = self.most_telling
+        if telling is None or not rows:
             return set()
-        held = present([self.most_telling], rows)[:, 0]
+        held = present([telling], rows)[:, 0]
         return {row for row, has in zip(rows, held) if has}
 
     def in_passages(self, hits: list[Hit], present: Callable[[list[str], list[int]], np.ndarray]) -> dict[int, float]:
@@ -75,7 +77,7 @@ class Topicality:
     telling: bool = False  # it holds the question's most informative term
 
 
-def topicality(hits: list[Hit], words: dict[int, float], telling: set[int] = frozenset()) -> dict[str, Topicality]:
+def topicality(hits: list[Hit], words: dict[int, float], telling: AbstractSet[int] = frozenset()) -> dict[str, Topicality]:
     """Document id → how on-topic it is: its best retrieved passage against the question's best passage.
     `words` is QuestionTerms.in_passages of the hits, `telling` QuestionTerms.holding_most_telling.
 

@@ -37,7 +37,8 @@ ADULTS = "adults adult"
 # "does that also cover our hemodialysis unit?", "does it apply to dental practices?" name what is asked about too.
 # "what if he has cancer pain?": a condition the patient has, said with a bare "has" as well.
 _CONDITION = re.compile(
-    r"(?=\b(?:with|for|who (?:have|has)|(?:has|have|had)(?!\s+(?:to|been|got|gotten|not|no)\b)|having|receiving|in|among|cover|covers|apply to|applies to)\s+"
+    r"(?=\b(?:with|for|who (?:have|has)|(?:has|have|had)(?!\s+(?:to|been|got|gotten|not|no)\b)|having|receiving|"
+    r"in|among|cover|covers|apply to|applies to)\s+"
     r"(?:(?:our|my|the|a|an|your|their)\s+)?((?:[\w-]+\s?){1,2}))",
     re.I,
 )

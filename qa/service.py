@@ -206,5 +206,6 @@ class AnswerService:
     def _remember(self, answer: Answer, question: str, understood: str) -> Answer:
         """Record the turn, naming the answer as given (its stored id, when it was stored)."""
         if self.conversations is not None:
+            assert answer.conversation_id is not None, "with a store, _joined gives every answer a conversation"
             self.conversations.add_turn(answer.conversation_id, question, understood, answer)
         return answer

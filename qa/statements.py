@@ -2,7 +2,8 @@
 
 Sentences, their vectors, grades and which of them are statements (debris dropped, citation markers
 cleaned: ingest/hygiene.py) were all computed at ingest; here each statement is only looked up and
-scored: how on-topic its document is (qa/relevance.py), and how well the sentence itself answers: its dense similarity to the question and the question's terms it states.
+scored: how on-topic its document is (qa/relevance.py), and how well the sentence itself answers: its dense
+similarity to the question and the question's terms it states.
 """
 
 from __future__ import annotations

@@ -93,7 +93,8 @@ _SECTION_WORDS = frozenset(
     method methodology methods object objective objectives observations outcome outcomes overview participants
     patient patients point points population presentation primary principal probands purpose purposes rationale
     registration report reports research result results sample secondary selection setting settings source
-    sources study subjects summary supporting synthesis text title titles keywords trial unlabelled variables of the and or""".split()
+    sources study subjects summary supporting synthesis text title titles keywords trial unlabelled variables
+    of the and or""".split()
 )
 _FALLBACKS = (
     "Further Findings",

@@ -191,7 +191,8 @@ class ReviewStore:
         keys = list(dict.fromkeys((question_key(question, scope), legacy_question_key(question, scope))))
         marks = ",".join("?" * len(keys))
         rows = self._db.execute(
-            f"SELECT answer FROM answers WHERE question_key IN ({marks}) AND status = 'approved' ORDER BY updated_at DESC LIMIT 1",
+            f"SELECT answer FROM answers WHERE question_key IN ({marks}) AND status = 'approved'"
+            " ORDER BY updated_at DESC LIMIT 1",
             keys,
         )
         return Answer.model_validate_json(rows[0][0]) if rows else None
@@ -203,7 +204,7 @@ class ReviewStore:
         actor: str,
         action: str,
         edit: Callable[[Answer], dict],
-        to: str | None = None,
+        to: ReviewStatus | None = None,
         take_over: bool = False,
         judgment: Judgment | None = None,
     ) -> Answer:
@@ -268,10 +269,14 @@ class ReviewStore:
     def history(self, answer_id: str) -> list[Event]:
         self.get(answer_id)
         rows = self._db.execute(
-            "SELECT event_id, answer_id, at, actor, action, version, before, after FROM events WHERE answer_id = ? ORDER BY event_id",
+            "SELECT event_id, answer_id, at, actor, action, version, before, after FROM events WHERE answer_id = ?"
+            " ORDER BY event_id",
             (answer_id,),
         )
-        return [Event(*r[:6], json.loads(r[6]) if r[6] else None, json.loads(r[7]) if r[7] else None) for r in rows]
+        return [
+            Event(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]) if r[6] else None, json.loads(r[7]) if r[7] else None)
+            for r in rows
+        ]
 
     def judgments(self) -> list[tuple[str, str, str, str, int]]:
         """(answer id, question, doc id, chunk id, grade) for every judged passage."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.tables import CELL_SEPARATOR
-from qa.models import Answer, Evidence, EvidenceScores, Reference, Statement
+from qa.models import Answer, Evidence, EvidenceScores, Reference, ReviewStatus, Statement
 from qa.study import profile
 from review.records import Judgment
 from review.rules import Conflict, InvalidEdit, Label
@@ -33,7 +33,7 @@ def decide(store: ReviewStore, answer_id: str, version: int, editor: str, approv
         answer.review.approved_at = now() if approve else None
         return {"comment": comment, "approved_by": answer.review.approved_by}
 
-    to = "approved" if approve else "rejected"
+    to: ReviewStatus = "approved" if approve else "rejected"
     return store.change(answer_id, version, editor, to, edit, to=to)
 
 
@@ -100,7 +100,7 @@ def require_claimed(answer: Answer) -> None:
         raise Conflict(f"edit the answer after claiming it (it is {answer.review.status})")
 
 
-def _remove(answer: Answer, chunk_id: str, span: tuple[int, int]) -> Statement:
+def _remove(answer: Answer, chunk_id: str, span: tuple[int, ...]) -> Statement:
     lists = [answer.guidelines.lead, answer.guidelines.points]
     lists += [g.points for g in answer.guidelines.sections + answer.research.sections + answer.reference_pages.sections]
     for statements in lists:
@@ -108,6 +108,7 @@ def _remove(answer: Answer, chunk_id: str, span: tuple[int, int]) -> Statement:
             rows = s.table.rows if s.table else []
             row = next((r for r in rows if r.chunk_id == chunk_id and (r.cells[0].span[0], r.cells[-1].span[1]) == span), None)
             if row is not None and len(rows) > 1:  # one row of several goes; the table stays, led by its first row
+                assert s.table is not None  # the rows are its table's
                 kept = [r for r in rows if r is not row]
                 first = kept[0]
                 statements[i] = s.model_copy(

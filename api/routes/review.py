@@ -27,6 +27,12 @@ CURSOR = r"^[0-9][0-9:.+TZ-]{9,39}~[A-Za-z0-9_-]{1,64}$"
 router = APIRouter(tags=["review"], responses=responses(400, 401, 403, 404, 409, 413, 422))
 
 
+def _position(cursor: str) -> tuple[str, str]:
+    """The (created_at, answer_id) a cursor names: CURSOR admits exactly one "~"."""
+    created_at, answer_id = cursor.rsplit("~", 1)
+    return created_at, answer_id
+
+
 class Versioned(BaseModel):
     version: JsonInt = Field(ge=1, description="The answer version this change was made against (stale → 409).")
 
@@ -67,7 +73,7 @@ def queue(
     q: Annotated[str, Query(max_length=200, description="Words that must all be in the question (any case).")] = "",
 ) -> QueuePage:
     """Filtered on the server; the cursor pages through the filtered queue (pass the same filters)."""
-    found = reviewing.queue(services, status, limit + 1, tuple(cursor.rsplit("~", 1)) if cursor else None, audience, q)
+    found = reviewing.queue(services, status, limit + 1, _position(cursor) if cursor else None, audience, q)
     page = found[:limit]
     more = len(found) > limit
     return QueuePage(

@@ -89,8 +89,10 @@ def content_root(soup: BeautifulSoup) -> Tag:
     # paragraphs in junk elements, so climb from the best parent to its cell).
     scores: dict[int, tuple[int, Tag]] = {}
     for p in soup.find_all("p"):
-        score, parent = scores.get(id(p.parent), (0, p.parent))
-        scores[id(p.parent)] = (score + len(p.get_text()), parent)
+        parent = p.parent
+        assert parent is not None  # found in the document: a p always has a parent
+        score = scores.get(id(parent), (0, parent))[0]
+        scores[id(parent)] = (score + len(p.get_text()), parent)
     if not scores:
         raise IngestError("no article text found")
     best = max(scores.values(), key=lambda item: item[0])[1]

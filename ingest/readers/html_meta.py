@@ -76,15 +76,26 @@ def node_string(node: PageElement) -> str:
 
 def inline_text(tag: Tag) -> str:
     """Text of a heading-like element: inline markup joined without inventing spaces, <br> as one."""
-    parts = [node_string(d) if isinstance(d, NavigableString) else " " if d.name == "br" else "" for d in tag.descendants]
+    parts = [
+        node_string(d) if isinstance(d, NavigableString) else " " if isinstance(d, Tag) and d.name == "br" else ""
+        for d in tag.descendants
+    ]
     return clean_text(fix_mojibake("".join(parts)))
+
+
+def attribute(tag: Tag, name: str) -> str | None:
+    """A single-valued attribute (bs4 types every attribute as possibly a list of values, but reads only
+    class, rel and the other multi-valued attributes of HTML as lists)."""
+    value = tag.get(name)
+    assert not isinstance(value, list), f"{name} is a multi-valued attribute"
+    return value
 
 
 def meta_tags(soup: BeautifulSoup) -> dict[str, str]:
     found: dict[str, str] = {}
     for tag in soup.find_all("meta"):
-        key = (tag.get("name") or tag.get("property") or "").strip().lower()
-        value = clean_text(fix_mojibake(tag.get("content") or ""))
+        key = (attribute(tag, "name") or attribute(tag, "property") or "").strip().lower()
+        value = clean_text(fix_mojibake(attribute(tag, "content") or ""))
         if key and value:
             found.setdefault(key, value)
     return found

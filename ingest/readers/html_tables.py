@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
 
-from ingest.readers.html_meta import fix_mojibake
+from ingest.readers.html_meta import attribute, fix_mojibake
 from ingest.tables import RawTable, is_data_table, spread
 
 MARKER = "medcite-table"
@@ -17,7 +17,8 @@ MARKER = "medcite-table"
 
 def _cells(row: Tag, header: bool) -> list[str]:
     return spread(
-        [(fix_mojibake(c.get_text(" ")), c.get("colspan")) for c in row.find_all(["td", "th"], recursive=False)], header
+        [(fix_mojibake(c.get_text(" ")), attribute(c, "colspan")) for c in row.find_all(["td", "th"], recursive=False)],
+        header,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from lxml import etree
@@ -108,7 +109,7 @@ def _year(meta: etree._Element) -> int | None:
 class _Emitter:
     """Walks sections in document order, adding one block per paragraph to a TextBuilder."""
 
-    def __init__(self, tables: list[RawTable] = ()) -> None:
+    def __init__(self, tables: Sequence[RawTable] = ()) -> None:
         self.builder = TextBuilder()
         self.tables = tables
 

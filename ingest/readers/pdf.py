@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,32 +207,32 @@ def read_pdf(path: Path, entry: ManifestEntry) -> list[Document]:
     tables = read_tables(path, captioned)
     builder = TextBuilder()
     section: str | None = None
+
+    def emit(paragraph: list[str], section: str | None, page: int) -> None:
+        if paragraph:
+            builder.add(_join_lines(paragraph), section=section, page=page)
+            paragraph.clear()
+
     for number, lines in enumerate(pages, start=1):
         paragraph: list[str] = []
         pending_heading: list[_Line] = []
-
-        def emit() -> None:
-            if paragraph:
-                builder.add(_join_lines(paragraph), section=section, page=number)
-                paragraph.clear()
-
         in_table = _table_lines(tables.get(number, []))
         for line in lines:
             if _DIGITS.sub("#", line.text) in repeated or _DOT_LEADER.search(line.text) or in_table(line.text):
                 continue
             if _is_heading(line, body):
-                emit()
+                emit(paragraph, section, number)
                 pending_heading.append(line)
                 continue
             section = _take_heading(pending_heading, paragraph, section)
             paragraph.append(line.text)
         section = _take_heading(pending_heading, paragraph, section)
-        emit()
+        emit(paragraph, section, number)
         for table in tables.get(number, []):  # after the page's prose: a table block never splits a paragraph
             builder.add_table(table, section=section, page=number)
     if not builder:
         raise IngestError("no extractable text (a scanned PDF needs OCR first)")
-    meta = reader.metadata or {}
+    meta: Mapping[str, object] = reader.metadata or {}
     title = str(meta.get("/Title") or "").strip() or entry.title
     author = str(meta.get("/Author") or "").strip()
     return [file_document(entry, builder, title, author or entry.issuer)]

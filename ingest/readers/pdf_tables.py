@@ -72,16 +72,18 @@ def _segments(line: list[dict]) -> list[_Segment]:
     return found
 
 
+def _fit(column: _Segment, segment: _Segment) -> float:
+    """How well a segment sits under a header cell: their overlap, or minus the distance between their centres."""
+    overlap = min(column.x1, segment.x1) - max(column.x0, segment.x0)
+    return overlap if overlap > 0 else -abs((column.x0 + column.x1) / 2 - (segment.x0 + segment.x1) / 2)
+
+
 def _columns(header: list[_Segment], row: list[_Segment]) -> list[str]:
     """A row's segments placed under the header cells whose extent they overlap most (or lie nearest)."""
     cells = [""] * len(header)
     for segment in row:
-
-        def fit(column: _Segment) -> float:
-            overlap = min(column.x1, segment.x1) - max(column.x0, segment.x0)
-            return overlap if overlap > 0 else -abs((column.x0 + column.x1) / 2 - (segment.x0 + segment.x1) / 2)
-
-        best = max(range(len(header)), key=lambda i: fit(header[i]))
+        fits = [_fit(column, segment) for column in header]
+        best = max(range(len(header)), key=fits.__getitem__)
         cells[best] = f"{cells[best]} {segment.text}".strip()
     return cells
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -101,7 +102,7 @@ def serve(
     uvicorn.run(create_app(settings, embedder), host=host, port=port, log_level="info")
 
 
-for name, command in [
+COMMANDS: list[tuple[str, Callable[..., None]]] = [
     ("ingest", corpus.ingest),
     ("search", search.search),
     ("ask", ask.ask),
@@ -115,7 +116,8 @@ for name, command in [
     ("train-design", design.train_design),
     ("purge", purge),
     ("serve", serve),
-]:
+]
+for name, command in COMMANDS:
     app.command(name)(edge(command))
 app.add_typer(tokens_app, name="token")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -15,17 +15,18 @@ from core.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., object])
 
-# The global flags of the invocation running now: set by the app callback, reset when it ends.
-_flags: ContextVar[dict[str, object] | None] = ContextVar("medcite_global_flags", default=None)
+# The global flags of the invocation running now: set by the app callback, reset when it ends. Any: each value
+# is a setting's, of its own type, checked when Settings validates it.
+_flags: ContextVar[dict[str, Any] | None] = ContextVar("medcite_global_flags", default=None)
 
 
-def use_flags(context: typer.Context, flags: dict[str, object]) -> None:
+def use_flags(context: typer.Context, flags: dict[str, Any]) -> None:
     """Make `flags` the global flags for this invocation only (undone when its context closes)."""
     token = _flags.set(flags)
     context.call_on_close(lambda: _flags.reset(token))
 
 
-def load_settings(**more: object) -> Settings:
+def load_settings(**more: Any) -> Settings:
     """The one Settings object of this command: environment, then the global flags, then `more`."""
     overrides = _flags.get() or {}
     try:

@@ -54,7 +54,7 @@ def ingest(
             settings,
             lambda: load_embedder(settings),
             extra or [],
-            extra_kind,  # type: ignore[arg-type]
+            extra_kind,
             show_progress=not quiet,
             force=force,
             on_settled=settled,

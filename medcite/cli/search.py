@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from core.kinds import KINDS
 from medcite.cli.common import designs, fail, load_settings
+
+if TYPE_CHECKING:
+    from index.models import Mode
+
+MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
 
 
 def search(
@@ -27,7 +32,7 @@ def search(
     from index.models import Filters
     from qa.study import study_line
 
-    if mode not in ("bm25", "dense", "hybrid"):
+    if mode not in MODES:
         fail(f"--mode must be bm25, dense or hybrid (got {mode!r})", 2)
     for value in kind or []:
         if value not in KINDS:

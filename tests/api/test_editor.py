@@ -109,7 +109,8 @@ def test_concurrent_uploads_both_land(editor_client) -> None:
     auth = {"Authorization": f"Bearer {editor}"}
     texts = {
         "gout": "# Gout\n\nAcute gout flares are treated with colchicine, NSAIDs or corticosteroids as early as possible.\n",
-        "scabies": "# Scabies\n\nScabies is treated with permethrin cream applied to the whole body and washed off after 8 to 14 hours.\n",
+        "scabies": "# Scabies\n\nScabies is treated with permethrin cream applied to the whole body "
+        "and washed off after 8 to 14 hours.\n",
     }
     responses: dict[str, int] = {}
 

@@ -224,13 +224,15 @@ SYNTHETIC_JATS = """<?xml version="1.0"?>
 <title-group><article-title>Hand <italic>hygiene</italic> works</article-title></title-group>
 <pub-date pub-type="collection"><year>2019</year></pub-date><pub-date pub-type="epub"><year>2018</year></pub-date>
 <abstract><p>Washing hands helps.</p></abstract></article-meta></front>
-<body><sec><title>Methods</title><p>We counted [<xref ref-type="bibr" rid="b1">1</xref>,<xref ref-type="bibr" rid="b2">2</xref>] events (<xref ref-type="bibr" rid="b3">Smith 2004</xref>) in clinics <xref ref-type="bibr" rid="b4">[4]</xref>.</p>
+<body><sec><title>Methods</title><p>We counted [<xref ref-type="bibr" rid="b1">1</xref>,<xref ref-type="bibr" rid="b2">2</xref>] \
+events (<xref ref-type="bibr" rid="b3">Smith 2004</xref>) in clinics <xref ref-type="bibr" rid="b4">[4]</xref>.</p>
 <table-wrap><caption><p>TABLE CAPTION TEXT</p></caption><table><tr><td>CELL TEXT</td></tr></table></table-wrap>
 <fig><caption><p>FIGURE CAPTION TEXT</p></caption></fig>
 <sec><title>Sub <bold>analysis</bold></title><p>Rates fell (see <xref ref-type="fig" rid="f1">Figure 1</xref>).</p>
 <p>Steps:<list><list-item><p>Wet hands.</p></list-item><list-item><p>Rub.</p></list-item></list> Then dry.</p></sec></sec>
 <sec><title>Competing interests</title><p>None.</p></sec></body>
-<back><ack><p>Thanks to everyone.</p></ack><ref-list><ref id="b1"><mixed-citation>Ref one.</mixed-citation></ref></ref-list></back>
+<back><ack><p>Thanks to everyone.</p></ack>\
+<ref-list><ref id="b1"><mixed-citation>Ref one.</mixed-citation></ref></ref-list></back>
 </article>"""
 
 
