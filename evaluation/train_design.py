@@ -275,7 +275,8 @@ def table(results: dict) -> list[str]:
         )
     kept = results["above_threshold"]
     lines += [
-        f"macro-F1 {results['macro_f1']:.3f} · accuracy {results['accuracy']:.3f} · {results['documents']} documents, {results['folds']}-fold",
+        f"macro-F1 {results['macro_f1']:.3f} · accuracy {results['accuracy']:.3f}"
+        f" · {results['documents']} documents, {results['folds']}-fold",
         (
             f"threshold {results['threshold']:.2f}: {kept['share']:.1%} of held-out predictions shown (backed by the "
             f"text's own design words), precision {kept['precision'] or 0:.3f}, macro-F1 {kept['macro_f1'] or 0:.3f}"

@@ -182,4 +182,3 @@ CUES: tuple[tuple[str, str], ...] = (
     ("we review", "narrative_review"),
     ("review of the literature", "narrative_review"),
 )
-
