@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from core.settings import ChunkSettings, Settings
@@ -15,7 +16,7 @@ from index.store_writer import StoreWriter
 from ingest.chunking import chunk_document
 from ingest.design_labels import label_for
 from ingest.design_lexicon import DESIGN_KEYS, TERMS
-from ingest.design_model import WEIGHTS, DesignModel, shipped
+from ingest.design_model import WEIGHTS, DesignModel, shipped, vectorise
 from ingest.manifest import ManifestEntry
 from ingest.readers.abstracts import read_abstracts
 from ingest.readers.registry import READERS
@@ -123,6 +124,13 @@ def test_the_weights_file_is_small_plain_and_checked(tmp_path: Path) -> None:
         DesignModel.from_json(broken)
     with pytest.raises(ValueError, match="unknown designs"):
         DesignModel.from_json({**data, "classes": ["opinion", *data["classes"][1:]]})
+
+
+def test_the_model_weighs_presence_not_counts() -> None:
+    from collections import Counter
+
+    once, often = vectorise([Counter(a=1, b=1), Counter(a=7, b=1)], {"a": 0, "b": 1}, np.array([1.0, 2.0]))
+    assert np.allclose(once, often) and np.isclose(np.linalg.norm(once), 1.0)
 
 
 def test_a_study_is_consistent_or_refused() -> None:
