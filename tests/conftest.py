@@ -57,7 +57,11 @@ def settings_for(data_dir: Path, index_dir: Path, cache_dir: Path, **overrides: 
 @pytest.fixture(scope="session")
 def mini_settings(tmp_path_factory: pytest.TempPathFactory, mini_corpus: Path, embedding_cache: Path, embedder) -> Settings:
     """The mini corpus built once into a session index (read-only for the tests that use it)."""
-    settings = settings_for(mini_corpus, tmp_path_factory.mktemp("mini-index"), embedding_cache)
+    return built(settings_for(mini_corpus, tmp_path_factory.mktemp("mini-index"), embedding_cache), embedder)
+
+
+def built(settings: Settings, embedder) -> Settings:
+    """`settings` once its manifest is built into its index, with no source failing."""
     report = build_index(settings, read_manifest(settings.manifest), lambda: embedder, show_progress=False)
     assert not report.errors, report.errors
     return settings

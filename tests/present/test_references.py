@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from test_render import R1, Tree, make_answer, ref, stmt
 
 from present.render import to_html, to_markdown
 from qa.models import Answer, CitedPage, GuidelineSection, ResearchSection
 from review.workflow import _remove, renumber
+from tests.present.answers import R1, Tree, make_answer, ref, stmt
 
 # ---------------------------------------------------------------- cited pages
 

@@ -18,17 +18,16 @@ from core.settings import Settings
 from evaluation.metrics import answer_summary, design_mix
 from evaluation.questions import Question
 from evaluation.report import _table
-from index.build import build_index
 from index.models import Filters, QueryError
 from index.search import Searcher
 from ingest.catalog import scan
 from ingest.design_lexicon import DESIGN_KEYS
-from ingest.manifest import read_manifest, write_manifest
+from ingest.manifest import write_manifest
 from ingest.study import Study
 from qa.models import Answer
 from qa.service import AnswerService
 from qa.study import NOT_STATED, STRENGTH, profile, strength, study_line
-from tests.conftest import settings_for
+from tests.conftest import built, settings_for
 
 TOPICS = {"Pregnancy Outcome", "C-Reactive Protein"}
 QUESTIONS = [
@@ -47,10 +46,7 @@ def topic_settings(shared_data: Path, embedding_cache: Path, embedder, tmp_path_
     (data / "research" / "topic.jsonl").write_text("".join(json.dumps(row) + "\n" for row in chosen), encoding="utf-8")
     entries, _ = scan(data, [])
     write_manifest(data / "manifest.jsonl", entries)
-    settings = settings_for(data, tmp_path_factory.mktemp("topic-index"), embedding_cache)
-    report = build_index(settings, read_manifest(settings.manifest), lambda: embedder, show_progress=False)
-    assert not report.errors, report.errors
-    return settings
+    return built(settings_for(data, tmp_path_factory.mktemp("topic-index"), embedding_cache), embedder)
 
 
 @pytest.fixture(scope="module")
