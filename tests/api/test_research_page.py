@@ -48,3 +48,18 @@ def test_research_points_show_their_study_and_the_form_filters_by_design(sized, 
     assert all(text.startswith("Randomised trial") for text in again.locator("section.research .study").all_inner_texts())
     no_overflow(page)
     page.screenshot(path=str(shots / f"research-filtered-{width}.png"), full_page=True)
+
+
+def test_the_design_filter_works_from_the_keyboard(page, server) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server)
+    page.focus("details.designs summary")
+    page.keyboard.press("Enter")  # opens the control
+    expect(page.locator("details.designs fieldset")).to_be_visible()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.name + '=' + document.activeElement.value")
+    assert focused == "designs=systematic_review", focused  # the strongest design first, in reading order
+    page.keyboard.press("Space")
+    expect(page.locator("#designs-chosen")).to_have_text("(1 chosen)")
+    page.keyboard.press("Space")
+    expect(page.locator("#designs-chosen")).to_have_text("(all)")
