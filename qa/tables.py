@@ -19,7 +19,7 @@ def _named(text: str) -> list[str]:
     for word, numbers in _NAMED.findall(text):
         kind = _SINGULAR.get(word.casefold(), word.casefold())
         values = [int(n) for n in re.findall(r"\d+", numbers)]
-        if len(values) == 2 and re.search(r"–|-|to", numbers):
+        if len(values) == 2 and any(mark in numbers for mark in ("–", "-", "to")):
             values = list(range(values[0], values[1] + 1)) if 0 < values[1] - values[0] <= 10 else values
         labels += [f"{kind} {n}" for n in values]
     return list(dict.fromkeys(labels))

@@ -38,7 +38,7 @@ def _image_after(tag: Tag) -> Tag | None:
 def image_labels(root: Tag) -> tuple[SourceImage, ...]:
     """Each label shown as an image under `root`, once, in document order, with its anchor."""
     found: dict[str, SourceImage] = {}
-    for tag in root.find_all(True, attrs={"name": True}) + root.find_all(True, attrs={"id": True}):
+    for tag in root.find_all(lambda t: t.has_attr("name") or t.has_attr("id")):
         anchor = _anchor(tag)
         label = " ".join(tag.get_text(" ").split())
         if not anchor or not LABEL.fullmatch(label):
