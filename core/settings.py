@@ -99,6 +99,11 @@ class QASettings(Group):
     reference_points: int = Field(3, ge=0, le=8)
     mmr_lambda: float = Field(0.7, ge=0, le=1, description="Relevance vs novelty when picking statements (MMR).")
     duplicate_similarity: float = Field(0.9, ge=0.5, le=1, description="Statements this similar are merged.")
+    admission: bool = Field(
+        True,
+        description="Cite only documents the fitted admission model (qa/admission.py) finds likely to be evidence "
+        "for the question; off: every on-topic document may be cited.",
+    )
     research_order: Literal["design", "relevance"] = Field(
         "design",
         description="Points under a research sub-heading: by the strength of their study design, then relevance "

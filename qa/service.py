@@ -14,12 +14,14 @@ from core.settings import Settings
 from index.models import Filters, Hit, QueryError
 from index.search import Searcher
 from ingest.models import KINDS
+from qa.admission import admitted
+from qa.admission import load as load_admission
 from qa.compose import compose
 from qa.conversations import ConversationStore
 from qa.followup import resolve
 from qa.models import Answer, Audience
 from qa.question_context import split_question
-from qa.relevance import QuestionTerms, on_topic_documents, topicality, weak
+from qa.relevance import QuestionTerms, Topicality, on_topic_documents, topicality, weak
 from qa.scope import asked_terms, exclusions, may_exclude, scope_query
 from qa.statements import Candidate, among_own_kind, candidates, on_topic, prefer_new, supporting
 
@@ -51,6 +53,8 @@ class AnswerService:
         self.searcher = searcher
         self.conversations = conversations
         self.settings = settings
+        # documents unlikely to be evidence are not cited (qa/admission.py); None: every one is
+        self.admission = load_admission() if settings.qa.admission else None
 
     def _retrieve(self, question: str, vector, filters: Filters) -> list[Hit]:
         """Candidates per kind of source, so a section is never starved by a kind that dominates the index."""
@@ -170,13 +174,18 @@ class AnswerService:
         terms = self._guideline_terms(question)
         return exclusions(question, candidates(hits, vector, self.searcher.sentence_vectors_of, terms, {}), answering)
 
-    def statements(self, question: str, vector, hits: list[Hit], audience: Audience = "clinician") -> list[Candidate]:
-        """The sentences worth stating: from on-topic documents, close to the best answer found, none when
-        the evidence as a whole is weak."""
-        qa = self.settings.qa
+    def topics(self, question: str, hits: list[Hit]) -> dict[str, Topicality]:
+        """Document id → how on-topic its best retrieved passage is (qa/relevance.py)."""
         terms = QuestionTerms.of(question, self.searcher.idf)
         present = self.searcher.terms_present
-        topics = topicality(hits, terms.in_passages(hits, present), terms.holding_most_telling(hits, present))
+        return topicality(hits, terms.in_passages(hits, present), terms.holding_most_telling(hits, present))
+
+    def statements(self, question: str, vector, hits: list[Hit], audience: Audience = "clinician") -> list[Candidate]:
+        """The sentences worth stating: from on-topic documents, close to the best answer found, none when
+        the evidence as a whole is weak; for a clinician, only from documents likely to be evidence."""
+        qa = self.settings.qa
+        terms = QuestionTerms.of(question, self.searcher.idf)
+        topics = self.topics(question, hits)
         if weak(topics, qa.weak_words, qa.weak_meaning):
             return []
         # Sentences of documents far off the question are never read: most hits, and most of the time.
@@ -189,9 +198,13 @@ class AnswerService:
         # a similarity is a sentence's cosine only once sentence vectors exist (else its share of the words)
         if self.searcher.complete:
             pool = supporting(pool, qa.support_similarity, audience == "patient", terms.most_telling)
-        return among_own_kind(
+        pool = among_own_kind(
             pool, "guideline", self._guideline_terms(question), qa.similarity_weight, not self.searcher.complete
         )
+        # fitted on clinicians' questions over a complete index: a patient's answer leads with its reference pages
+        if audience == "clinician" and self.searcher.complete:
+            pool = admitted(pool, topics, self.admission)
+        return pool
 
     def _guideline_terms(self, question: str) -> QuestionTerms:
         """The question's terms weighed by their rarity among the guidelines' passages alone."""

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from medcite.cli import ask, corpus, design, evaluate, search
+from medcite.cli import admission, ask, corpus, design, evaluate, search
 from medcite.cli.common import edge, fail, load_settings, use_flags
 from medcite.cli.tokens import tokens_app
 
@@ -114,6 +114,7 @@ COMMANDS: list[tuple[str, Callable[..., None]]] = [
     ("eval-compare", evaluate.eval_compare),
     ("train-ranker", evaluate.train_ranker),
     ("train-design", design.train_design),
+    ("train-admission", admission.train_admission),
     ("purge", purge),
     ("serve", serve),
 ]

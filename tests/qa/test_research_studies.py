@@ -57,9 +57,9 @@ def topic(topic_settings: Settings, embedder) -> Searcher:
 
 
 def service_for(searcher: Searcher, settings: Settings, order: str = "design") -> AnswerService:
-    return AnswerService(
-        searcher, None, settings.model_copy(update={"qa": settings.qa.model_copy(update={"research_order": order})})
-    )
+    # admission off: these answers are about how points are ordered, so every on-topic abstract stays to be ordered
+    qa = settings.qa.model_copy(update={"research_order": order, "admission": False})
+    return AnswerService(searcher, None, settings.model_copy(update={"qa": qa}))
 
 
 @pytest.fixture(scope="module")
