@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.linear import ModelMismatch as ModelMismatch
+from qa.linear import features_json, read_features
 from qa.relevance import Topicality
 from qa.statements import Candidate
 
@@ -128,10 +130,6 @@ def matrix(found: list[Document]) -> np.ndarray:
     return np.asarray([[feature(d, pool) for _, feature in FEATURES.values()] for d in found], dtype=np.float64)
 
 
-class ModelMismatch(ValueError):
-    """The weights file was fitted on other features than this module defines."""
-
-
 @dataclass(frozen=True, slots=True)
 class AdmissionModel:
     names: tuple[str, ...]
@@ -148,10 +146,7 @@ class AdmissionModel:
 
     def to_json(self) -> str:
         data = {
-            "features": {
-                n: {"mean": round(float(m), 6), "scale": round(float(s), 6), "weight": round(float(w), 6)}
-                for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights)
-            },
+            "features": features_json(self.names, self.mean, self.scale, self.weights),
             "intercept": round(self.intercept, 6),
             "threshold": round(self.threshold, 4),
             "about": self.about or {},
@@ -161,17 +156,8 @@ class AdmissionModel:
     @classmethod
     def from_json(cls, text: str) -> AdmissionModel:
         data = json.loads(text)
-        names = tuple(data["features"])
-        if names != NAMES:
-            missing, extra = sorted(set(NAMES) - set(names)), sorted(set(names) - set(NAMES))
-            raise ModelMismatch(
-                f"admission weights do not match the features (missing {missing}, unknown {extra}): "
-                "refit with `medcite train-admission`"
-            )
-        column = lambda key: np.asarray([data["features"][n][key] for n in names], dtype=np.float64)  # noqa: E731
-        return cls(
-            names, column("mean"), column("scale"), column("weight"), data["intercept"], data["threshold"], data.get("about")
-        )
+        mean, scale, weights = read_features(data, NAMES, "admission weights", "medcite train-admission")
+        return cls(NAMES, mean, scale, weights, data["intercept"], data["threshold"], data.get("about"))
 
 
 @lru_cache(maxsize=4)

@@ -18,13 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from qa.lead_features import NAMES, context, matrix
+from qa.linear import ModelMismatch as ModelMismatch
+from qa.linear import features_json, read_features
 from qa.statements import Candidate
 
 WEIGHTS = Path(__file__).with_name("lead_weights.json")
-
-
-class ModelMismatch(ValueError):
-    """The weights file was fitted on other features than qa/lead_features.py defines."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +46,7 @@ class LeadModel:
         return (
             json.dumps(
                 {
-                    "features": {
-                        n: {"mean": round(float(m), 6), "scale": round(float(s), 6), "weight": round(float(w), 6)}
-                        for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights)
-                    },
+                    "features": features_json(self.names, self.mean, self.scale, self.weights),
                     "calibration": None if self.calibration is None else [round(v, 6) for v in self.calibration],
                     "about": self.about or {},
                 },
@@ -64,22 +59,9 @@ class LeadModel:
     @classmethod
     def from_json(cls, text: str) -> LeadModel:
         data = json.loads(text)
-        names = tuple(data["features"])
-        if names != NAMES:
-            missing, extra = sorted(set(NAMES) - set(names)), sorted(set(names) - set(NAMES))
-            raise ModelMismatch(
-                f"lead weights do not match the features (missing {missing}, unknown {extra}): refit with `medcite train-ranker`"
-            )
-        column = lambda key: np.asarray([data["features"][n][key] for n in names], dtype=np.float64)  # noqa: E731
+        mean, scale, weights = read_features(data, NAMES, "lead weights", "medcite train-ranker")
         calibration = data.get("calibration")
-        return cls(
-            names,
-            column("mean"),
-            column("scale"),
-            column("weight"),
-            tuple(calibration) if calibration else None,
-            data.get("about"),
-        )
+        return cls(NAMES, mean, scale, weights, tuple(calibration) if calibration else None, data.get("about"))
 
 
 @lru_cache(maxsize=4)

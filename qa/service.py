@@ -174,9 +174,10 @@ class AnswerService:
         terms = self._guideline_terms(question)
         return exclusions(question, candidates(hits, vector, self.searcher.sentence_vectors_of, terms, {}), answering)
 
-    def topics(self, question: str, hits: list[Hit]) -> dict[str, Topicality]:
-        """Document id → how on-topic its best retrieved passage is (qa/relevance.py)."""
-        terms = QuestionTerms.of(question, self.searcher.idf)
+    def topics(self, question: str, hits: list[Hit], terms: QuestionTerms | None = None) -> dict[str, Topicality]:
+        """Document id → how on-topic its best retrieved passage is (qa/relevance.py); `terms`: the question's,
+        when already read."""
+        terms = QuestionTerms.of(question, self.searcher.idf) if terms is None else terms
         present = self.searcher.terms_present
         return topicality(hits, terms.in_passages(hits, present), terms.holding_most_telling(hits, present))
 
@@ -185,7 +186,7 @@ class AnswerService:
         the evidence as a whole is weak; for a clinician, only from documents likely to be evidence."""
         qa = self.settings.qa
         terms = QuestionTerms.of(question, self.searcher.idf)
-        topics = self.topics(question, hits)
+        topics = self.topics(question, hits, terms)
         if weak(topics, qa.weak_words, qa.weak_meaning):
             return []
         # Sentences of documents far off the question are never read: most hits, and most of the time.
