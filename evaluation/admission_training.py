@@ -40,6 +40,7 @@ from qa.relevance import Topicality
 from qa.service import AnswerService, Gathered
 
 FOLDS = 4
+GUIDELINE_SOURCES = ("guideline", "rewording")  # folded by their guideline: no fold is tested on one it trained on
 REGULARISATION = (0.01, 0.1, 1.0, 10.0)
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 13))  # 0.05 … 0.60
 
@@ -49,7 +50,7 @@ class Case:
     """One question asked with admission off: what the answer was composed from, and its pool's documents."""
 
     question: Question
-    source: str  # guideline · pubmedqa · medquad
+    source: str  # guideline · rewording (of a guideline question: scored per fold, never trained on) · pubmedqa · medquad
     fold: int
     held_out: bool  # reported, never trained on
     found: Gathered
@@ -57,6 +58,10 @@ class Case:
     documents: list[Document]
     features: np.ndarray
     labels: np.ndarray
+
+    @property
+    def trains(self) -> bool:
+        return not self.held_out and self.source != "rewording"
 
     @property
     def gold(self) -> set[str]:
@@ -85,19 +90,17 @@ def collect(
     service: AnswerService, questions: Iterable[tuple[Question, str, bool]], guideline_folds: dict[str, int]
 ) -> list[Case]:
     """Ask each (question, source, held out) with admission off and keep its pool's documents, labelled."""
-    kept, service.admission = service.admission, None
+    if service.admission is not None:
+        raise ValueError("collect needs a service with admission off (settings.qa.admission = False)")
     cases = []
-    try:
-        for q, source, held_out in questions:
-            found = service.gather(q.question)
-            topics = service.topics(q.question, found.hits)
-            docs = documents(found.pool, topics)
-            gold = {doc for doc, grade in q.relevant.items() if grade > 0}
-            fold = guideline_folds[min(gold)] if source == "guideline" else _fold(q.id)
-            labels = np.asarray([d.doc_id in gold for d in docs], dtype=bool)
-            cases.append(Case(q, source, fold, held_out, found, topics, docs, matrix(docs), labels))
-    finally:
-        service.admission = kept
+    for q, source, held_out in questions:
+        found = service.gather(q.question)
+        topics = service.topics(q.question, found.hits)
+        docs = documents(found.pool, topics)
+        gold = {doc for doc, grade in q.relevant.items() if grade > 0}
+        fold = guideline_folds[min(gold)] if source in GUIDELINE_SOURCES else _fold(q.id)
+        labels = np.asarray([d.doc_id in gold for d in docs], dtype=bool)
+        cases.append(Case(q, source, fold, held_out, found, topics, docs, matrix(docs), labels))
     return cases
 
 
@@ -208,7 +211,7 @@ def _by_source(rows: Sequence[tuple[Case, dict[str, float]]]) -> dict[str, dict]
 
 def cross_validate(cases: Sequence[Case], settings: QASettings, progress: Callable[[str], None] = lambda _: None) -> dict:
     """Per fold: fit on the other folds' training cases and test on this fold's; today's answers beside them."""
-    trainable = [c for c in cases if not c.held_out]
+    trainable = [c for c in cases if c.trains]
     tested: list[tuple[Case, dict[str, float]]] = []
     before: list[tuple[Case, dict[str, float]]] = []
     folds = []
@@ -218,7 +221,7 @@ def cross_validate(cases: Sequence[Case], settings: QASettings, progress: Callab
         model = fit(train, c_value)
         threshold = choose_threshold(model, train, settings)
         model = fit(train, c_value, threshold)
-        test = [c for c in trainable if c.fold == f]
+        test = [c for c in cases if c.fold == f and not c.held_out]  # with the rewordings of its guideline
         rows = [(c, judged(c, answer(c, model, settings))) for c in test]
         tested += rows
         before += [(c, judged(c, answer(c, None, settings))) for c in test]

@@ -27,6 +27,7 @@ from qa.admission import WEIGHTS, load
 def train(
     settings: Settings,
     sets: list[Path],
+    rewordings: list[Path],
     research: Path | None,
     held_back: int,
     medquad_every: int,
@@ -44,7 +45,10 @@ def train(
     if built.errors:  # a source that cannot be read is left out, as `medcite ingest` leaves it
         progress(f"{len(built.errors)} sources left out of the index (unreadable), e.g. {built.errors[0][0]}")
     searcher = open_searcher(settings, embedder)
-    service = AnswerService(searcher, None, settings)
+    # asked with admission off: the pools are what the model judges
+    service = AnswerService(
+        searcher, None, settings.model_copy(update={"qa": settings.qa.model_copy(update={"admission": False})})
+    )
 
     def indexed(q: Question) -> bool:  # a question whose gold the index lacks teaches only refusals
         return any(searcher.store.document(doc) is not None for doc, grade in q.relevant.items() if grade > 0)
@@ -52,25 +56,28 @@ def train(
     written = [q for path in sets for q in read_questions(path) if indexed(q)]
     guidelines = sorted({min(q.relevant) for q in written})
     asked: list[tuple[Question, str, bool]] = [(q, "guideline", False) for q in written]
+    asked += [(q, "rewording", False) for path in rewordings for q in read_questions(path) if indexed(q)]
     if research is not None:
         found = [q for q in read_questions(research) if indexed(q)]
         asked += [(q, "pubmedqa", i < held_back) for i, q in enumerate(found)]
     asked += [(q, "medquad", False) for q in medquad_questions(settings, medquad_every) if indexed(q)]
     cases: list[Case] = collect(service, asked, {g: i % FOLDS for i, g in enumerate(guidelines)})
-    counts = {s: sum(c.source == s and not c.held_out for c in cases) for s in ("guideline", "pubmedqa", "medquad")}
+    counts = {s: sum(c.source == s and not c.held_out for c in cases) for s in ("guideline", "rewording", "pubmedqa", "medquad")}
     progress(
-        f"{len(cases)} questions: {counts['guideline']} guideline, {counts['pubmedqa']} research, "
+        f"{len(cases)} questions: {counts['guideline']} guideline, {counts['rewording']} rewordings, "
+        f"{counts['pubmedqa']} research, "
         f"{counts['medquad']} reference, {sum(c.held_out for c in cases)} research held out"
     )
     qa = settings.qa
     results = cross_validate(cases, qa, progress)
-    trainable = [c for c in cases if not c.held_out]
+    trainable = [c for c in cases if c.trains]
     c_value = choose_regularisation(trainable)
     threshold = choose_threshold(fit(trainable, c_value), trainable, qa)
     about = {
         "C": c_value,
         "questions": counts,
         "sets": [p.name for p in sets] + ([research.name] if research else []),
+        "rewordings": [p.name for p in rewordings],
         "research_held_out": held_back,
         "medquad_every": medquad_every,
         "cross_validation": results["pooled"],

@@ -41,7 +41,7 @@ def test_train_admission_reports_folds_and_leaves_the_shipped_weights(mini_setti
     report = json.loads((tmp_path / "train" / "admission-report.json").read_text(encoding="utf-8"))
     assert report["folds"] and all(0 < row["threshold"] < 1 for row in report["folds"])
     for stage in ("before", "after"):
-        assert set(report["pooled"][stage]) == {"guideline", "pubmedqa", "medquad"}
+        assert set(report["pooled"][stage]) == {"guideline", "rewording", "pubmedqa", "medquad"}
     held = report["held_out"]
     assert held["before"]["questions"] == held["after"]["questions"] == 4
     assert 0 <= held["after"]["statement_precision"] <= 1 and "worth per s.d.:" in result.output

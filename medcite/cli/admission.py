@@ -23,6 +23,10 @@ def train_admission(
         list[Path] | None,
         typer.Option("--set", help="A guideline question set with gold documents (default: the four guideline sets)."),
     ] = None,
+    paraphrases: Annotated[
+        list[Path] | None,
+        typer.Option(help="Rewordings scored per fold, never trained on (default: guideline-dev-paraphrases.jsonl)."),
+    ] = None,
     research: Annotated[
         Path | None, typer.Option(help="Research questions with gold abstracts (default: pubmedqa-dev.jsonl in the data dir).")
     ] = None,
@@ -39,14 +43,15 @@ def train_admission(
 
     settings = load_settings()
     chosen = sets or sorted(p for p in SETS.glob("guideline-*.jsonl") if "paraphrase" not in p.name)
+    extra = paraphrases if paraphrases is not None else sorted(SETS.glob("guideline-*paraphrase*.jsonl"))
     research = research or (settings.data_dir / "eval" / "pubmedqa-dev.jsonl")
-    for path in [*chosen, research]:
+    for path in [*chosen, *extra, research]:
         if not path.is_file():
             fail(f"no question set at {path}", 2)
     if held_out < 0 or medquad_every < 1:
         fail("--held-out must be ≥ 0 and --medquad-every ≥ 1", 2)
     where = work_dir or settings.index_dir.parent / "train"
-    results = train(settings, chosen, research, held_out, medquad_every, where, write, progress=typer.echo)
+    results = train(settings, chosen, extra, research, held_out, medquad_every, where, write, progress=typer.echo)
     typer.echo(f"{'':<34} {'n':>4}  " + "  ".join(f[:6] for f in FIGURES))
     for stage in ("before", "after"):
         for source, figures in results["pooled"][stage].items():
