@@ -16,27 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from qa.asked_for import (
-    about_unknown_result,
-    asked_units,
-    asks_caution,
-    asks_permission,
-    asks_quantity,
-    asks_reason,
-    asks_risk,
-    asks_together,
-    asks_unknown,
-    contradicts,
-    gives_reason,
-    is_caution,
-    measured_units,
-    permits_or_forbids,
-    polarities,
-    populations,
-    speaks_to_risk,
-    states_quantity,
-    states_together,
-)
+from qa.asked_for import asked_units, asks, contradicts, gives, measured_units, polarities, populations
 from qa.statements import CONNECTIVE, Candidate, terms_of
 
 DIRECTIVE = re.compile(
@@ -62,34 +42,21 @@ class QuestionTraits:
     """What the question asks for, read once: every feature takes this, never the question text again."""
 
     terms: frozenset[str]
-    quantity: bool
+    asks: frozenset[str]  # the kinds of qa/asked_for.py it asks for: "quantity", "reason", …
     units: tuple[re.Pattern[str], ...]
     results: frozenset[tuple[str, str]]
     who: frozenset[str]
-    together: bool
-    caution: bool
-    unknown: bool
-    reason: bool
     measured: frozenset[str]
-    permission: bool
-    risk: bool
 
     @classmethod
     def of(cls, question: str) -> QuestionTraits:
-        results = frozenset(polarities(question))
         return cls(
             terms=terms_of(question),
-            quantity=asks_quantity(question),
+            asks=asks(question),
             units=asked_units(question),
-            results=results,
+            results=frozenset(polarities(question)),
             who=frozenset(populations(question)),
-            together=asks_together(question),
-            caution=asks_caution(question),
-            unknown=asks_unknown(question) and not results,
-            reason=asks_reason(question),
             measured=frozenset(measured_units(question)),
-            permission=asks_permission(question),
-            risk=asks_risk(question),
         )
 
 
@@ -108,7 +75,12 @@ class Feature(NamedTuple):
 
 
 def _directive(c: Candidate, x: Context) -> bool:
-    return bool(DIRECTIVE.search(c.read) or c.grade or x.traits.permission and permits_or_forbids(c.read))
+    return bool(DIRECTIVE.search(c.read) or c.grade or _met("permission")(c, x))
+
+
+def _met(kind: str) -> Callable[[Candidate, Context], float]:
+    """Asked for this kind (qa/asked_for.py), and the sentence gives it."""
+    return lambda c, x: float(kind in x.traits.asks and gives(kind, c.read))
 
 
 def _asked_shift(c: Candidate, x: Context) -> float:
@@ -174,16 +146,12 @@ FEATURES: tuple[Feature, ...] = (
         "a study's finding, not advice (and not a directive)",
         lambda c, x: float(not _directive(c, x) and bool(DESCRIPTION.search(c.read))),
     ),
-    Feature("states_number", "the sentence states a number or an amount of time", lambda c, x: float(states_quantity(c.read))),
-    Feature(
-        "quantity_met",
-        "asked how long/much/often/when, and the sentence states a number",
-        lambda c, x: float(x.traits.quantity and states_quantity(c.read)),
-    ),
+    Feature("states_number", "the sentence states a number or an amount of time", lambda c, x: float(gives("quantity", c.read))),
+    Feature("quantity_met", "asked how long/much/often/when, and the sentence states a number", _met("quantity")),
     Feature(
         "unit_met",
         "asked for a count of a unit (days, doses, mg), and the sentence states that unit",
-        lambda c, x: float(x.traits.quantity and any(u.search(c.read) for u in x.traits.units)),
+        lambda c, x: float("quantity" in x.traits.asks and any(u.search(c.read) for u in x.traits.units)),
     ),
     Feature(
         "contradicts",
@@ -195,39 +163,19 @@ FEATURES: tuple[Feature, ...] = (
         "the sentence names the class of person the question is about (older adults, infants)",
         lambda c, x: float(bool(x.traits.who & populations(c.read))),
     ),
-    Feature(
-        "unknown_met",
-        "asked about a result not known, and the sentence is about that case",
-        lambda c, x: float(x.traits.unknown and about_unknown_result(c.read)),
-    ),
-    Feature(
-        "reason_met", "asked why, and the sentence gives a reason", lambda c, x: float(x.traits.reason and gives_reason(c.read))
-    ),
-    Feature(
-        "risk_met",
-        "asked whether it is safe, and the sentence speaks of risk or safety",
-        lambda c, x: float(x.traits.risk and speaks_to_risk(c.read)),
-    ),
+    Feature("unknown_met", "asked about a result not known, and the sentence is about that case", _met("unknown")),
+    Feature("reason_met", "asked why, and the sentence gives a reason", _met("reason")),
+    Feature("risk_met", "asked whether it is safe, and the sentence speaks of risk or safety", _met("risk")),
     Feature(
         "measure_met",
         "the question gives a measured value, and the sentence states a value in its unit",
         lambda c, x: float(bool(x.traits.measured & measured_units(c.read))),
     ),
+    Feature("together_met", "asked about using two things together, and the sentence speaks of concurrent use", _met("together")),
     Feature(
-        "together_met",
-        "asked about using two things together, and the sentence speaks of concurrent use",
-        lambda c, x: float(x.traits.together and states_together(c.read)),
+        "caution_met", "asked about a reaction or contraindication, and the sentence is a caution about one", _met("caution")
     ),
-    Feature(
-        "caution_met",
-        "asked about a reaction or contraindication, and the sentence is a caution about one",
-        lambda c, x: float(x.traits.caution and is_caution(c.read)),
-    ),
-    Feature(
-        "permission_met",
-        "asked whether something may be done, and the sentence permits or forbids",
-        lambda c, x: float(x.traits.permission and permits_or_forbids(c.read)),
-    ),
+    Feature("permission_met", "asked whether something may be done, and the sentence permits or forbids", _met("permission")),
     Feature(
         "connective",
         "the sentence opens with a connective (However, Moreover…): it leans on what came before",

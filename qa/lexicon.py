@@ -1,7 +1,8 @@
 """The word classes qa/ reads questions and sentences with, in one place: question words and auxiliaries, who a
-question is about (populations), where care happens (settings), what names no subject of its own, and the units
-quantities are stated in. Classes of words any clinical text uses; no word of one corpus's subject (a drug, test,
-disease, device or organisation) belongs here or anywhere in qa/.
+question is about (populations), where care happens (settings), what names no subject of its own, the units
+quantities are stated in, the kinds of question and the sentences that answer each, and the words no sub-heading is
+made of. Classes of words any clinical text uses; no word of one corpus's subject (a drug, test, disease, device or
+organisation) belongs here or anywhere in qa/.
 
 Lists are written as one string of words each (`_W`), and those compared with tokenised text are tokenised the
 same way (index/tokenize.py: lower-cased and stemmed).
@@ -9,7 +10,7 @@ same way (index/tokenize.py: lower-cased and stemmed).
 
 from __future__ import annotations
 
-from index.tokenize import tokenize
+from index.tokenize import STOP_WORDS, tokenize
 
 _W = str.split  # word lists below are written as one string each
 
@@ -101,6 +102,8 @@ NARROWS_NOTHING = frozenset(
         "patient patients people person care treatment therapy use management clinic clinics setting settings health "
         "medical chronic acute condition conditions disease diseases disorder history risk long term long-term example "
         "someone them her him it this that these those one ones same place order addition general case practice result unit units"
+        # a duration ("on it for 5 years", "for a few weeks") is no population: an age is read as one (qa/scope.py)
+        " hour hours day days week weeks month months year years few several"
     )
 )
 # Settings and kinds of care a scope statement may name otherwise than the question: "in hospice" is excluded as
@@ -109,7 +112,6 @@ ALIKE_SETTINGS = [
     frozenset(tokenize(words))
     for words in (
         "hospice palliative end-of-life terminal terminally",
-        "cancer cancer-related oncology malignancy malignancies malignant tumor tumour",
         "dialysis hemodialysis haemodialysis",
         "dental dentist dentists dentistry",
         # "my post-op patients still on the surgical ward" and "do not apply to … patients who are hospitalized"
@@ -117,8 +119,124 @@ ALIKE_SETTINGS = [
     )
 ]
 
-# Units a measured value is stated in, for a value asked ("anti-HBs 4 mIU/mL", "on 120 MME/day") and a dose
-# asked ("how much"): regex alternatives, longest first (qa/asked_for.py).
-CONCENTRATION_UNITS = r"(?:m?IU|mg|mcg|µg|g|mmol|mEq|mL|ng|pg)/(?:mL|dL|L|kg|min|day|d)"
-MEASURE_UNITS = r"MME(?:/day)?|mIU|mg|mcg|µg|mmHg|mm Hg"
-AMOUNT_UNITS = r"mg|mcg|µg|mL|MME|units?|dosages?"
+# Units a quantity is stated in, lower-case: a heading never ends on one (qa/words.py), and a value the question
+# gives ("4 mIU/mL", "120 mg/day") meets the sentence stating a value in the same unit (qa/asked_for.py).
+UNITS = frozenset(
+    _W("mg kg g ml l dl mmol mol meq mmhg cm mm km h hr hrs min mins sec mcg ug µg ng pg iu miu bpm kcal kda nm um %")
+)
+
+# Kinds of question, each with what asks it (matched on the question) and what gives it (on a sentence): regular
+# expressions, case-insensitive. qa/asked_for.py pairs them; qa/lead_features.py makes a feature of each pair.
+ASKS = {
+    # "how long", "what dose", "when", "within how many days": the asker wants a number
+    "quantity": r"\bhow (?:long|often|much|many|soon|fast|quickly|frequently|far|old)\b|\bwhen\b|\bat what\b|\bwhat "
+    r"(?:age|daily|dose|dosage|interval|threshold|level|rate|percentage|duration|amount|limit|cutoff|cut-off|frequency|"
+    r"schedule|timing|time)\b|\bwithin\b|\bhow (?:fast|slow)\b",
+    # "no result on file", "never tested", "while we wait for the test": the patient whose result is not known, a case
+    # guidelines treat apart ("While test results are pending, …")
+    "unknown": r"\b(?:(?:status|results?|serostatus) (?:is |was |are |were |still )?(?:unknown|pending)|"
+    r"unknown (?:status|results?|serostatus)|pending (?:results?|tests?)|"
+    r"(?:never|not|hasn't|has not|wasn't|was not|hadn't|had not) (?:been )?(?:tested|screened)|"
+    r"no (?:\w+ ){0,2}(?:results?|status|documentation|record)\b|without (?:\w+ ){0,2}(?:results?|documentation|testing|status)|"
+    r"wait(?:ing)? (?:for|on) (?:\w+ ){0,2}(?:results?|tests?|status)|"
+    r"results? (?:aren't|are not|isn't|is not) (?:back|in|available))\b",
+    # "Is it OK to prescribe both?", "at the same visit?": using two things together
+    "together": r"\b(?:both|together|combin(?:e|ed|ing)|at the same (?:time|visit)|same (?:day|visit))\b",
+    # "She had a reaction after the first dose; do we go ahead?": the contraindication or precaution comes first
+    "caution": r"\b(?:anaphyla\w*|allerg\w*|reactions?|contraindicat\w*|adverse (?:events?|reactions?)|is it safe|"
+    r"precautions?)\b",
+    "reason": r"\bwhy\b|\bwhat (?:is|was|are|were) the reasons?\b|\bhow come\b",
+    # "Is it actually safe to put off the next dose? Won't they be at risk?"
+    "risk": r"\b(?:is (?:it|that|this) (?:actually |really |still )?safe|safe to|at (?:increased |higher |any )?risk|"
+    r"in danger|dangerous|harmful)\b",
+    # "Can she breastfeed right away?", "Is that allowed?": a yes/no question about what may be done
+    "permission": r"^(?:(?:so|and|but|ok|okay|then|also|now)[,:]? )?(?:can|may|could)\b|"
+    r"[.?;:] *(?:so |and |but )?(?:can|may|could) (?:i|we|she|he|they|you|it|the|this|that)\b|"
+    r"\bis (?:it|that|this) (?:ok|okay|safe|acceptable|allowed|appropriate|fine|permissible|permitted)\b|"
+    r"\b(?:allowed|permitted)\?",
+}
+GIVES = {
+    "quantity": r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several|single|once|twice|daily|"
+    r"weekly|monthly|annually|yearly|hours?|days?|weeks?|months?|years?)\b",
+    # "…women without documentation of test results", "…if the mother's status cannot be determined"
+    "unknown": r"\b(?:unknown|without documentation|(?:results?|status) (?:are |is )?(?:pending|unknown|not available)|"
+    r"(?:cannot|could not) be determined|results are pending|never been tested|not (?:been )?tested)\b",
+    "together": r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|in combination|combined with|together with|simultaneous(?:ly)?|"
+    r"co-?(?:prescrib\w*|administ\w*|use)|at the same (?:time|visit)|same (?:day|visit))\b",
+    # a caution about a reaction: both a caution and a reaction ("… anaphylaxis … should not receive additional doses"),
+    # not any "should not" ("the birth dose should not be counted as part of the series")
+    "caution": r"\b(?:contraindicat\w*|precautions?|should not|must not|not be (?:given|administered|used)|avoid\w*|"
+    r"not recommended)\b",
+    "reaction": r"\b(?:anaphyla\w*|allerg\w*|hypersensitiv\w*|reactions?|adverse events?|contraindicat\w*|precautions?)\b",
+    # a reason: "because…", "as a precautionary measure", "is associated with…", not the instruction that follows
+    "reason": r"\b(?:because|due to|owing to|as a result of|precaution\w*|the reasons?|reasons? (?:for|why)|in order to|"
+    r"so that|(?:is|are|was|were) associated with|leads? to|led to|results? in|resulted in|caus(?:e|es|ed|ing))\b",
+    "risk": r"\b(?:risks?|safe(?:ty|ly)?|unsafe|harm\w*|danger\w*)\b",
+    # what may be done: "… may be breast fed beginning immediately after birth", "They may not be reprocessed"
+    "permission": r"\b(?:may|can) (?:not |also |still )?(?:be (?:\w+ )?\w+(?:ed|en)|receive|continue|remain)\b|"
+    r"\b(?:is|are) (?:not )?(?:permitted|allowed|acceptable)\b",
+}
+# What a "how many …" or "how often" question counts, and the words a sentence states it in: (asks, states).
+COUNTED = {
+    "time": (
+        r"\bhow (?:long|soon)\b|\bhow many (?:\w+ )?(?:hours?|days?|weeks?|months?|years?)\b|\bduration\b",
+        r"\b(?:hours?|days?|weeks?|months?|years?)\b",
+    ),
+    "frequency": (
+        r"\bhow (?:often|frequently)\b|\bwhat interval\b|\bfrequency\b",
+        r"\b(?:every|annually|yearly|monthly|weekly|daily|once|twice|times? (?:a|per)|at least (?:once|annually|weekly|"
+        r"monthly))\b|\binterval",
+    ),
+    "doses": (r"\bhow many (?:\w+ ){0,3}(?:doses?|shots?|injections?)\b", r"\bdoses?\b"),
+    "amount": (r"\bhow much\b|\bwhat (?:daily )?(?:dose|dosage)\b", r"\b(?:mg|mcg|µg|ml|units?|dosages?)\b"),
+}
+
+# Heading words (qa/words.py): what a topical sub-heading is never made of, lower-case.
+# Words common to every abstract: they make nothing specific, as a noun or as a modifier.
+HEADING_GENERIC = STOP_WORDS | frozenset(
+    _W(
+        "also among approach associated benefit benefits clinical compared data effect effects found group groups "
+        "health however including increase increased may one patient patients rate rates recommended results risk "
+        "showed significant significantly studies study treatment use used using well year years"
+    )
+)
+# Nouns too general to name a topic by themselves (they may stand inside a phrase: "Fracture Risk").
+HEADING_GENERIC_NOUNS = frozenset(
+    """analysis aim association case change cohort conclusion control day difference evaluation evidence
+    factor finding hour level method month number objective outcome paper participant percentage period
+    population proportion purpose ratio report research result review role sample score subject time trial
+    total type value variable week way article investigation measure measurement
+    parameter aspect area part kind form feature term impact influence relationship comparison
+    assessment examination experience information issue problem question reason response need importance
+    significance relevance usefulness utility presence absence occurrence development management care strategy
+    practice addition combination context setting basis extent degree increase decrease reduction improvement
+    lack series range majority individual people person others field odds interval coefficient correlation
+    regression variance deviation estimate statistics baseline appearance condition status situation manner
+    means fact order side list set""".split()
+) | {w for w in HEADING_GENERIC if " " not in w}
+# Words that never help a heading: vague quantities and judgements.
+HEADING_VAGUE = frozenset(
+    """several various different many other similar same possible important additional further current recent
+    previous present certain specific significant such respective particular appropriate relevant available
+    entire whole numerous given usual overall consecutive included including reported observed performed studied
+    selected treated obtained measured assessed based related compared associated known described defined needed
+    required expected following existing remaining underlying corresponding resulting adjusted unadjusted
+    statistical""".split()
+)
+# Vague modifiers that still open a term of three or more words ("Low Back Pain", "Small Cell Lung Cancer").
+HEADING_SOFT_VAGUE = frozenset(
+    "high low small large big major minor total mean median average good poor early late "
+    "long short common main general new old".split()
+)
+FUNCTION_WORDS = (STOP_WORDS - {"of", "further"}) | frozenset(
+    """also however thus therefore although though whether within without among amongst across versus vs via
+    per et al upon toward towards whereas since despite along around beyond like unlike yet either neither may
+    might must shall can could would should will ie eg etc respectively hence whose whom onto unless whereby
+    less least""".split()
+)
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million half twice
+    once""".split()
+)
+STATISTICS = frozenset("ci or hr rr sd se sem iqr anova auc p n vs aor ors hrs cis".split())

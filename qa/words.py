@@ -11,92 +11,17 @@ from functools import lru_cache
 
 import lemminflect
 
-from index.tokenize import STOP_WORDS
+from qa.lexicon import (
+    FUNCTION_WORDS,
+    HEADING_GENERIC,
+    HEADING_GENERIC_NOUNS,
+    HEADING_SOFT_VAGUE,
+    HEADING_VAGUE,
+    NUMBER_WORDS,
+    STATISTICS,
+    UNITS,
+)
 
-# Words common to every abstract: they make nothing specific, as a noun or as a modifier.
-_GENERIC_WORDS = STOP_WORDS | {
-    "health",
-    "benefit",
-    "benefits",
-    "effect",
-    "effects",
-    "study",
-    "studies",
-    "patients",
-    "patient",
-    "results",
-    "associated",
-    "significant",
-    "significantly",
-    "use",
-    "used",
-    "using",
-    "may",
-    "also",
-    "however",
-    "among",
-    "compared",
-    "group",
-    "groups",
-    "years",
-    "year",
-    "data",
-    "found",
-    "showed",
-    "rate",
-    "rates",
-    "risk",
-    "recommended",
-    "approach",
-    "treatment",
-    "clinical",
-    "increase",
-    "increased",
-    "including",
-    "well",
-    "one",
-}
-# Nouns too general to name a topic by themselves (they may stand inside a phrase: "Fracture Risk").
-_GENERIC_NOUNS = frozenset(
-    """analysis aim association case change cohort conclusion control day difference evaluation evidence
-    factor finding hour level method month number objective outcome paper participant percentage period
-    population proportion purpose ratio report research result review role sample score subject time trial
-    total type value variable week way article investigation measure measurement
-    parameter aspect area part kind form feature term impact influence relationship comparison
-    assessment examination experience information issue problem question reason response need importance
-    significance relevance usefulness utility presence absence occurrence development management care strategy
-    practice addition combination context setting basis extent degree increase decrease reduction improvement
-    lack series range majority individual people person others field odds interval coefficient correlation
-    regression variance deviation estimate statistics baseline appearance condition status situation manner
-    means fact order side list set""".split()
-) | {w for w in _GENERIC_WORDS if " " not in w}
-# Words that never help a heading: vague quantities and judgements.
-_VAGUE = frozenset(
-    """several various different many other similar same possible important additional further current recent
-    previous present certain specific significant such respective particular appropriate relevant available
-    entire whole numerous given usual overall consecutive included including reported observed performed studied
-    selected treated obtained measured assessed based related compared associated known described defined needed
-    required expected following existing remaining underlying corresponding resulting adjusted unadjusted
-    statistical""".split()
-)
-# Vague modifiers that still open a term of three or more words ("Low Back Pain", "Small Cell Lung Cancer").
-_SOFT_VAGUE = frozenset(
-    "high low small large big major minor total mean median average good poor early late "
-    "long short common main general new old".split()
-)
-_FUNCTION_WORDS = (STOP_WORDS - {"of", "further"}) | frozenset(
-    """also however thus therefore although though whether within without among amongst across versus vs via
-    per et al upon toward towards whereas since despite along around beyond like unlike yet either neither may
-    might must shall can could would should will ie eg etc respectively hence whose whom onto unless whereby
-    less least""".split()
-)
-_NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
-    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million half twice
-    once""".split()
-)
-_STATISTICS = frozenset("ci or hr rr sd se sem iqr anova auc p n vs aor ors hrs cis".split())
-_UNITS = frozenset("mg kg g ml l dl mmol mol mmhg cm mm km h hr hrs min mins sec mcg ug µg ng pg iu bpm kcal kda nm um %".split())
 _NUMBER = re.compile(r"[\d.,]+(?:st|nd|rd|th|s)?")
 _ADJ_SUFFIXES = ("ic", "al", "ous", "ive", "ary", "ory", "ible", "able", "less", "ful", "oid", "ar")
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\s\w]|_")
@@ -139,11 +64,11 @@ def _known(low: str) -> Word:
     length = min(1.0, 0.35 + 0.06 * len(low)) - 0.08 * (len(classes) - 1)
     if adj and low not in adj:  # comparative or superlative: higher, lowest
         return Word(low, BREAK)
-    soft = low in _SOFT_VAGUE
+    soft = low in HEADING_SOFT_VAGUE
     if nouns:
         plural = low not in nouns
         key = min(nouns) if plural else low
-        generic = low in _GENERIC_NOUNS or key in _GENERIC_NOUNS
+        generic = low in HEADING_GENERIC_NOUNS or key in HEADING_GENERIC_NOUNS
         spec = 0.1 if soft else 0.0 if generic else max(0.3, length)
         if adj and _gradable(low):
             return Word(key, MOD, spec=spec, soft=soft)
@@ -152,7 +77,7 @@ def _known(low: str) -> Word:
         verb = "VERB" in classes
         return Word(key, NOUN, plural=plural, spec=spec, head=0.95 if verb else 1.0, soft=soft, verb=verb)
     if adj:
-        spec = 0.1 if soft else 0.0 if low in _GENERIC_WORDS else max(0.3, length)
+        spec = 0.1 if soft else 0.0 if low in HEADING_GENERIC else max(0.3, length)
         return Word(low, MOD, spec=spec, soft=soft, verbal="VERB" in classes and low.endswith(("ed", "ing")))
     return Word(low, BREAK)  # verbs, adverbs, auxiliaries: never in a heading
 
@@ -163,9 +88,9 @@ def word(token: str) -> Word:
     low = token.lower().replace("’", "'")
     if low == "of":
         return Word(low, OF)
-    if low in _FUNCTION_WORDS or low in _STATISTICS:
+    if low in FUNCTION_WORDS or low in STATISTICS:
         return Word(low, BREAK)
-    if _NUMBER.fullmatch(low) or low in _UNITS or low in _NUMBER_WORDS:
+    if _NUMBER.fullmatch(low) or low in UNITS or low in NUMBER_WORDS:
         return Word(low, NUM)
     if len(low) < 2 or not low[0].isalnum():
         return Word(low, BREAK)
@@ -175,18 +100,18 @@ def word(token: str) -> Word:
         base = word(token[:-2])
         return Word(base.key + "'s", MOD if base.role >= MOD else BREAK, spec=base.spec)
     parts = re.split(r"['’-]", token)
-    if len(parts) > 1 and (_NUMBER.fullmatch(parts[0]) or parts[0].lower() in _NUMBER_WORDS):
+    if len(parts) > 1 and (_NUMBER.fullmatch(parts[0]) or parts[0].lower() in NUMBER_WORDS):
         return Word(low, MOD, vague=True)  # "24-hour", "Eighty-three": a modifier, never chosen
     if acronym(token) or (any(c.isdigit() for c in low) and any(c.isalpha() for c in low)):
         return Word(low, NOUN, spec=0.9)  # acronyms and codes: HIV, mRNA, CD4, COVID-19 (not "Long-Term")
     if _lemmas(low):
         known = _known(low)
-        return replace(known, vague=True) if low in _VAGUE else known
+        return replace(known, vague=True) if low in HEADING_VAGUE else known
     if "-" in low:
         parts = low.split("-")
-        if parts[0] in _FUNCTION_WORDS or parts[0] in _VAGUE:
+        if parts[0] in FUNCTION_WORDS or parts[0] in HEADING_VAGUE:
             return Word(low, MOD, spec=0.6)  # "in-flight"
-        if parts[-1] in _FUNCTION_WORDS:
+        if parts[-1] in FUNCTION_WORDS:
             return Word(low, WEAK, spec=0.6, head=0.8)  # "follow-up": a noun in "Long-Term Follow-Up"
         first = _lemmas(parts[0])
         if first and ("NOUN" not in first or ("ADJ" in first and _gradable(parts[0]))):
@@ -202,7 +127,7 @@ def word(token: str) -> Word:
         return Word(low, MOD, spec=0.9)  # "hemophilic", "endotracheal"
     plural = len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is", "ys", "as", "os"))
     key = low[:-1] if plural else low
-    return Word(key, NOUN, plural=plural, spec=0.0 if key in _GENERIC_NOUNS else 1.0, head=0.95)
+    return Word(key, NOUN, plural=plural, spec=0.0 if key in HEADING_GENERIC_NOUNS else 1.0, head=0.95)
 
 
 def acronym(token: str) -> bool:

@@ -3,36 +3,26 @@
 from __future__ import annotations
 
 from index.tokenize import tokenize
-from qa.asked_for import (
-    asked_units,
-    asks_caution,
-    asks_permission,
-    asks_quantity,
-    asks_reason,
-    asks_risk,
-    asks_together,
-    asks_unknown,
-    contradicts,
-    is_caution,
-    measured_units,
-    polarities,
-    populations,
-    states_together,
-)
+from qa.asked_for import asked_units, asks, contradicts, gives, measured_units, polarities, populations
 from qa.lead import rank_for_lead
 from qa.lead_features import DIRECTIVE
 from qa.scope import asked_terms, may_exclude, scope_query
 from qa.sections import heading_of
 from qa.statements import Candidate
 
+
+def asked(kind: str, question: str) -> bool:
+    return kind in asks(question)
+
+
 OPIOID_TITLE = "CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022"
 
 
 def test_questions_asking_for_a_number() -> None:
-    assert asks_quantity("How fast should the taper go?")
-    assert asks_quantity("What daily dose should make me stop and rethink?")
-    assert asks_quantity("When should I check serologies after the series?")
-    assert not asks_quantity("Should I prescribe naloxone with opioids?")
+    assert asked("quantity", "How fast should the taper go?")
+    assert asked("quantity", "What daily dose should make me stop and rethink?")
+    assert asked("quantity", "When should I check serologies after the series?")
+    assert not asked("quantity", "Should I prescribe naloxone with opioids?")
 
 
 def test_what_a_guideline_requires_is_a_directive_but_who_requires_it_is_not() -> None:
@@ -70,29 +60,33 @@ def test_the_population_asked_about_meets_its_class_in_a_sentence() -> None:
 
 
 def test_a_question_about_using_two_things_together_meets_concurrent_use() -> None:
-    assert asks_together("Patient is on long-term clonazepam and now needs an opioid. Is it OK to prescribe both?")
-    assert asks_together("Can I give the Hib and hepatitis B vaccines at the same visit?")
-    assert not asks_together("Which of my patients on opioids should get a naloxone prescription?")
-    assert states_together(
-        "Clinicians should use particular caution when prescribing opioid pain medication and benzodiazepines concurrently."
+    assert asked("together", "Patient is on long-term clonazepam and now needs an opioid. Is it OK to prescribe both?")
+    assert asked("together", "Can I give the Hib and hepatitis B vaccines at the same visit?")
+    assert not asked("together", "Which of my patients on opioids should get a naloxone prescription?")
+    assert gives(
+        "together",
+        "Clinicians should use particular caution when prescribing opioid pain medication and benzodiazepines concurrently.",
     )
-    assert states_together("Hepatitis B vaccine may be administered simultaneously with other vaccines.")
-    assert not states_together("Clinicians should offer naloxone when prescribing opioids.")
+    assert gives("together", "Hepatitis B vaccine may be administered simultaneously with other vaccines.")
+    assert not gives("together", "Clinicians should offer naloxone when prescribing opioids.")
 
 
 def test_a_question_about_a_reaction_or_allergy_meets_the_guidelines_caution() -> None:
-    assert asks_caution("A 10-year-old had anaphylaxis after her first hepatitis B shot. Do we go ahead with the series?")
-    assert asks_caution("Is a yeast allergy a contraindication to hep B vaccine?")
-    assert asks_caution("Is it safe to give the hepatitis B vaccine to a pregnant patient?")
-    assert not asks_caution("I just started someone on opioids. When should I check benefits and harms?")
-    assert not asks_caution("What should I put in place to limit opioid side effects in an 80-year-old?")
-    assert is_caution(
+    assert asked("caution", "A 10-year-old had anaphylaxis after her first hepatitis B shot. Do we go ahead with the series?")
+    assert asked("caution", "Is a yeast allergy a contraindication to hep B vaccine?")
+    assert asked("caution", "Is it safe to give the hepatitis B vaccine to a pregnant patient?")
+    assert not asked("caution", "I just started someone on opioids. When should I check benefits and harms?")
+    assert not asked("caution", "What should I put in place to limit opioid side effects in an 80-year-old?")
+    assert gives(
+        "caution",
         "Persons with a history of serious adverse events (e.g., anaphylaxis) after receipt of "
-        "hepatitis B vaccine should not receive additional doses."
+        "hepatitis B vaccine should not receive additional doses.",
     )
-    assert is_caution("Hepatitis B vaccination is contraindicated for persons with a history of hypersensitivity to yeast.")
-    assert not is_caution("All children aged 11–12 years should complete the vaccine series if incompletely vaccinated.")
-    assert not is_caution("For preterm infants weighing <2,000 g, the birth dose should not be counted as part of the series.")
+    assert gives("caution", "Hepatitis B vaccination is contraindicated for persons with a history of hypersensitivity to yeast.")
+    assert not gives("caution", "All children aged 11–12 years should complete the vaccine series if incompletely vaccinated.")
+    assert not gives(
+        "caution", "For preterm infants weighing <2,000 g, the birth dose should not be counted as part of the series."
+    )
 
 
 def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() -> None:
@@ -126,10 +120,12 @@ def test_a_question_about_an_unknown_result_leads_with_what_to_do_while_it_is_un
     """The hepatitis B guideline's labour-ward case: the mother's result is not on file. The sentence for that case
     leads over ones as close to the question about what to do once the result is known."""
     question = "A woman arrives in labor with no HBsAg result on file. What should the newborn get while we wait for her test?"
-    assert asks_unknown(question)
-    assert asks_unknown("and if she was never tested at all?") and asks_unknown("Her HIV test results are pending; start ART?")
-    assert not asks_unknown("Is there no test for spores?") and not asks_unknown("Workup for fever of unknown origin?")
-    assert not asks_unknown("Patient pending surgery: how many days of opioids?")
+    assert asked("unknown", question)
+    assert asked("unknown", "and if she was never tested at all?") and asked(
+        "unknown", "Her HIV test results are pending; start ART?"
+    )
+    assert not asked("unknown", "Is there no test for spores?") and not asked("unknown", "Workup for fever of unknown origin?")
+    assert not asked("unknown", "Patient pending surgery: how many days of opioids?")
     pending = (
         "While test results are pending, all infants born to women without documentation of HBsAg test results "
         "should receive the first dose of single-antigen hepatitis B vaccine (without HBIG) <12 hours of birth."
@@ -144,8 +140,8 @@ def test_a_question_about_an_unknown_result_leads_with_what_to_do_while_it_is_un
 
 def test_a_why_question_leads_with_the_reason() -> None:
     question = "Why does it matter which Hib product an Alaska Native infant gets for the very first dose?"
-    assert asks_reason(question) and asks_reason("What was the reason for the recall?")
-    assert not asks_reason("Which Hib vaccines were not affected by the recall?")
+    assert asked("reason", question) and asked("reason", "What was the reason for the recall?")
+    assert not asked("reason", "Which Hib vaccines were not affected by the recall?")
     risk = "American Indian/Alaska Native (AI/AN) infants also are at increased risk for Hib disease, particularly early."
     reason = (
         "Failure to use PRP-OMP vaccines for the first dose is associated with excess cases of Hib disease in "
@@ -157,8 +153,10 @@ def test_a_why_question_leads_with_the_reason() -> None:
 
 def test_a_measured_value_in_the_question_meets_the_threshold_in_its_unit() -> None:
     question = "Post-vaccination labs on an infant of an HBsAg-positive mother: HBsAg negative, anti-HBs 4 mIU/mL. What now?"
-    assert measured_units(question) == {"miu/ml"} and measured_units("He takes 120 MME/day.") == {"mme/day"}
-    assert measured_units("Give HBIG (0.5 mL) within 12 hours; taper by 10% per month.") == set()
+    assert measured_units(question) == {"miu/ml"} and measured_units("He takes 120 mg/day.") == {"mg/day"}
+    # a unit is a unit of the lexicon, a "per" part one too: not the name after a slash, nor a word after a number
+    assert measured_units("Give 0.5 mL; taper by 10% per month; 5 mg/acetaminophen 325 mg.") == {"ml", "%", "mg"}
+    assert measured_units("He takes 120 MME/day for 5 years.") == set()
     other = "Anti-HBc testing of infants is not recommended because maternal anti-HBc might be detected to age 24 months."
     threshold = (
         "HBsAg-negative infants with anti-HBs levels <10 mIU/mL should be revaccinated with a second 3-dose "
@@ -172,9 +170,9 @@ def test_a_question_about_what_may_be_done_meets_what_the_guideline_permits() ->
         "New mom is HBsAg positive. Can she breastfeed right away, or should she wait until the baby has had "
         "HBIG and the vaccine?"
     )
-    assert asks_permission(question) and asks_permission("Our GI suite reprocesses single-use forceps. Is that allowed?")
-    assert asks_permission("Is it OK to go back into a vial with the same syringe?")
-    assert not asks_permission("How many doses does she need?") and not asks_permission("What can we give instead?")
+    assert asked("permission", question) and asked("permission", "Our GI suite reprocesses single-use forceps. Is that allowed?")
+    assert asked("permission", "Is it OK to go back into a vial with the same syringe?")
+    assert not asked("permission", "How many doses does she need?") and not asked("permission", "What can we give instead?")
     timing = (
         "If the mother is determined to be HBsAg positive, her infant's vaccine series is completed on the "
         "schedule for infants born to HBsAg-positive mothers, with HBIG at birth."
@@ -187,8 +185,8 @@ def test_a_question_about_what_may_be_done_meets_what_the_guideline_permits() ->
 
 def test_asked_whether_it_is_safe_the_sentence_about_the_risk_leads() -> None:
     question = "Is it actually safe to put off the 12-15 month Hib booster for now? Won't those toddlers be at risk?"
-    assert asks_risk(question) and asks_risk("Is it safe to give the hepatitis B vaccine to a pregnant patient?")
-    assert not asks_risk("When is the Hib booster given?")
+    assert asked("risk", question) and asked("risk", "Is it safe to give the hepatitis B vaccine to a pregnant patient?")
+    assert not asked("risk", "When is the Hib booster given?")
     schedule = "Hib conjugate vaccines are given as a primary series followed by a booster dose at age 12–15 months."
     risk = (
         "Short-term deferral of the booster dose among children aged 12–15 months is not likely to result in an "
