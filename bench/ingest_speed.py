@@ -14,7 +14,8 @@ fastest round counts, so a busy spell on a shared machine does not land on one b
 
 times `make run`'s command (`medcite serve --ingest`) on the shipped corpus with a fresh index dir and an
 empty embedding cache (both temporary): seconds until the page answers (keyword search), until chunk
-vectors, until the full index. It embeds the whole corpus: tens of minutes on 2 cores.
+vectors, until the full index, and the build's seconds per stage (reading, keyword index, chunk vectors,
+vector index, sentence vectors, publishing). It embeds the whole corpus: tens of minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -108,6 +109,12 @@ def first_run(port: int) -> None:
         ("complete", "full index (sentence vectors) published"),
     ]:
         print(f"{what:<42} {seen[label]:>8.0f} s" if label in seen else f"{what:<42} (not reached)")
+    try:  # the build's own account of where the time went (index/progress.py), stage by stage
+        stages = json.loads((root / "index" / "state" / "progress.json").read_text(encoding="utf-8")).get("stages", {})
+    except (OSError, ValueError):
+        stages = {}
+    for stage, seconds in stages.items():
+        print(f"  stage {stage:<34} {seconds:>8.0f} s")
     print(f"(index and cache in {root}; delete it when done)")
 
 

@@ -113,6 +113,7 @@ def build_index(
 
 def _build(plan: BuildPlan, embedder_factory: Callable[[], Embedder], report: BuildReport) -> None:
     """plan → reuse → read → embed → publish; progressive: publish BM25 first, then each kind of vectors."""
+    plan.progress.begin("read")
     writer = StoreWriter(plan.build_dir / "store.sqlite")
     rows = Rows()
     reused = _reuse(plan, writer, rows, report)
@@ -125,15 +126,20 @@ def _build(plan: BuildPlan, embedder_factory: Callable[[], Embedder], report: Bu
     report.chunks = len(rows.texts)
     if not rows.texts:
         raise BuildError("nothing to index: every source failed or was removed (see the errors)")
-    plan.progress.set("embedding chunks", 0, len(dense_texts) + sum(map(len, rows.sentence_spans)))
+    plan.progress.set("embedding chunks", 0, len(dense_texts) + len(_vector_sentences(rows)[0]))
     if plan.progressive:
+        plan.progress.begin("keyword index")
         save_bm25(plan, bm25_texts)
         if worth_publishing(plan, "pending"):  # keyword search now, before any text is embedded
             publish_stage(plan, report, "pending", 0)
+    plan.progress.begin("chunk vectors")
     vectors, sentence_vectors = (plan.executor.embed if plan.executor else _embed)(
         plan, dense_texts, rows, embedder_factory, report
     )
+    plan.progress.begin("publish")
     _publish(plan, vectors, sentence_vectors, rows, bm25_texts, report)
+    plan.progress.begin(None)
+    report.stages = dict(plan.progress.stages)
     plan.progress.set("complete", plan.progress.total)
 
 
@@ -157,8 +163,9 @@ def _reuse(plan: BuildPlan, writer: StoreWriter, rows: Rows, report: BuildReport
     reuse = [r for r in plan.sources if r.entry.id not in plan.removed and old.get(r.entry.id) == fingerprint(r)]
     doc_ids, reused = writer.copy_sources(previous_dir / "store.sqlite", [r.entry.id for r in reuse], plan.removed)
     rows.documents.update(doc_ids)
-    rows.texts += [text for text, _ in reused]
-    rows.sentence_spans += [spans for _, spans in reused]
+    rows.texts += [text for text, _, _ in reused]
+    rows.sentence_spans += [spans for _, spans, _ in reused]
+    rows.vector_sentences += [read for _, _, read in reused]
     report.reused_sources = len(reuse)
     report.documents += len(doc_ids)
     return reuse
@@ -192,6 +199,7 @@ def _read(
             writer.add_document(document, chunks)
             rows.texts += [c.embedded_text for c in chunks]
             rows.sentence_spans += [c.embedded_sentences for c in chunks]
+            rows.vector_sentences += [c.vector_sentences for c in chunks]
             kept += 1
         writer.add_source(result.entry.id, result.entry.path, result.entry.kind, result.entry.format, fingerprint(result), kept)
         report.documents += kept
@@ -217,7 +225,7 @@ def _embed(
     """Chunk and sentence vectors, from the cache where the text was embedded before. Sentence vectors
     are computed here, once, so composing an answer never embeds document text."""
     settings = plan.settings
-    sentences = [text[a:b] for text, spans in zip(rows.texts, rows.sentence_spans) for a, b in spans]
+    sentences, embedded = _vector_sentences(rows)
     model_id = embedding_id(settings.model_name, settings.embedding_backend)  # cache key: vectors of two backends never mix
     factory = lambda: on_backend(embedder_factory(), settings.embedding_backend, settings.export_root)  # noqa: E731
     cache = EmbeddingCache(settings.embedding_cache_dir)
@@ -233,13 +241,28 @@ def _embed(
                 on_progress=_advance(bar, plan.progress),
             )
         chunks_ready(plan, vectors, report)  # a progressive build publishes passage search now
+        sentence_vectors = np.zeros((len(embedded), vectors.shape[1]), dtype=np.float32)
         with tqdm(total=len(sentences), desc="embedding sentences", unit="sentence", disable=not plan.show_progress) as bar:
-            sentence_vectors, report.embedded_sentences = embed_with_cache(
-                sentences, model_id, factory, cache, batch_size=batch, on_progress=_advance(bar, plan.progress)
-            )
+            if sentences:
+                sentence_vectors[embedded], report.embedded_sentences = embed_with_cache(
+                    sentences, model_id, factory, cache, batch_size=batch, on_progress=_advance(bar, plan.progress)
+                )
     finally:
         cache.close()
     return vectors, sentence_vectors
+
+
+def _vector_sentences(rows: Rows) -> tuple[list[str], np.ndarray]:
+    """The sentences to embed, in row order, and which of every chunk's sentences they are (a mask over all of them,
+    in the order the sentence vectors are stored): only those an answer reads (ingest/models.vector_sentences); the
+    rest keep a zero vector (on the shipped corpus a sixth of the sentence tokens: never quoted, never read)."""
+    sentences, embedded = [], []
+    for text, spans, read in zip(rows.texts, rows.sentence_spans, rows.vector_sentences):
+        for ordinal, (a, b) in enumerate(spans):
+            embedded.append(ordinal in read)
+            if ordinal in read:
+                sentences.append(text[a:b])
+    return sentences, np.asarray(embedded, dtype=bool)
 
 
 def _advance(bar: tqdm, progress: Progress) -> Callable[[int], None]:
@@ -259,7 +282,9 @@ def _publish(
     settings, build_dir = plan.settings, plan.build_dir
     save_sentence_vectors(build_dir, sentence_vectors, [len(spans) for spans in rows.sentence_spans])
     if not (build_dir / DENSE_FILE).exists():  # a published stage's files are linked here: never rewritten
+        plan.progress.begin("vector index")
         save_dense(build_dense(vectors, settings.dense), build_dir)
+        plan.progress.begin("publish")
     save_bm25(plan, bm25_texts)
     manifest = manifest_for(plan, report, vectors.shape[1])
     plan.layout.publish(build_dir, manifest)

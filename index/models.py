@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from core.errors import Invalid, Unavailable
 from ingest.design_lexicon import DESIGN_KEYS
 from ingest.hygiene import apply
-from ingest.models import Kind, SourceImage, TableRow
+from ingest.models import Kind, SourceImage, TableRow, quoted_range
 
 if TYPE_CHECKING:
     from ingest.study import Study
@@ -81,10 +81,7 @@ class Passage:
     def quoted_sentences(self, ordinal: int) -> range:
         """The ordinals of the sentences the statement keyed `ordinal` quotes: its own, and those before it when it
         opens by pointing back ("They…") and is quoted with them (ingest/hygiene.py)."""
-        start, first = self.statements[ordinal][0], ordinal
-        while first > 0 and start < self.sentences[first][0]:
-            first -= 1
-        return range(first, ordinal + 1)
+        return quoted_range(self.sentences, ordinal, self.statements[ordinal][0])
 
     def statement_text(self, ordinal: int) -> str | None:
         """The sentence as quoted: its span with citation markers and layout removed; None when not quotable."""

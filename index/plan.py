@@ -37,6 +37,7 @@ class BuildReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     published: list[str] = field(default_factory=list)  # every version published, partial ones first
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per build stage (index/progress.py)
 
 
 @dataclass(slots=True)
@@ -45,6 +46,7 @@ class Rows:
 
     texts: list[str] = field(default_factory=list)
     sentence_spans: list[list[tuple[int, int]]] = field(default_factory=list)
+    vector_sentences: list[frozenset[int]] = field(default_factory=list)  # per chunk: the ordinals embedded
     documents: set[str] = field(default_factory=set)
 
 

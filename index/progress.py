@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,13 +22,24 @@ class Progress:
     phase: str = "reading"  # reading | embedding chunks | embedding sentences | complete | failed
     done: int = 0
     total: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds each build stage took, as each one ends
     _written: float = 0.0
+    _stage: tuple[str, float] | None = None
 
     def set(self, phase: str, done: int | None = None, total: int | None = None) -> None:
         self.phase = phase
         self.done = self.done if done is None else done
         self.total = self.total if total is None else total
         self.write()
+
+    def begin(self, stage: str | None) -> None:
+        """End the build stage under way (its seconds go to `stages`) and start `stage` (None: the last has ended).
+        Stages are finer than phases: reading, the keyword index, each kind of vectors, the vector index, publishing."""
+        now = time.monotonic()
+        if self._stage is not None:
+            name, since = self._stage
+            self.stages[name] = round(self.stages.get(name, 0.0) + now - since, 2)
+        self._stage = (stage, now) if stage else None
 
     def add(self, n: int) -> None:
         self.done += n
@@ -43,6 +54,7 @@ class Progress:
             "phase": self.phase,
             "done": self.done,
             "total": self.total,
+            "stages": self.stages,
             "pid": os.getpid(),
             "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }

@@ -84,5 +84,7 @@ def chunks_ready(plan: BuildPlan, vectors: np.ndarray, report: BuildReport) -> N
     """Called once the chunk vectors are there: a progressive build publishes passage search with them."""
     plan.progress.set("embedding sentences")
     if worth_publishing(plan, "chunks"):
+        plan.progress.begin("vector index")
         save_dense(build_dense(vectors, plan.settings.dense), plan.build_dir)
         publish_stage(plan, report, "chunks", vectors.shape[1])
+    plan.progress.begin("sentence vectors")

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from ingest.models import Chunk, Document, TableRow
+from ingest.models import Chunk, Document, TableRow, vector_sentences
 from ingest.study import study_of
 
 SCHEMA = """
@@ -101,10 +101,11 @@ class StoreWriter:
 
     def copy_sources(
         self, previous: Path, source_ids: Sequence[str], skip_docs: Iterable[str]
-    ) -> tuple[list[str], list[tuple[str, list[tuple[int, int]]]]]:
+    ) -> tuple[list[str], list[tuple[str, list[tuple[int, int]], frozenset[int]]]]:
         """Carry unchanged sources over from the previous version, except documents in `skip_docs`.
 
-        Returns the copied documents' ids and their chunks' (text, sentence spans) as embedded, in row order.
+        Returns the copied documents' ids and their chunks' (text, sentence spans) as embedded with the ordinals of the
+        sentences whose vectors are made (ingest/models.vector_sentences), in row order.
         """
         if not source_ids:
             return [], []
@@ -139,7 +140,10 @@ class StoreWriter:
             self._db.execute("DROP TABLE IF EXISTS temp.keep")
             self._db.execute("DROP TABLE IF EXISTS temp.skip")
             self._db.execute("DETACH DATABASE old")
-        return doc_ids, [_embedded(values[7], values[8], values[11]) for values in old_chunks]
+        return doc_ids, [
+            (*_embedded(values[7], values[8], values[11]), vector_sentences(*(json.loads(values[i]) for i in (8, 10, 9))))
+            for values in old_chunks
+        ]
 
     def index_texts(self, whole_document_chars: int) -> Iterator[tuple[str, str, str | None, str | None]]:
         """Per chunk row, in order: its document's id, its text as embedded (a table row with its caption and

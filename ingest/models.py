@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from core.errors import Invalid
@@ -126,6 +127,31 @@ class Chunk:
     def embedded_sentences(self) -> list[tuple[int, int]]:
         """Sentence spans in `embedded_text`."""
         return [(0, len(self.embedded_text))] if self.table else list(self.sentences)
+
+    @property
+    def vector_sentences(self) -> frozenset[int]:
+        return vector_sentences(self.sentences, self.statements, self.grades)
+
+
+def quoted_range(sentences: Sequence[Sequence[int]], ordinal: int, start: int) -> range:
+    """The ordinals of the sentences the statement keyed `ordinal` (starting at `start`) quotes: its own, and those
+    before it when it opens by pointing back ("They…") and is quoted with them (ingest/hygiene.py)."""
+    first = ordinal
+    while first > 0 and start < sentences[first][0]:
+        first -= 1
+    return range(first, ordinal + 1)
+
+
+def vector_sentences(
+    sentences: Sequence[Sequence[int]], statements: Iterable[Sequence], grades: Iterable[Sequence]
+) -> frozenset[int]:
+    """The ordinals of a chunk's sentences whose vectors an answer reads: each statement's with the sentences it is
+    quoted with, and each graded sentence. The others (headings, debris, reference lists) are never quoted, so
+    their vectors are never made (index/build.py)."""
+    read = {int(grade[0]) for grade in grades}
+    for ordinal, start, *_ in statements:
+        read.update(quoted_range(sentences, ordinal, start))
+    return frozenset(read)
 
 
 def searchable_text(chunk_text: str, title: str | None) -> str:

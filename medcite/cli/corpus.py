@@ -75,6 +75,8 @@ def ingest(
         f"{report.reused_sources} sources reused unchanged, "
         f"{report.removed} removed, {len(report.errors)} errors; {report.seconds:.1f} s"
     )
+    if report.stages:
+        typer.echo("stages: " + " · ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.stages.items()))
 
 
 def stats() -> None:

@@ -135,3 +135,32 @@ def test_a_manifest_edit_reaches_the_index_without_re_embedding(
     searcher.close()
     # The file's own metadata (its Focus title) still wins over the manifest; kind and year come from the entry.
     assert document["kind"] == "guideline" and document["year"] == 2024
+
+
+def test_only_the_sentences_an_answer_reads_are_embedded(corpus_copy: Path, tmp_path: Path, embedding_cache, embedder) -> None:
+    """A heading or a reference-list line is never quoted: its vector would never be read, so it is never made (a
+    zero row keeps the layout). Every statement, the sentence it is quoted with and every graded sentence has one."""
+    import numpy as np
+
+    settings = settings_for(corpus_copy, tmp_path / "index", embedding_cache)
+    report = _build(settings, embedder)
+    searcher = Searcher.open(settings, embedder)
+    read = unread = 0
+    for passage in searcher.store.passages(range(searcher.size)).values():
+        norms = np.linalg.norm(searcher.sentence_vectors_of(passage.row), axis=1)
+        wanted = {o for ordinal in passage.statements for o in passage.quoted_sentences(ordinal)} | set(passage.grades)
+        assert all(abs(norms[o] - 1) < 1e-2 for o in wanted)
+        assert all(norms[o] == 0 for o in range(len(norms)) if o not in wanted)
+        read, unread = read + len(wanted), unread + len(norms) - len(wanted)
+    assert read and unread  # the mini corpus has both
+    # The sources a later version carries over unchanged keep the same vectors, zero rows included.
+    before = {p.chunk_id: searcher.sentence_vectors_of(p.row) for p in searcher.store.passages(range(searcher.size)).values()}
+    searcher.close()
+    abstracts = corpus_copy / "research/abstracts.jsonl"
+    abstracts.write_text("\n".join(abstracts.read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
+    write_manifest(settings.manifest, scan(corpus_copy, read_manifest(settings.manifest))[0])
+    assert _build(settings, embedder).reused_sources == report.sources - 1
+    searcher = Searcher.open(settings, embedder)
+    after = {p.chunk_id: searcher.sentence_vectors_of(p.row) for p in searcher.store.passages(range(searcher.size)).values()}
+    searcher.close()
+    assert after and all(np.array_equal(vectors, before[chunk_id]) for chunk_id, vectors in after.items())

@@ -86,6 +86,9 @@ def test_keyword_search_is_published_first_then_chunk_then_sentence_vectors(
     progress = read_progress(layout.progress_file)
     assert progress["phase"] == "complete" and progress["done"] == progress["total"] > report.chunks
     assert not progress["running"]
+    # Where the time went, stage by stage, in the build's order: what `medcite ingest` and the first-run bench print.
+    stages = ["read", "keyword index", "chunk vectors", "vector index", "sentence vectors", "publish"]
+    assert list(report.stages) == list(progress["stages"]) == stages and all(s >= 0 for s in report.stages.values())
     assert _build(settings, embedder, progressive=True).unchanged
 
 
