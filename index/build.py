@@ -126,7 +126,7 @@ def _build(plan: BuildPlan, embedder_factory: Callable[[], Embedder], report: Bu
     report.chunks = len(rows.texts)
     if not rows.texts:
         raise BuildError("nothing to index: every source failed or was removed (see the errors)")
-    plan.progress.set("embedding chunks", 0, len(dense_texts) + len(_vector_sentences(rows)[0]))
+    plan.progress.set("embedding chunks", 0, len(dense_texts) + sum(map(len, rows.vector_sentences)))
     if plan.progressive:
         plan.progress.begin("keyword index")
         save_bm25(plan, bm25_texts)

@@ -38,6 +38,13 @@ def _embedded(text: str, sentences: str, table: str | None) -> tuple[str, list[t
     return read, [(0, len(read))]
 
 
+def _reused(columns: Sequence) -> tuple[str, list[tuple[int, int]], frozenset[int]]:
+    """A stored chunk's (text, sentence spans) as embedded, and the ordinals of the sentences whose vectors are made."""
+    text, sentences, grades, statements, table = columns
+    embedded, spans = _embedded(text, sentences, table)
+    return embedded, spans, vector_sentences(json.loads(sentences), json.loads(statements), json.loads(grades), len(spans))
+
+
 class StoreWriter:
     """Fills a new store; rows are numbered in insertion order, which is the vector order."""
 
@@ -140,10 +147,7 @@ class StoreWriter:
             self._db.execute("DROP TABLE IF EXISTS temp.keep")
             self._db.execute("DROP TABLE IF EXISTS temp.skip")
             self._db.execute("DETACH DATABASE old")
-        return doc_ids, [
-            (*_embedded(values[7], values[8], values[11]), vector_sentences(*(json.loads(values[i]) for i in (8, 10, 9))))
-            for values in old_chunks
-        ]
+        return doc_ids, [_reused(values[7:12]) for values in old_chunks]
 
     def index_texts(self, whole_document_chars: int) -> Iterator[tuple[str, str, str | None, str | None]]:
         """Per chunk row, in order: its document's id, its text as embedded (a table row with its caption and

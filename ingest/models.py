@@ -130,7 +130,7 @@ class Chunk:
 
     @property
     def vector_sentences(self) -> frozenset[int]:
-        return vector_sentences(self.sentences, self.statements, self.grades)
+        return vector_sentences(self.sentences, self.statements, self.grades, len(self.embedded_sentences))
 
 
 def quoted_range(sentences: Sequence[Sequence[int]], ordinal: int, start: int) -> range:
@@ -143,15 +143,15 @@ def quoted_range(sentences: Sequence[Sequence[int]], ordinal: int, start: int) -
 
 
 def vector_sentences(
-    sentences: Sequence[Sequence[int]], statements: Iterable[Sequence], grades: Iterable[Sequence]
+    sentences: Sequence[Sequence[int]], statements: Iterable[Sequence], grades: Iterable[Sequence], embedded: int
 ) -> frozenset[int]:
     """The ordinals of a chunk's sentences whose vectors an answer reads: each statement's with the sentences it is
-    quoted with, and each graded sentence. The others (headings, debris, reference lists) are never quoted, so
-    their vectors are never made (index/build.py)."""
+    quoted with, and each graded sentence, of the `embedded` the chunk has vectors for (a table row has one). The
+    others (headings, debris, reference lists) are never quoted, so their vectors are never made (index/build.py)."""
     read = {int(grade[0]) for grade in grades}
     for ordinal, start, *_ in statements:
         read.update(quoted_range(sentences, ordinal, start))
-    return frozenset(read)
+    return frozenset(o for o in read if o < embedded)
 
 
 def searchable_text(chunk_text: str, title: str | None) -> str:

@@ -74,13 +74,16 @@ class Feature(NamedTuple):
     value: Callable[[Candidate, Context], float]
 
 
-def _directive(c: Candidate, x: Context) -> bool:
-    return bool(DIRECTIVE.search(c.read) or c.grade or _met("permission")(c, x))
-
-
 def _met(kind: str) -> Callable[[Candidate, Context], float]:
     """Asked for this kind (qa/asked_for.py), and the sentence gives it."""
     return lambda c, x: float(kind in x.traits.asks and gives(kind, c.read))
+
+
+_PERMITTED = _met("permission")
+
+
+def _directive(c: Candidate, x: Context) -> bool:
+    return bool(DIRECTIVE.search(c.read) or c.grade or _PERMITTED(c, x))
 
 
 def _asked_shift(c: Candidate, x: Context) -> float:
@@ -175,7 +178,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "caution_met", "asked about a reaction or contraindication, and the sentence is a caution about one", _met("caution")
     ),
-    Feature("permission_met", "asked whether something may be done, and the sentence permits or forbids", _met("permission")),
+    Feature("permission_met", "asked whether something may be done, and the sentence permits or forbids", _PERMITTED),
     Feature(
         "connective",
         "the sentence opens with a connective (However, Moreover…): it leans on what came before",
