@@ -45,13 +45,13 @@ def main() -> None:
     stages: dict[str, list[float]] = {"embed": [], "retrieve": [], "statements": [], "compose": [], "total": []}
     for question in questions:
         t0 = time.perf_counter()
-        vector = searcher.embed_query(question)
+        read = service.read(question)  # the question's vectors and terms
         t1 = time.perf_counter()
-        hits = service._retrieve(question, vector, Filters())
+        hits = service._retrieve(read, Filters())
         t2 = time.perf_counter()
-        pool = service.statements(question, vector, hits)
+        pool = service.statements(read, hits)
         t3 = time.perf_counter()
-        compose(question, question, hits, pool, settings.qa, searcher.manifest.version)
+        compose(question, read, hits, pool, settings.qa, searcher.manifest.version)
         t4 = time.perf_counter()
         for name, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
             stages[name].append(value)

@@ -95,7 +95,7 @@ def collect(
     cases = []
     for q, source, held_out in questions:
         found = service.gather(q.question)
-        topics = service.topics(q.question, found.hits)
+        topics = service.topics(found.question, found.hits)
         docs = documents(found.pool, topics)
         gold = {doc for doc, grade in q.relevant.items() if grade > 0}
         fold = guideline_folds[min(gold)] if source in GUIDELINE_SOURCES else _fold(q.id)
@@ -147,7 +147,7 @@ def answer(case: Case, model: AdmissionModel | None, settings: QASettings, thres
     pool = admitted(found.pool, case.topics, model, threshold) if model else found.pool
     return compose(
         case.question.question,
-        case.question.question,
+        found.question,
         found.hits,
         pool,
         settings,
@@ -155,7 +155,6 @@ def answer(case: Case, model: AdmissionModel | None, settings: QASettings, thres
         "clinician",
         None,
         found.scope,
-        found.asked,
     )
 
 

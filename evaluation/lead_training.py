@@ -26,7 +26,7 @@ from evaluation.answer_checks import holds
 from evaluation.questions import Question
 from qa.compose import guideline_statements, lead_pool
 from qa.lead import LeadModel, rank_for_lead
-from qa.lead_features import NAMES, context, matrix
+from qa.lead_features import NAMES, QuestionTraits, context, matrix
 from qa.select import Chosen
 from qa.service import AnswerService
 from qa.statements import Candidate
@@ -68,6 +68,7 @@ class Group:
     numbers: tuple[str, ...]
     pool: list[Candidate]
     limits: list[Chosen]
+    traits: QuestionTraits  # the question as read (qa/question.py), and its question sentence's vector
     asked: np.ndarray | None
     features: np.ndarray
     labels: np.ndarray
@@ -87,10 +88,11 @@ def collect(service: AnswerService, questions: Iterable[Question]) -> list[Group
         numbers = tuple(q.extra.get("key_numbers") or ())
         found = service.gather(q.question)
         limits, pool = lead_pool(found.pool, found.scope, service.settings.qa)
-        features = matrix(pool, context(pool, q.question, found.asked))
+        read = found.question
+        features = matrix(pool, context(pool, read.traits, read.asked))
         labels = np.asarray([holds([c.text], quote, numbers) for c in pool], dtype=bool)
         fold = sorted(q.relevant)[0] if q.relevant else q.id
-        groups.append(Group(q.id, fold, q.question, quote, numbers, pool, limits, found.asked, features, labels))
+        groups.append(Group(q.id, fold, q.question, quote, numbers, pool, limits, read.traits, read.asked, features, labels))
     return groups
 
 
@@ -121,7 +123,7 @@ def fit(groups: Sequence[Group], regularisation: float, about: dict | None = Non
 
 def lead_of(model: LeadModel, group: Group, settings: QASettings) -> list[str]:
     """The lead the answer would show with this model: the scope statement, if any, then the best answers."""
-    ranked = rank_for_lead(group.pool, group.question, group.asked, model)
+    ranked = rank_for_lead(group.pool, group.traits, group.asked, model)
     chosen = guideline_statements(ranked, settings)[: settings.lead]
     return [c.main.text for c in group.limits + chosen]
 

@@ -22,6 +22,7 @@ from qa.models import (
     Statement,
 )
 from qa.phrases import pretty
+from qa.question import Question
 from qa.sections import group_points
 from qa.select import Chosen, choose, without_repeats
 from qa.statements import Candidate
@@ -132,8 +133,8 @@ def guideline_statements(ranked: list[Candidate], settings: QASettings) -> list[
 
 
 def compose(
-    question: str,
-    understood_as: str,
+    asked: str,
+    question: Question,
     hits: list[Hit],
     candidates: list[Candidate],
     settings: QASettings,
@@ -141,17 +142,16 @@ def compose(
     audience: Audience = "clinician",
     conversation_id: str | None = None,
     scope: Sequence[Candidate] = (),
-    asked=None,
 ) -> Answer:
-    """`scope`: the guidelines' statements that they do not cover what was asked (qa/scope.py); one leads.
-    `asked`: the vector of the question sentence when the question opens with the case (qa/lead.py)."""
+    """`asked`: the question as the clinician wrote it; `question`: as understood and read (qa/question.py).
+    `scope`: the guidelines' statements that they do not cover what was asked (qa/scope.py); one leads."""
     # `candidates` are already on-topic (qa/statements.on_topic): choosing is about coverage and duplicates.
     pick = lambda pool, limit, best=0: choose(pool, limit, 0.0, settings.mmr_lambda, settings.duplicate_similarity, best)  # noqa: E731
     patient = audience == "patient"
     # Ranked as answers (qa/lead.py), then chosen in one pass: the lead is the best answer, and no point
     # below it repeats it.
     limits, guideline_pool = lead_pool(candidates, scope, settings)
-    guideline = guideline_statements(rank_for_lead(guideline_pool, understood_as, asked), settings)
+    guideline = guideline_statements(rank_for_lead(guideline_pool, question.traits, question.asked), settings)
     research = pick(_pool(candidates, "research"), settings.research_points // 2 if patient else settings.research_points)
     reference = pick(_pool(candidates, "reference"), settings.reference_points * (2 if patient else 1))
 
@@ -162,7 +162,7 @@ def compose(
     loose, grouped = group_points(guideline[settings.lead :])
     points = together([_statement(c, references) for c in loose])
     guideline_groups = _groups(grouped, references)
-    research_grouped = group_statements(research, settings.research_groups, understood_as)  # each group by relevance
+    research_grouped = group_statements(research, settings.research_groups, question.text)  # each group by relevance
     if settings.research_order == "design":  # ordered before numbering: references stay numbered by first use
         research_grouped = [(heading, by_design(group)) for heading, group in research_grouped]
     research_groups = _groups(research_grouped, references)
@@ -173,8 +173,8 @@ def compose(
     cited |= {d.hit.passage.chunk_id for c in guideline + research + reference for d in c.duplicates}
     abstained = not (lead or research_groups or reference_groups)
     return Answer(
-        question=question,
-        understood_as=understood_as,
+        question=asked,
+        understood_as=question.text,
         conversation_id=conversation_id,
         audience=audience,
         abstained=abstained,

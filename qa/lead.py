@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.lead_features import NAMES, context, matrix
+from qa.lead_features import NAMES, QuestionTraits, context, matrix
 from qa.linear import ModelMismatch as ModelMismatch
 from qa.linear import features_json, read_features
 from qa.statements import Candidate
@@ -70,14 +70,13 @@ def load(path: Path = WEIGHTS) -> LeadModel:
 
 
 def rank_for_lead(
-    pool: list[Candidate], question: str, asked: np.ndarray | None = None, model: LeadModel | None = None
+    pool: list[Candidate], traits: QuestionTraits, asked: np.ndarray | None = None, model: LeadModel | None = None
 ) -> list[Candidate]:
-    """The guideline pool rescored as answers to this question, best first. `asked`: the vector of the question
-    sentence alone when the question opens with its case ("My patient has been on oxycodone for five years…
-    How fast should the taper go?"): the case found the evidence, the question sentence says which part answers."""
+    """The guideline pool rescored as answers to the question `traits` were read from, best first. `asked`: the
+    vector of the question sentence alone when the question opens with its case (qa/question.py)."""
     if not pool:
         return []
     model = model or load()
-    scores = model.score(matrix(pool, context(pool, question, asked)))
+    scores = model.score(matrix(pool, context(pool, traits, asked)))
     rescored = [replace(c, score=float(s)) for c, s in zip(pool, scores)]
     return sorted(rescored, key=lambda c: -c.score)

@@ -49,9 +49,10 @@ class QuestionTraits:
     measured: frozenset[str]
 
     @classmethod
-    def of(cls, question: str) -> QuestionTraits:
+    def of(cls, question: str, terms: frozenset[str] | None = None) -> QuestionTraits:
+        """`terms`: the question's tokens, when already read."""
         return cls(
-            terms=terms_of(question),
+            terms=terms_of(question) if terms is None else terms,
             asks=asks(question),
             units=asked_units(question),
             results=frozenset(polarities(question)),
@@ -195,9 +196,9 @@ FEATURES: tuple[Feature, ...] = (
 NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 
 
-def context(pool: list[Candidate], question: str, asked: np.ndarray | None = None) -> Context:
+def context(pool: list[Candidate], traits: QuestionTraits, asked: np.ndarray | None = None) -> Context:
     best = max((c.hit.bm25 for c in pool if c.hit is not None), default=0.0)
-    return Context(QuestionTraits.of(question), asked, best)
+    return Context(traits, asked, best)
 
 
 def matrix(pool: list[Candidate], x: Context) -> np.ndarray:

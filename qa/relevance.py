@@ -33,7 +33,12 @@ class QuestionTerms:
 
     @classmethod
     def of(cls, question: str, idf: Callable[[str], float]) -> QuestionTerms:
-        raw = {term: idf(term) for term in set(tokenize(question))}
+        return cls.weighed(tokenize(question), idf)
+
+    @classmethod
+    def weighed(cls, tokens: Iterable[str], idf: Callable[[str], float]) -> QuestionTerms:
+        """The question's tokens (index/tokenize.py), each weighed by `idf`."""
+        raw = {term: idf(term) for term in set(tokens)}
         total = sum(raw.values())
         # Terms the index lacks keep their (highest) weight: a question about something nowhere in the
         # index must not look well matched because its commonest words are found.

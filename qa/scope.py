@@ -10,6 +10,7 @@ state an exclusion and name something the question asks about beyond the guideli
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from index.tokenize import tokenize
 from qa.lexicon import ALIKE_SETTINGS, NARROWS_NOTHING, SCOPE_POPULATIONS
@@ -88,16 +89,17 @@ def may_exclude(text: str) -> bool:
     return bool(_EXCLUSION.search(" ".join(text.split())))
 
 
-def exclusions(question: str, pool: list[Candidate], documents: set[str]) -> list[Candidate]:
+def exclusions(narrows: AbstractSet[str], pool: list[Candidate], documents: set[str]) -> list[Candidate]:
     """Scope statements, of the guideline `documents` the answer draws on, that exclude something the
-    question asks about."""
+    question narrows to (`asked_terms(question, None)`) other than the guideline's own subject."""
     found = []
     for candidate in pool:
         if candidate.kind != "guideline" or candidate.hit.passage.doc_id not in documents:
             continue
         if not (_EXCLUSION.search(candidate.text) and _ABOUT_ITSELF.search(candidate.text)):
             continue
-        if asked_terms(question, candidate.hit.passage.title) & set(tokenize(candidate.text)):
+        asked = narrows - set(tokenize(candidate.hit.passage.title or ""))
+        if asked & set(tokenize(candidate.text)):
             found.append(candidate)
     # "…does not apply to X" says it outright; "covers A, B, C, excluding X" says it in passing
     return sorted(found, key=lambda c: (not _OUTRIGHT.search(c.text), -c.score))

@@ -6,9 +6,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
-
-import numpy as np
 
 from core.settings import Settings
 from index.models import Filters, Hit, QueryError
@@ -20,9 +17,9 @@ from qa.compose import compose
 from qa.conversations import ConversationStore
 from qa.followup import resolve
 from qa.models import Answer, Audience
-from qa.question_context import split_question
-from qa.relevance import QuestionTerms, Topicality, on_topic_documents, topicality, weak
-from qa.scope import asked_terms, exclusions, may_exclude, scope_query
+from qa.question import Question
+from qa.relevance import Topicality, on_topic_documents, topicality, weak
+from qa.scope import exclusions, may_exclude, scope_query
 from qa.statements import Candidate, among_own_kind, candidates, on_topic, prefer_new, supporting
 
 _WORD = re.compile(r"\w")
@@ -39,10 +36,10 @@ INDEX_NOTES = {
 
 @dataclass(frozen=True, slots=True)
 class Gathered:
+    question: Question
     hits: list[Hit]
     pool: list[Candidate]
     scope: list[Candidate]
-    asked: np.ndarray | None
     retrieved: float  # perf_counter when retrieval ended
 
 
@@ -56,17 +53,21 @@ class AnswerService:
         # documents unlikely to be evidence are not cited (qa/admission.py); None: every one is
         self.admission = load_admission() if settings.qa.admission else None
 
-    def _retrieve(self, question: str, vector, filters: Filters) -> list[Hit]:
+    def read(self, understood: str) -> Question:
+        return Question.read(understood, self.searcher)
+
+    def _retrieve(self, question: Question, filters: Filters) -> list[Hit]:
         """Candidates per kind of source, so a section is never starved by a kind that dominates the index."""
         hits: list[Hit] = []
+        text, vector = question.text, question.vector
         for kind in filters.kinds or KINDS:
             one = replace(filters, kinds=(kind,))
-            found = self.searcher.search(question, k=self.settings.qa.candidates, filters=one, vector=vector)
+            found = self.searcher.search(text, k=self.settings.qa.candidates, filters=one, vector=vector)
             # The best few documents whole (when short): an abstract's result is often in another section.
-            hits += found + self.searcher.siblings(found[: self.settings.qa.whole_documents], question, vector, one)
+            hits += found + self.searcher.siblings(found[: self.settings.qa.whole_documents], text, vector, one)
         if "guideline" in (filters.kinds or KINDS):
             seen = {h.passage.row for h in hits}
-            graded = self.searcher.graded(question, vector, 3, replace(filters, kinds=("guideline",)))
+            graded = self.searcher.graded(text, vector, 3, replace(filters, kinds=("guideline",)))
             hits += [h for h in graded if h.passage.row not in seen]
         return hits
 
@@ -111,7 +112,7 @@ class AnswerService:
         found = self.gather(understood, filters, audience, conversation_id)
         answer = compose(
             question,
-            understood,
+            found.question,
             found.hits,
             found.pool,
             self.settings.qa,
@@ -119,7 +120,6 @@ class AnswerService:
             audience,
             conversation_id,
             found.scope,
-            found.asked,
         )
         if timings is not None:
             timings["retrieve"] = (found.retrieved - started) * 1000
@@ -140,76 +140,66 @@ class AnswerService:
         audience: Audience = "clinician",
         conversation_id: str | None = None,
     ) -> Gathered:
-        """Everything an answer is composed from: retrieved passages, the statements worth stating, the scope
-        statements, and the question sentence's vector."""
-        vector = self.searcher.embed_query(understood)
-        hits = self._retrieve(understood, vector, filters)
+        """Everything an answer is composed from: the question as read, retrieved passages, the statements worth
+        stating and the scope statements."""
+        question = self.read(understood)
+        hits = self._retrieve(question, filters)
         retrieved = time.perf_counter()
-        pool = self.statements(understood, vector, hits, audience)
+        pool = self.statements(question, hits, audience)
         if conversation_id and self.conversations:
             pool = prefer_new(pool, self.conversations.shown(conversation_id))
-        scope = self._scope(understood, vector, filters, pool) if pool else []
-        context, sentence = split_question(understood)
-        # the question sentence's vector is compared with sentence vectors: none yet in a partial index
-        asked = self.searcher.embed_query(sentence) if context and pool and self.searcher.complete else None
-        return Gathered(hits, pool, scope, asked, retrieved)
+        scope = self._scope(question, filters, pool) if pool else []
+        return Gathered(question, hits, pool, scope, retrieved)
 
-    def _scope(self, question: str, vector, filters: Filters, pool: list[Candidate]) -> list[Candidate]:
+    def _scope(self, question: Question, filters: Filters, pool: list[Candidate]) -> list[Candidate]:
         """Statements of the guidelines answering (those of the best few statements) that exclude who or
         what the question narrows to (qa/scope.py)."""
         best = [c for c in pool if c.kind == "guideline"][:SCOPE_FROM]
         answering = {c.hit.passage.doc_id for c in best}
-        if not answering or not asked_terms(question, None):
+        if not answering or not question.narrows:
             return []
         titles = " ".join(sorted({c.hit.passage.title for c in best if c.hit.passage.title}))
         hits = self.searcher.search(
-            scope_query(question, titles, self.settings.max_query_chars),
+            scope_query(question.text, titles, self.settings.max_query_chars),
             k=SCOPE_PASSAGES,
             mode="bm25",
             filters=replace(filters, kinds=("guideline",)),
-            vector=vector,
+            vector=question.vector,
         )
         # Only passages of those guidelines that state an exclusion at all have their sentences scored.
         hits = [h for h in hits if h.passage.doc_id in answering and may_exclude(h.passage.text)]
-        terms = self._guideline_terms(question)
-        return exclusions(question, candidates(hits, vector, self.searcher.sentence_vectors_of, terms, {}), answering)
+        scored = candidates(hits, question.vector, self.searcher.sentence_vectors_of, question.guideline_terms, {})
+        return exclusions(question.narrows, scored, answering)
 
-    def topics(self, question: str, hits: list[Hit], terms: QuestionTerms | None = None) -> dict[str, Topicality]:
-        """Document id → how on-topic its best retrieved passage is (qa/relevance.py); `terms`: the question's,
-        when already read."""
-        terms = QuestionTerms.of(question, self.searcher.idf) if terms is None else terms
+    def topics(self, question: Question, hits: list[Hit]) -> dict[str, Topicality]:
+        """Document id → how on-topic its best retrieved passage is (qa/relevance.py)."""
         present = self.searcher.terms_present
+        terms = question.terms
         return topicality(hits, terms.in_passages(hits, present), terms.holding_most_telling(hits, present))
 
-    def statements(self, question: str, vector, hits: list[Hit], audience: Audience = "clinician") -> list[Candidate]:
+    def statements(self, question: Question, hits: list[Hit], audience: Audience = "clinician") -> list[Candidate]:
         """The sentences worth stating: from on-topic documents, close to the best answer found, none when
         the evidence as a whole is weak; for a clinician, only from documents likely to be evidence."""
         qa = self.settings.qa
-        terms = QuestionTerms.of(question, self.searcher.idf)
-        topics = self.topics(question, hits, terms)
+        terms = question.terms
+        topics = self.topics(question, hits)
         if weak(topics, qa.weak_words, qa.weak_meaning):
             return []
         # Sentences of documents far off the question are never read: most hits, and most of the time.
         about = on_topic_documents(topics, qa.min_topicality, qa.weak_words)
         near = [h for h in hits if h.passage.doc_id in about]
         pool = candidates(
-            near, vector, self.searcher.sentence_vectors_of, terms, topics, qa.similarity_weight, audience == "patient"
+            near, question.vector, self.searcher.sentence_vectors_of, terms, topics, qa.similarity_weight, audience == "patient"
         )
         pool = on_topic(pool, qa.relative_relevance)
         # a similarity is a sentence's cosine only once sentence vectors exist (else its share of the words)
         if self.searcher.complete:
             pool = supporting(pool, qa.support_similarity, audience == "patient", terms.most_telling)
-        pool = among_own_kind(
-            pool, "guideline", self._guideline_terms(question), qa.similarity_weight, not self.searcher.complete
-        )
+        pool = among_own_kind(pool, "guideline", question.guideline_terms, qa.similarity_weight, not self.searcher.complete)
         # fitted on clinicians' questions over a complete index: a patient's answer leads with its reference pages
         if audience == "clinician" and self.searcher.complete:
             pool = admitted(pool, topics, self.admission)
         return pool
-
-    def _guideline_terms(self, question: str) -> QuestionTerms:
-        """The question's terms weighed by their rarity among the guidelines' passages alone."""
-        return QuestionTerms.of(question, partial(self.searcher.idf, kind="guideline"))
 
     def _joined(self, conversation_id: str | None) -> str | None:
         """The conversation an answer belongs to: a new one when the question starts one (None without a store)."""

@@ -55,7 +55,7 @@ def test_the_fit_learns_from_real_pools_and_its_weights_read_back(searcher, mini
     assert sum(lead_holds(model, g, mini_settings.qa) for g in trained) >= sum(
         lead_holds(by_retrieval, g, mini_settings.qa) for g in trained
     )
-    ranked = rank_for_lead(trained[0].pool, trained[0].question, trained[0].asked, model)
+    ranked = rank_for_lead(trained[0].pool, trained[0].traits, trained[0].asked, model)
     assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
     assert hand_model().calibration is None  # the hand weights keep today's scores
 

@@ -96,7 +96,7 @@ def _pool(searcher, settings, question: str):  # noqa: ANN001, ANN202 - the sess
     service = AnswerService(searcher, None, settings)
     service.admission = None
     found = service.gather(question)
-    return found.pool, service.topics(question, found.hits)
+    return found.pool, service.topics(found.question, found.hits)
 
 
 def test_on_the_real_index_only_documents_under_the_threshold_go(searcher, mini_settings) -> None:
@@ -122,7 +122,7 @@ def test_the_service_admits_for_clinicians_only(searcher, mini_settings) -> None
     off = AnswerService(searcher, None, off_settings)
     assert on.admission is not None and off.admission is None
     found = off.gather(question)
-    expected = admitted(found.pool, off.topics(question, found.hits), on.admission)
+    expected = admitted(found.pool, off.topics(found.question, found.hits), on.admission)
     given = [(c.hit.passage.doc_id, c.text) for c in on.gather(question).pool]
     assert given == [(c.hit.passage.doc_id, c.text) for c in expected]
     assert len({doc for doc, _ in given}) < len({c.hit.passage.doc_id for c in found.pool})  # some were not admitted

@@ -95,8 +95,8 @@ def test_no_two_statements_say_the_same_thing(answers, searcher) -> None:
 
 def test_near_duplicates_merge_and_keep_both_sources(service, searcher) -> None:
     question = "Does helicopter transport impair intubation by flight nurses?"
-    vector = searcher.embed_query(question)
-    pool = service.statements(question, vector, searcher.search(question, k=10, vector=vector))
+    read = service.read(question)
+    pool = service.statements(read, searcher.search(question, k=10, vector=read.vector))
     best = pool[0]
     other_hit = next(h for h in searcher.search("opioid", k=5) if h.passage.doc_id != best.hit.passage.doc_id)
     copy = dataclasses.replace(best, hit=other_hit, score=best.score - 0.01)  # the same sentence from another source
@@ -108,8 +108,8 @@ def test_near_duplicates_merge_and_keep_both_sources(service, searcher) -> None:
 def test_a_statement_placed_before_choosing_is_not_repeated_below(service, searcher) -> None:
     """A scope statement leads outside `choose`: candidates saying the same thing in other words leave the pool."""
     question = "When should clinicians offer naloxone?"
-    vector = searcher.embed_query(question)
-    pool = service.statements(question, vector, searcher.search(question, k=10, vector=vector))
+    read = service.read(question)
+    pool = service.statements(read, searcher.search(question, k=10, vector=read.vector))
     placed, reworded = pool[0], dataclasses.replace(pool[0], span=(0, 0), score=pool[0].score - 0.01)
     left = without_repeats([reworded, *pool[1:]], [placed], 0.9)
     assert reworded not in left and all(not _same(placed, c, 0.9) for c in left)
@@ -119,8 +119,8 @@ def test_a_statement_placed_before_choosing_is_not_repeated_below(service, searc
 def test_the_lead_is_the_best_two_not_the_most_diverse(service, searcher) -> None:
     """MMR is for the points: the second lead statement is the second-best answer even when it resembles the first."""
     question = "When should clinicians offer naloxone?"
-    vector = searcher.embed_query(question)
-    pool = service.statements(question, vector, searcher.search(question, k=10, vector=vector))
+    read = service.read(question)
+    pool = service.statements(read, searcher.search(question, k=10, vector=read.vector))
     ranked = sorted(pool, key=lambda c: -c.score)
     plain = choose(ranked, limit=4, min_score=0.0, mmr_lambda=0.7, duplicate=0.9, best_first=2)
     # The first two are the two best that do not say the same thing, in score order.

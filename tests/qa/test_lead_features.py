@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from qa.lead import LeadModel, ModelMismatch, load, rank_for_lead
-from qa.lead_features import FEATURES, NAMES, context, matrix
+from qa.lead_features import FEATURES, NAMES, QuestionTraits, context, matrix
 from qa.statements import Candidate
 
 TAPER = (
@@ -115,7 +115,7 @@ RETRIEVED = {"asked_shift", "passage_bm25", "passage_rank", "heading", "row_aske
 
 
 def value(name: str, question: str, c: Candidate) -> float:
-    return float(matrix([c], context([c], question))[0, NAMES.index(name)])
+    return float(matrix([c], context([c], QuestionTraits.of(question)))[0, NAMES.index(name)])
 
 
 def test_every_feature_is_tested_and_named_once() -> None:
@@ -138,16 +138,17 @@ def test_without_a_passage_or_a_question_sentence_those_features_are_zero() -> N
 def test_the_question_sentence_shifts_a_sentence_by_how_much_closer_it_is_to_it() -> None:
     c = candidate(TAPER, similarity=0.5)
     c.vector = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
-    row = matrix([c], context([c], "How fast?", np.asarray([0.8, 0.6, 0.0], dtype=np.float32)))[0]
+    row = matrix([c], context([c], QuestionTraits.of("How fast?"), np.asarray([0.8, 0.6, 0.0], dtype=np.float32)))[0]
     assert row[NAMES.index("asked_shift")] == pytest.approx(0.3)
 
 
 def test_the_shipped_weights_match_the_features_and_survive_a_round_trip() -> None:
     model = load()
     again = LeadModel.from_json(model.to_json())
-    rows = matrix([candidate(TAPER), candidate(STUDY)], context([candidate(TAPER)], "How fast should a taper go?"))
+    fast = QuestionTraits.of("How fast should a taper go?")
+    rows = matrix([candidate(TAPER), candidate(STUDY)], context([candidate(TAPER)], fast))
     assert np.allclose(model.score(rows), again.score(rows), atol=1e-5)
-    ranked = rank_for_lead([candidate(STUDY, score=0.71), candidate(TAPER, score=0.7)], "How fast should a taper go?")
+    ranked = rank_for_lead([candidate(STUDY, score=0.71), candidate(TAPER, score=0.7)], fast)
     assert ranked[0].text == TAPER  # a number and advice, asked how fast, over a study's finding nearly as close
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from index.tokenize import tokenize
 from qa.asked_for import asked_units, asks, contradicts, gives, measured_units, polarities, populations
 from qa.lead import rank_for_lead
-from qa.lead_features import DIRECTIVE
+from qa.lead_features import DIRECTIVE, QuestionTraits
 from qa.scope import asked_terms, may_exclude, scope_query
 from qa.sections import heading_of
 from qa.statements import Candidate
@@ -113,7 +113,7 @@ def _leads(question: str, *texts: str) -> str:
     """Which of these guideline sentences leads for the question, the first a little ahead on retrieval: the rule
     under test decides."""
     pool = [Candidate(None, i, (0, len(t)), t, None, 0.8, 0.5, 0.7, 1.0, 0.82 - 0.01 * i, None) for i, t in enumerate(texts)]
-    return rank_for_lead(pool, question)[0].text
+    return rank_for_lead(pool, QuestionTraits.of(question))[0].text
 
 
 def test_a_question_about_an_unknown_result_leads_with_what_to_do_while_it_is_unknown() -> None:
