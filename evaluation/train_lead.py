@@ -4,7 +4,7 @@ ranker's figures of record and, when asked, a refitted qa/lead_weights.json. One
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from core.settings import Settings
@@ -48,12 +48,13 @@ def _groups(service, paths: list[Path]) -> list[Group]:  # noqa: ANN001 - qa.ser
 def train(
     settings: Settings,
     sets: list[Path],
-    paraphrases: list[Path],
+    held_out: Mapping[str, list[Path]],
     where: Path,
     write: bool,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
-    """Build (or reuse) the guideline index, ask every question, cross-validate by guideline, fit on all."""
+    """Build (or reuse) the guideline index, ask every question, cross-validate by guideline, fit on all.
+    `held_out`: named sets (paraphrases, questions written blind) scored per fold and never trained on."""
     from app.documents import ingest
     from app.services import load_embedder, open_searcher
     from qa.service import AnswerService
@@ -65,10 +66,10 @@ def train(
         raise ValueError(f"the guideline index could not be built: {report.errors[0]}")
     service = AnswerService(open_searcher(trained, embedder), None, trained)
     groups = _groups(service, sets)
-    extra = {"paraphrases": _groups(service, paraphrases)} if paraphrases else {}
+    extra = {name: _groups(service, paths) for name, paths in held_out.items() if paths}
     progress(
         f"{len(groups)} questions ({sum(g.labels.any() for g in groups)} with the gold among the candidates)"
-        + (f", {len(extra['paraphrases'])} paraphrases" if extra else "")
+        + "".join(f", {len(held)} {name}" for name, held in extra.items())
     )
     qa = trained.qa
     tables = collect(service, table_questions(service.searcher.store, {g.fold for g in groups}))

@@ -65,6 +65,8 @@ def test_train_ranker_reports_folds_and_leaves_the_shipped_weights(mini_settings
     paraphrase = json.loads(question_set(tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines()[1])
     paraphrase.update(id="gl-27-p1", question="recalled PedvaxHIB lot toddler repeat dose?")
     (tmp_path / "para.jsonl").write_text(json.dumps(paraphrase) + "\n", encoding="utf-8")
+    blind = dict(paraphrase, id="bl-hi-01", question="Toddler got a dose from a recalled Hib lot: does it need repeating?")
+    (tmp_path / "blind.jsonl").write_text(json.dumps(blind) + "\n", encoding="utf-8")
     args = [
         "--data-dir",
         str(mini_settings.data_dir),
@@ -77,13 +79,15 @@ def test_train_ranker_reports_folds_and_leaves_the_shipped_weights(mini_settings
         str(question_set(tmp_path / "set.jsonl")),
         "--paraphrases",
         str(tmp_path / "para.jsonl"),
+        "--blind",
+        str(tmp_path / "blind.jsonl"),
         "--work-dir",
         str(tmp_path / "train"),
     ]
     env = {"MEDCITE_CACHE_DIR": str(mini_settings.embedding_cache_dir)}
     result = CliRunner().invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
-    assert "8 questions" in result.output and "1 paraphrases" in result.output
+    assert "8 questions" in result.output and "1 paraphrases, 1 blind" in result.output
     assert "held-out guideline" in result.output and "worth per s.d.:" in result.output
     report = json.loads((tmp_path / "train" / "report.json").read_text(encoding="utf-8"))
     assert {row["fold"] for row in report["folds"]} <= {
@@ -91,7 +95,8 @@ def test_train_ranker_reports_folds_and_leaves_the_shipped_weights(mini_settings
         "guidelines/opioids-first-pages.pdf",
     }
     assert report["folds"] and all(0 <= row["hand"] <= 1 and 0 <= row["fitted"] <= 1 for row in report["folds"])
-    assert set(report["in_sample"]) == {"sets", "tables", "paraphrases"}
+    assert set(report["in_sample"]) == {"sets", "tables", "paraphrases", "blind"}
+    assert {"blind_hand", "blind_fitted"} <= set(report["pooled"]) and "blind (per fold)" in result.output
     assert {row["fold"] for row in report["tables"]["folds"]} == {row["fold"] for row in report["folds"]}
     assert "hand weights with the table features" in result.output
     assert load().to_json() == shipped  # without --write the shipped model stays

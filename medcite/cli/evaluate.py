@@ -85,6 +85,13 @@ def train_ranker(
             help="Rewordings scored per fold, never trained on (default: guideline-dev-paraphrases.jsonl when present)."
         ),
     ] = None,
+    blind: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Questions written blind on the same guidelines, scored per fold, never trained on "
+            "(default: guideline-blind*.jsonl)."
+        ),
+    ] = None,
     write: Annotated[
         bool, typer.Option("--write", help="Replace qa/lead_weights.json with the model fitted on every set.")
     ] = False,
@@ -96,9 +103,12 @@ def train_ranker(
     hand weights beside the fit; deterministic, from the shipped guidelines in the data dir."""
     from evaluation.train_lead import train
 
-    chosen = sets or sorted(p for p in SETS.glob("guideline-*.jsonl") if "paraphrase" not in p.name)
-    extra = paraphrases if paraphrases is not None else sorted(SETS.glob("guideline-*paraphrase*.jsonl"))
-    for path in [*chosen, *extra]:
+    chosen = sets or sorted(p for p in SETS.glob("guideline-*.jsonl") if not {"paraphrase", "blind"} & set(p.stem.split("-")))
+    extra = {
+        "paraphrases": paraphrases if paraphrases is not None else sorted(SETS.glob("guideline-*paraphrase*.jsonl")),
+        "blind": blind if blind is not None else sorted(SETS.glob("guideline-blind*.jsonl")),
+    }
+    for path in [*chosen, *extra["paraphrases"], *extra["blind"]]:
         if not path.is_file():
             fail(f"no question set at {path}", 2)
     settings = load_settings()
@@ -110,13 +120,12 @@ def train_ranker(
     pooled = results["pooled"]
     if "hand" in pooled:
         typer.echo(f"{'pooled':<52} {'':>3}  {pooled['hand']:.3f}  {pooled['fitted']:.3f}")
-    if "paraphrases_hand" in pooled:
-        typer.echo(
-            f"{'paraphrases (per fold)':<52} {'':>3}  {pooled['paraphrases_hand']:.3f}  {pooled['paraphrases_fitted']:.3f}"
-        )
+    for name in extra:
+        if f"{name}_hand" in pooled:
+            typer.echo(f"{name + ' (per fold)':<52} {'':>3}  {pooled[name + '_hand']:.3f}  {pooled[name + '_fitted']:.3f}")
     tables = results["tables"]["pooled"]
     typer.echo(f"hand weights with the table features (weights {results['table_weights']}), held out:")
-    for name in ("written", "tables", "paraphrases"):
+    for name in ("written", "tables", *extra):
         if f"{name}_hand" in tables:
             typer.echo(f"  {name + ' questions':<50} {'':>3}  {tables[name + '_hand']:.3f} → {tables[name + '_with_tables']:.3f}")
     typer.echo("worth per s.d.: " + ", ".join(f"{name} {weight:+.2f}" for name, weight in results["worth"]))
