@@ -103,7 +103,7 @@ def train_ranker(
     hand weights beside the fit; deterministic, from the shipped guidelines in the data dir."""
     from evaluation.train_lead import train
 
-    chosen = sets or sorted(p for p in SETS.glob("guideline-*.jsonl") if not {"paraphrase", "blind"} & set(p.stem.split("-")))
+    chosen = sets or sorted(p for p in SETS.glob("guideline-*.jsonl") if not ("paraphrase" in p.name or "blind" in p.name))
     extra = {
         "paraphrases": paraphrases if paraphrases is not None else sorted(SETS.glob("guideline-*paraphrase*.jsonl")),
         "blind": blind if blind is not None else sorted(SETS.glob("guideline-blind*.jsonl")),
