@@ -73,6 +73,9 @@ def eval_compare(
 
 
 SETS = Path(__file__).resolve().parents[2] / "evaluation" / "sets"
+# Sets train-ranker scores per fold and never trains on, by name, with the files each is by default; every other
+# guideline set is trained on.
+HELD_OUT = {"paraphrases": "guideline-*paraphrase*.jsonl", "blind": "guideline-blind*.jsonl"}
 
 
 def train_ranker(
@@ -103,12 +106,11 @@ def train_ranker(
     hand weights beside the fit; deterministic, from the shipped guidelines in the data dir."""
     from evaluation.train_lead import train
 
-    chosen = sets or sorted(p for p in SETS.glob("guideline-*.jsonl") if not ("paraphrase" in p.name or "blind" in p.name))
-    extra = {
-        "paraphrases": paraphrases if paraphrases is not None else sorted(SETS.glob("guideline-*paraphrase*.jsonl")),
-        "blind": blind if blind is not None else sorted(SETS.glob("guideline-blind*.jsonl")),
-    }
-    for path in [*chosen, *extra["paraphrases"], *extra["blind"]]:
+    defaults = {name: sorted(SETS.glob(pattern)) for name, pattern in HELD_OUT.items()}
+    chosen = sets or sorted(set(SETS.glob("guideline-*.jsonl")).difference(*defaults.values()))
+    given = {"paraphrases": paraphrases, "blind": blind}
+    extra = {name: files if (files := given[name]) is not None else defaults[name] for name in HELD_OUT}
+    for path in [*chosen, *(p for files in extra.values() for p in files)]:
         if not path.is_file():
             fail(f"no question set at {path}", 2)
     settings = load_settings()
