@@ -195,10 +195,11 @@ def worth(model: LeadModel) -> list[tuple[str, float]]:
     return sorted(((n, round(w, 6)) for n, w in zip(model.names, model.weights.tolist())), key=lambda item: -abs(item[1]))
 
 
-# The table features (qa/lead_features.py) are fitted on top of the hand weights: the full fit has not beaten
-# those yet (docs/ranker.md), and a row competes with sentences the hand weights already rank. Their weights
-# are chosen from GRID by lead share over the written questions and the questions made from the tables
-# (evaluation/table_questions.py) together, so a weight that wins table questions but costs written ones loses.
+# The table features (qa/lead_features.py) are fitted on top of a base model (the hand weights or the fit): they are
+# zero in every written question's pool, so the fit leaves them at zero, and a row competes with sentences the base
+# already ranks. Their weights are chosen from GRID by lead share over the written questions and the questions made
+# from the tables (evaluation/table_questions.py) together, so a weight that wins table questions but costs written
+# ones loses.
 TABLE_FEATURES = ("row_asked",)
 GRID = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8)
 

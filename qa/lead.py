@@ -4,8 +4,8 @@ Retrieval says a sentence is about the question; the lead must also be the kind 
 it. Both are features; the model is a small JSON file beside this module (the features' means, scales and
 weights, and optionally a calibration that turns the linear score into the probability that a sentence
 holds the answer). `medcite train-ranker` fits one and cross-validates it against the weights shipped;
-`--write` replaces them. The weights shipped today are the hand-set bonuses the lead had before, written
-over the same features, because no fit has yet beaten them (docs/ranker.md has the figures).
+`--write` replaces them with whichever of the fit and the earlier hand-set weights leads better on questions
+written blind, held out for both; since 2026-12-04 that is the fit (docs/ranker.md has the figures).
 """
 
 from __future__ import annotations

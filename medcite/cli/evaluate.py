@@ -96,7 +96,12 @@ def train_ranker(
         ),
     ] = None,
     write: Annotated[
-        bool, typer.Option("--write", help="Replace qa/lead_weights.json with the model fitted on every set.")
+        bool,
+        typer.Option(
+            "--write",
+            help="Replace qa/lead_weights.json with the better of the fit and the hand weights on the questions "
+            "written blind (held out for both).",
+        ),
     ] = False,
     work_dir: Annotated[
         Path | None, typer.Option(help="Where the guideline-only index and report.json are kept (default var/train).")
@@ -131,4 +136,5 @@ def train_ranker(
         if f"{name}_hand" in tables:
             typer.echo(f"  {name + ' questions':<50} {'':>3}  {tables[name + '_hand']:.3f} → {tables[name + '_with_tables']:.3f}")
     typer.echo("worth per s.d.: " + ", ".join(f"{name} {weight:+.2f}" for name, weight in results["worth"]))
+    typer.echo(f"the better held out, which --write ships: {'the fit' if results['choice'] == 'fitted' else 'the hand weights'}")
     typer.echo(f"wrote {where / 'report.json'}" + (" and qa/lead_weights.json" if write else ""))

@@ -109,11 +109,21 @@ def test_a_sentence_about_the_opposite_test_result_contradicts_the_question() ->
     assert not contradicts("While test results are pending, infants should receive the first dose.", set())
 
 
+def _ranked(question: str, texts: tuple[str, ...]) -> list[Candidate]:
+    pool = [Candidate(None, i, (0, len(t)), t, None, 0.8, 0.5, 0.7, 1.0, 0.82 - 0.01 * i, None) for i, t in enumerate(texts)]
+    return rank_for_lead(pool, QuestionTraits.of(question))
+
+
 def _leads(question: str, *texts: str) -> str:
     """Which of these guideline sentences leads for the question, the first a little ahead on retrieval: the rule
     under test decides."""
-    pool = [Candidate(None, i, (0, len(t)), t, None, 0.8, 0.5, 0.7, 1.0, 0.82 - 0.01 * i, None) for i, t in enumerate(texts)]
-    return rank_for_lead(pool, QuestionTraits.of(question))[0].text
+    return _ranked(question, texts)[0].text
+
+
+def _edge(question: str, first: str, second: str) -> float:
+    """How far the second sentence ranks above the first for the question (posed as `_leads` poses them)."""
+    scores = {c.text: c.score for c in _ranked(question, (first, second))}
+    return scores[second] - scores[first]
 
 
 def test_a_question_about_an_unknown_result_leads_with_what_to_do_while_it_is_unknown() -> None:
@@ -179,8 +189,8 @@ def test_a_question_about_what_may_be_done_meets_what_the_guideline_permits() ->
     )
     permitted = "Infants of HBsAg-positive mothers may be breast fed beginning immediately after birth."
     assert _leads(question, timing, permitted) == permitted
-    # asked what to do, not whether it may be done, a permission is no directive
-    assert _leads("What do infants of HBsAg-positive mothers receive?", timing, permitted) == timing
+    # asked what to do, not whether it may be done, the permission gains nothing from being one
+    assert _edge(question, timing, permitted) > _edge("What do infants of HBsAg-positive mothers receive?", timing, permitted)
 
 
 def test_asked_whether_it_is_safe_the_sentence_about_the_risk_leads() -> None:
