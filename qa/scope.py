@@ -13,7 +13,7 @@ import re
 from collections.abc import Set as AbstractSet
 
 from index.tokenize import tokenize
-from qa.lexicon import ALIKE_SETTINGS, NARROWS_NOTHING, SCOPE_POPULATIONS
+from qa.lexicon import ALIKE_SETTINGS, NARROWS_NOTHING, NUMBER_WORDS, SCOPE_POPULATIONS
 from qa.statements import Candidate
 
 _EXCLUSION = re.compile(
@@ -79,7 +79,8 @@ def asked_terms(question: str, title: str | None) -> set[str]:
     words = set(tokenize(question))
     # a population, or one of the settings and conditions guidelines often leave out, however the question names it
     terms = set(tokenize(narrowed)) | (words & SCOPE_POPULATIONS) | (words & _SCOPE_TERMS) | set(tokenize(_ages(question)))
-    terms = {t for t in terms if not t.replace(",", "").isdigit()}  # "have a 1,400 g preemie": the number is no scope
+    # "a 1,400 g preemie", "on it for five years": a number, in digits or words, is no scope
+    terms = {t for t in terms if not t.replace(",", "").isdigit() and t not in NUMBER_WORDS}
     return _alike(terms) - set(tokenize(title or "")) - NARROWS_NOTHING
 
 

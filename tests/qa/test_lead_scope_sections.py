@@ -213,6 +213,9 @@ def test_scope_terms_are_who_or_what_the_question_narrows_to() -> None:
     # "for" a condition narrows as "with" one does: "reach for an opioid first for a sickle cell pain crisis?"
     assert {"sickl", "cell"} <= asked_terms("Should I reach for an opioid first for a sickle cell crisis?", OPIOID_TITLE)
     assert asked_terms("How should I taper long-term opioids?", OPIOID_TITLE) == set()
+    # how long or how many, in digits or in words, narrows to no one
+    assert asked_terms("On oxycodone for 5 years, wants to taper. How fast?", OPIOID_TITLE) == set()
+    assert asked_terms("On oxycodone for five years, wants to taper. How fast?", OPIOID_TITLE) == set()
     # an adult's age names adults, whom a guideline for children may leave out; an 80-year-old is "older"
     hep_b = "A Comprehensive Immunization Strategy to Eliminate Transmission of Hepatitis B Virus Infection"
     assert "adult" in asked_terms("And her dad, who's 48 and never had it?", hep_b)
