@@ -10,6 +10,8 @@ same way (index/tokenize.py: lower-cased and stemmed).
 
 from __future__ import annotations
 
+import re
+
 from index.tokenize import STOP_WORDS, tokenize
 
 _W = str.split  # word lists below are written as one string each
@@ -239,4 +241,12 @@ NUMBER_WORDS = frozenset(
     eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million half twice
     once""".split()
 )
+_NUMERAL = re.compile(r"[\d.,]+(?:st|nd|rd|th|s)?")
+
+
+def is_number(token: str) -> bool:
+    """A number in digits ("1,400", "2nd", "1990s") or in words ("five", "twice")."""
+    return bool(_NUMERAL.fullmatch(token)) or token.lower() in NUMBER_WORDS
+
+
 STATISTICS = frozenset("ci or hr rr sd se sem iqr anova auc p n vs aor ors hrs cis".split())

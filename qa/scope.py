@@ -13,7 +13,7 @@ import re
 from collections.abc import Set as AbstractSet
 
 from index.tokenize import tokenize
-from qa.lexicon import ALIKE_SETTINGS, NARROWS_NOTHING, NUMBER_WORDS, SCOPE_POPULATIONS
+from qa.lexicon import ALIKE_SETTINGS, NARROWS_NOTHING, SCOPE_POPULATIONS, is_number
 from qa.statements import Candidate
 
 _EXCLUSION = re.compile(
@@ -80,7 +80,7 @@ def asked_terms(question: str, title: str | None) -> set[str]:
     # a population, or one of the settings and conditions guidelines often leave out, however the question names it
     terms = set(tokenize(narrowed)) | (words & SCOPE_POPULATIONS) | (words & _SCOPE_TERMS) | set(tokenize(_ages(question)))
     # "a 1,400 g preemie", "on it for five years": a number, in digits or words, is no scope
-    terms = {t for t in terms if not t.replace(",", "").isdigit() and t not in NUMBER_WORDS}
+    terms = {t for t in terms if not is_number(t)}
     return _alike(terms) - set(tokenize(title or "")) - NARROWS_NOTHING
 
 

@@ -17,12 +17,11 @@ from qa.lexicon import (
     HEADING_GENERIC_NOUNS,
     HEADING_SOFT_VAGUE,
     HEADING_VAGUE,
-    NUMBER_WORDS,
     STATISTICS,
     UNITS,
+    is_number,
 )
 
-_NUMBER = re.compile(r"[\d.,]+(?:st|nd|rd|th|s)?")
 _ADJ_SUFFIXES = ("ic", "al", "ous", "ive", "ary", "ory", "ible", "able", "less", "ful", "oid", "ar")
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\s\w]|_")
 
@@ -90,7 +89,7 @@ def word(token: str) -> Word:
         return Word(low, OF)
     if low in FUNCTION_WORDS or low in STATISTICS:
         return Word(low, BREAK)
-    if _NUMBER.fullmatch(low) or low in UNITS or low in NUMBER_WORDS:
+    if is_number(low) or low in UNITS:
         return Word(low, NUM)
     if len(low) < 2 or not low[0].isalnum():
         return Word(low, BREAK)
@@ -100,7 +99,7 @@ def word(token: str) -> Word:
         base = word(token[:-2])
         return Word(base.key + "'s", MOD if base.role >= MOD else BREAK, spec=base.spec)
     parts = re.split(r"['’-]", token)
-    if len(parts) > 1 and (_NUMBER.fullmatch(parts[0]) or parts[0].lower() in NUMBER_WORDS):
+    if len(parts) > 1 and is_number(parts[0]):
         return Word(low, MOD, vague=True)  # "24-hour", "Eighty-three": a modifier, never chosen
     if acronym(token) or (any(c.isdigit() for c in low) and any(c.isalpha() for c in low)):
         return Word(low, NOUN, spec=0.9)  # acronyms and codes: HIV, mRNA, CD4, COVID-19 (not "Long-Term")
