@@ -11,7 +11,6 @@ from qa.lead import rank_for_lead
 from qa.models import (
     Answer,
     Audience,
-    CitedPage,
     Evidence,
     EvidenceScores,
     GuidelineSection,
@@ -49,31 +48,9 @@ class _References:
         passage = candidate.hit.passage
         reference = self.items.get(passage.doc_id)
         if reference is None:
-            reference = self.items[passage.doc_id] = Reference(
-                number=len(self.items) + 1,
-                kind=passage.kind,
-                title=passage.title,
-                source=passage.source,
-                year=passage.year,
-                doc_id=passage.doc_id,
-                locator=passage.locator,
-                url=passage.url,
-            )
-        if passage.page is not None:
-            _cite_page(reference, passage.page, passage.chunk_id, candidate.span, statement)
+            reference = self.items[passage.doc_id] = Reference.of(passage, len(self.items) + 1)
+        reference.cite(passage, candidate.span, statement)
         return reference.number
-
-
-def _cite_page(reference: Reference, page: int, chunk_id: str, span: tuple[int, int], statement: tuple[str, int, int]) -> None:
-    """Add the page (kept ascending); its link opens the first passage cited on it."""
-    cited = next((c for c in reference.cited_pages if c.page == page), None)
-    if cited is None:
-        cited = CitedPage(page=page, chunk_id=chunk_id, span=span)
-        reference.cited_pages.append(cited)
-        reference.cited_pages.sort(key=lambda c: c.page)
-        reference.pages = [c.page for c in reference.cited_pages]
-    if statement not in cited.cited_by:
-        cited.cited_by.append(statement)
 
 
 def _statement(chosen: Chosen, references: _References) -> Statement:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from index.models import Passage
 from ingest.design_lexicon import DESIGN_KEYS
 
 Audience = Literal["clinician", "patient"]
@@ -136,6 +137,36 @@ class Reference(BaseModel):
         if self.cited_pages and [p.page for p in self.cited_pages] != self.pages:
             raise ValueError(f"reference {self.number}: cited pages do not match pages {self.pages}")
         return self
+
+    @classmethod
+    def of(cls, passage: Passage, number: int) -> Reference:
+        """The reference to the passage's document, pages not yet cited."""
+        return cls(
+            number=number,
+            kind=passage.kind,
+            title=passage.title,
+            source=passage.source,
+            year=passage.year,
+            doc_id=passage.doc_id,
+            locator=passage.locator,
+            url=passage.url,
+        )
+
+    def cite(self, passage: Passage, span: tuple[int, int], statement: tuple[str, int, int] | None = None) -> None:
+        """Record that the sentence at `span` of the passage is cited by `statement` (the (chunk_id, start, end) it
+        is shown as; by default that sentence itself): its page, kept ascending, whose link opens the first passage
+        cited there. An unpaged document has nothing to record."""
+        if passage.page is None:
+            return
+        statement = statement or (passage.chunk_id, *span)
+        cited = next((c for c in self.cited_pages if c.page == passage.page), None)
+        if cited is None:
+            cited = CitedPage(page=passage.page, chunk_id=passage.chunk_id, span=span)
+            self.cited_pages.append(cited)
+            self.cited_pages.sort(key=lambda c: c.page)
+            self.pages = [c.page for c in self.cited_pages]
+        if statement not in cited.cited_by:
+            cited.cited_by.append(statement)
 
 
 class EvidenceScores(BaseModel):

@@ -11,7 +11,7 @@ after a removal (review.workflow.renumber).
 from __future__ import annotations
 
 from index.models import Passage
-from qa.models import Answer, CitedPage, Reference, ResearchGroup, Statement
+from qa.models import Answer, Reference, ResearchGroup, Statement
 from qa.study import profile
 from qa.tables import excerpt, image_links
 from review.rules import Conflict, InvalidEdit
@@ -78,27 +78,9 @@ def _reference(answer: Answer, passage: Passage, span: tuple[int, int]) -> Refer
     """The document's reference (a new one gets a number past the others; renumbering orders them)."""
     reference = next((r for r in answer.references if r.doc_id == passage.doc_id), None)
     if reference is None:
-        reference = Reference(
-            number=max((r.number for r in answer.references), default=0) + 1,
-            kind=passage.kind,
-            title=passage.title,
-            source=passage.source,
-            year=passage.year,
-            doc_id=passage.doc_id,
-            locator=passage.locator,
-            url=passage.url,
-        )
+        reference = Reference.of(passage, max((r.number for r in answer.references), default=0) + 1)
         answer.references.append(reference)
-    if passage.page is not None:
-        key = (passage.chunk_id, *span)
-        cited = next((c for c in reference.cited_pages if c.page == passage.page), None)
-        if cited is None:
-            cited = CitedPage(page=passage.page, chunk_id=passage.chunk_id, span=span)
-            reference.cited_pages.append(cited)
-            reference.cited_pages.sort(key=lambda c: c.page)
-            reference.pages = [c.page for c in reference.cited_pages]
-        if key not in cited.cited_by:
-            cited.cited_by.append(key)
+    reference.cite(passage, span)
     return reference
 
 
