@@ -230,6 +230,34 @@ HEADING_SOFT_VAGUE = frozenset(
     "high low small large big major minor total mean median average good poor early late "
     "long short common main general new old".split()
 )
+# MeSH headings any study may carry (who was studied, how, with which statistics): they name no topic (qa/topics.py).
+MESH_GENERIC = frozenset(
+    h.strip()
+    for h in (
+        "humans; male; female; adult; aged; aged, 80 and over; middle aged; child; child, preschool; infant; infant, "
+        "newborn; adolescent; young adult; animals; mice; rats; retrospective studies; prospective studies; follow-up "
+        "studies; cross-sectional studies; cohort studies; case-control studies; treatment outcome; risk factors; time "
+        "factors; questionnaires; surveys and questionnaires; reproducibility of results; sensitivity and specificity; "
+        "predictive value of tests; incidence; prevalence; severity of illness index; logistic models; multivariate "
+        "analysis; regression analysis; odds ratio; statistics as topic; data collection; analysis of variance; age "
+        "factors; sex factors; prognosis; united states; risk assessment; survival analysis; survival rate; reference "
+        "values; linear models; proportional hazards models; chi-square distribution; double-blind method; single-blind "
+        "method; random allocation; case reports; retrospective; comorbidity; age distribution; sex distribution; pilot "
+        "projects; evaluation studies as topic; program evaluation; cost-benefit analysis"
+    ).split(";")
+)
+# Words that only name the parts of a paper ("PATIENTS AND METHODS", "MAIN OUTCOME MEASURES").
+SECTION_WORDS = frozenset(
+    """abstract aim aims author background body case clinical collection conclusion conclusions considerations
+    context data definition description design discussion end experimental extraction finding findings goal
+    hypotheses hypothesis implementation importance interventions intervention introduction investigation key
+    limitation limitations location main material materials measure measured measurement measurements measures
+    method methodology methods object objective objectives observations outcome outcomes overview participants
+    patient patients point points population presentation primary principal probands purpose purposes rationale
+    registration report reports research result results sample secondary selection setting settings source
+    sources study subjects summary supporting synthesis text title titles keywords trial unlabelled variables
+    of the and or""".split()
+)
 FUNCTION_WORDS = (STOP_WORDS - {"of", "further"}) | frozenset(
     """also however thus therefore although though whether within without among amongst across versus vs via
     per et al upon toward towards whereas since despite along around beyond like unlike yet either neither may

@@ -16,86 +16,10 @@ from collections import Counter, defaultdict
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
+from qa.lexicon import MESH_GENERIC, SECTION_WORDS
 from qa.phrases import OF, Phrase, acronym, is_readable_heading, pretty, scan, title, word
 from qa.select import Chosen
 
-_GENERIC_MESH = {
-    "humans",
-    "male",
-    "female",
-    "adult",
-    "aged",
-    "aged, 80 and over",
-    "middle aged",
-    "child",
-    "child, preschool",
-    "infant",
-    "infant, newborn",
-    "adolescent",
-    "young adult",
-    "animals",
-    "mice",
-    "rats",
-    "retrospective studies",
-    "prospective studies",
-    "follow-up studies",
-    "cross-sectional studies",
-    "cohort studies",
-    "case-control studies",
-    "treatment outcome",
-    "risk factors",
-    "time factors",
-    "questionnaires",
-    "surveys and questionnaires",
-    "reproducibility of results",
-    "sensitivity and specificity",
-    "predictive value of tests",
-    "incidence",
-    "prevalence",
-    "severity of illness index",
-    "logistic models",
-    "multivariate analysis",
-    "regression analysis",
-    "odds ratio",
-    "statistics as topic",
-    "data collection",
-    "analysis of variance",
-    "age factors",
-    "sex factors",
-    "prognosis",
-    "united states",
-    "risk assessment",
-    "survival analysis",
-    "survival rate",
-    "reference values",
-    "linear models",
-    "proportional hazards models",
-    "chi-square distribution",
-    "double-blind method",
-    "single-blind method",
-    "random allocation",
-    "case reports",
-    "retrospective",
-    "comorbidity",
-    "age distribution",
-    "sex distribution",
-    "pilot projects",
-    "evaluation studies as topic",
-    "program evaluation",
-    "cost-benefit analysis",
-}
-# Words that only name the parts of a paper ("PATIENTS AND METHODS", "MAIN OUTCOME MEASURES").
-_SECTION_WORDS = frozenset(
-    """abstract aim aims author background body case clinical collection conclusion conclusions considerations
-    context data definition description design discussion end experimental extraction finding findings goal
-    hypotheses hypothesis implementation importance interventions intervention introduction investigation key
-    limitation limitations location main material materials measure measured measurement measurements measures
-    method methodology methods object objective objectives observations outcome outcomes overview participants
-    patient patients point points population presentation primary principal probands purpose purposes rationale
-    registration report reports research result results sample secondary selection setting settings source
-    sources study subjects summary supporting synthesis text title titles keywords trial unlabelled variables
-    of the and or""".split()
-)
 _FALLBACKS = (
     "Further Findings",
     "Additional Findings",
@@ -111,9 +35,9 @@ def _labels(group: list[Chosen]) -> Counter[str]:
     found: Counter[str] = Counter()
     for chosen in group:
         passage = chosen.main.hit.passage
-        terms = {m for m in passage.mesh if m.lower() not in _GENERIC_MESH}
+        terms = {m for m in passage.mesh if m.lower() not in MESH_GENERIC}
         section = (passage.section or "").split(":")[-1].strip()
-        if section and not set(re.findall(r"[a-z]+", section.lower())) <= _SECTION_WORDS and len(section) <= 60:
+        if section and not set(re.findall(r"[a-z]+", section.lower())) <= SECTION_WORDS and len(section) <= 60:
             terms.add(section)
         found.update(t for t in terms if is_readable_heading(pretty(t)))
     return found
