@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.linear import Linear, read_features
 from qa.linear import ModelMismatch as ModelMismatch
-from qa.linear import features_json, read_features
 from qa.relevance import Topicality
 from qa.statements import Candidate
 
@@ -131,27 +131,16 @@ def matrix(found: list[Document]) -> np.ndarray:
 
 
 @dataclass(frozen=True, slots=True)
-class AdmissionModel:
-    names: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray
+class AdmissionModel(Linear):
     intercept: float
     threshold: float  # a document is cited when its probability reaches this
     about: dict | None = None  # how it was fitted: data, folds, figures (written by the trainer)
 
     def probability(self, features: np.ndarray) -> np.ndarray:
-        linear = ((features - self.mean) / self.scale) @ self.weights + self.intercept
-        return 1.0 / (1.0 + np.exp(-linear))
+        return 1.0 / (1.0 + np.exp(-(self.linear(features) + self.intercept)))
 
     def to_json(self) -> str:
-        data = {
-            "features": features_json(self.names, self.mean, self.scale, self.weights),
-            "intercept": round(self.intercept, 6),
-            "threshold": round(self.threshold, 4),
-            "about": self.about or {},
-        }
-        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        return self.dump(intercept=round(self.intercept, 6), threshold=round(self.threshold, 4), about=self.about or {})
 
     @classmethod
     def from_json(cls, text: str) -> AdmissionModel:

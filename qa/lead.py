@@ -18,43 +18,28 @@ from pathlib import Path
 import numpy as np
 
 from qa.lead_features import NAMES, QuestionTraits, context, matrix
+from qa.linear import Linear, read_features
 from qa.linear import ModelMismatch as ModelMismatch
-from qa.linear import features_json, read_features
 from qa.statements import Candidate
 
 WEIGHTS = Path(__file__).with_name("lead_weights.json")
 
 
 @dataclass(frozen=True, slots=True)
-class LeadModel:
-    names: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray
+class LeadModel(Linear):
     # (a, b): score = sigmoid(a * linear + b); None leaves the linear score as it is.
     calibration: tuple[float, float] | None = None
     about: dict | None = None  # how it was fitted: data, folds, figures (written by the trainer)
 
     def score(self, features: np.ndarray) -> np.ndarray:
-        linear = ((features - self.mean) / self.scale) @ self.weights
         if self.calibration is None:
-            return linear
+            return self.linear(features)
         a, b = self.calibration
-        return 1.0 / (1.0 + np.exp(-(a * linear + b)))
+        return 1.0 / (1.0 + np.exp(-(a * self.linear(features) + b)))
 
     def to_json(self) -> str:
-        return (
-            json.dumps(
-                {
-                    "features": features_json(self.names, self.mean, self.scale, self.weights),
-                    "calibration": None if self.calibration is None else [round(v, 6) for v in self.calibration],
-                    "about": self.about or {},
-                },
-                indent=1,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        calibration = None if self.calibration is None else [round(v, 6) for v in self.calibration]
+        return self.dump(calibration=calibration, about=self.about or {})
 
     @classmethod
     def from_json(cls, text: str) -> LeadModel:

@@ -1,7 +1,11 @@
-"""The file format of qa/'s fitted linear models (qa/lead.py, qa/admission.py): per feature a mean, a scale and a
-weight, checked against the features the code defines, so a model fitted on other features is refused by name."""
+"""What qa/'s fitted linear models (qa/lead.py, qa/admission.py) share: standardised features times weights, and the
+file format, per feature a mean, a scale and a weight, checked against the features the code defines, so a model
+fitted on other features is refused by name."""
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -10,11 +14,23 @@ class ModelMismatch(ValueError):
     """A weights file fitted on other features than its module defines."""
 
 
-def features_json(names: tuple[str, ...], mean: np.ndarray, scale: np.ndarray, weights: np.ndarray) -> dict:
-    return {
-        n: {"mean": round(float(m), 6), "scale": round(float(s), 6), "weight": round(float(w), 6)}
-        for n, m, s, w in zip(names, mean, scale, weights)
-    }
+@dataclass(frozen=True, slots=True)
+class Linear:
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+
+    def linear(self, features: np.ndarray) -> np.ndarray:
+        return ((features - self.mean) / self.scale) @ self.weights
+
+    def dump(self, **fields: object) -> str:
+        """The model as its JSON file: the features first, then `fields` in the order given."""
+        features = {
+            n: {"mean": round(float(m), 6), "scale": round(float(s), 6), "weight": round(float(w), 6)}
+            for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights)
+        }
+        return json.dumps({"features": features, **fields}, indent=1, ensure_ascii=False) + "\n"
 
 
 def read_features(data: dict, names: tuple[str, ...], what: str, refit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
