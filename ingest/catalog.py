@@ -27,12 +27,16 @@ _BY_SUFFIX: dict[str, Format] = {
     ".pdf": "pdf",
     ".htm": "html",
     ".html": "html",
+    ".xhtml": "html",
     ".nxml": "jats",
     ".jsonl": "jsonl",
     ".txt": "text",
     ".md": "text",
     ".markdown": "text",
 }
+
+
+SUFFIXES = frozenset(_BY_SUFFIX) | {".xml"}  # every name ending a file medcite can read
 
 
 def format_for(path: Path) -> Format | None:

@@ -17,12 +17,11 @@ import uuid
 from pathlib import Path
 
 from core.settings import UPLOADS, Settings
-from ingest.catalog import format_for
+from ingest.catalog import SUFFIXES, format_for
 from ingest.manifest import ManifestEntry, read_manifest, write_manifest
 from ingest.models import IngestError, Kind
 from ingest.pipeline import SourceResult, read_source
 
-ALLOWED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".htm", ".html", ".nxml", ".xml", ".jsonl"}
 MAX_BYTES = 25 * 1024 * 1024
 PENDING = "uploads.pending"
 
@@ -49,8 +48,8 @@ def _sync_dir(directory: Path) -> None:
 def store_upload(settings: Settings, data: bytes, filename: str, kind: Kind, title: str | None) -> SourceResult:
     """Save, detect the format and read the file once; an unreadable file is deleted and refused."""
     suffix = Path(filename or "").suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise IngestError(f"file type {suffix or '(none)'} is not accepted; use one of {', '.join(sorted(ALLOWED_SUFFIXES))}")
+    if suffix not in SUFFIXES:
+        raise IngestError(f"file type {suffix or '(none)'} is not accepted; use one of {', '.join(sorted(SUFFIXES))}")
     if not data:
         raise IngestError("empty file")
     if len(data) > MAX_BYTES:

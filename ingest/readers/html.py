@@ -8,10 +8,11 @@ furniture actually found in those pages; anything unrecognised falls through as 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag, XMLParsedAsHTMLWarning
 
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError, TextBuilder, clean_text
@@ -188,7 +189,10 @@ class _Walker:
 
 
 def read_html(path: Path, entry: ManifestEntry) -> list[Document]:
-    soup = BeautifulSoup(decode_html(path.read_bytes()), "lxml")
+    with warnings.catch_warnings():
+        # XHTML (an XML declaration, then HTML) is read as the HTML it is; bs4 warns it looks like XML.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(decode_html(path.read_bytes()), "lxml")
     meta = meta_tags(soup)
     # Metadata first: stripping the chrome below removes datelines the year may come from.
     title = title_of(soup, meta) or entry.title

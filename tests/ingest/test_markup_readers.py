@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from ingest.catalog import SUFFIXES, format_for
 from ingest.manifest import ManifestEntry
 from ingest.models import Document, IngestError
 from ingest.readers.html import read_html
@@ -343,3 +344,22 @@ def test_all_medquad_folders_parse() -> None:
     assert len(refused) == 6 and all(r.startswith("reference/5_NIDDK_QA/") for r in refused)
     # Three CDC topics have an empty <Focus>: no title is made up for them.
     assert untitled == ["reference/9_CDC_QA/0000199.xml", "reference/9_CDC_QA/0000423.xml", "reference/9_CDC_QA/0000424.xml"]
+
+
+XHTML_CHAPTER = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en"><head><title>Chapter 3. Treatment</title></head>
+<body><div class="chapter"><h1>Chapter 3. Treatment</h1><h2>3.1 Initial therapy</h2>
+<p>Adults with a new diagnosis should start therapy within seven days of the diagnosis (AII).</p>
+<p>Clinicians should check adherence at every visit during the first year of therapy.</p></div></body></html>"""
+
+
+def test_an_xhtml_chapter_is_read_as_html_without_a_warning(tmp_path: Path, recwarn: pytest.WarningsRecorder) -> None:
+    path = tmp_path / "chapter-3.xhtml"
+    path.write_text(XHTML_CHAPTER, encoding="utf-8")
+    assert format_for(path) == "html" and ".xhtml" in SUFFIXES  # by the catalog, --extra and uploads alike
+    doc = only(read_html(path, entry(path.name, "html", "guideline")))
+    assert doc.title == "Chapter 3. Treatment"
+    assert sections(doc) == {"3.1 Initial therapy"}
+    assert doc.text.startswith("Adults with a new diagnosis should start therapy within seven days")
+    assert not [w for w in recwarn if "XML" in str(w.message)]
