@@ -17,24 +17,8 @@ from typing import NamedTuple
 import numpy as np
 
 from qa.asked_for import asked_units, asks, contradicts, gives, measured_units, polarities, populations
+from qa.lexicon import DESCRIPTION, DIRECTIVE
 from qa.statements import CONNECTIVE, Candidate, terms_of
-
-DIRECTIVE = re.compile(
-    r"\b(?:should|must|shall|recommend(?:s|ed)?|is indicated|are indicated|is contraindicated|is not a contraindication|"
-    r"(?:is|are) (?:often |usually )?(?:sufficient|appropriate|preferred|required|necessary|not necessary|not needed)|"
-    r"(?:do|does|need) not need|need not|avoid|"
-    # "Semi-critical items … require, at a minimum, high-level disinfection"; not "patients who require…", "might require"
-    r"(?<!who )(?<!that )(?<!which )(?<!may )(?<!might )(?<!could )requires?)\b|"
-    r"^(?:Do not|Never|Always|Use|Wear|Perform|Discard|Clean|Offer|Give|"
-    r"Administer|Ensure|Consider|Test|Screen|Vaccinate|Avoid|Remove|Store|Keep|Dispose|Report)\b",
-    re.I,
-)
-# How a study was run or what it observed: a guideline's background, not its advice.
-DESCRIPTION = re.compile(
-    r"\b(?:stud(?:y|ies)|trials?|review(?:s|ed)?|survey(?:s|ed)?|meta-analys[ie]s|cohort|found|reported|observed|"
-    r"median|estimated|participants|respondents|odds ratio|hazard ratio|95% CI)\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True, slots=True)

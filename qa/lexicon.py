@@ -127,6 +127,27 @@ UNITS = frozenset(
     _W("mg kg g ml l dl mmol mol meq mmhg cm mm km h hr hrs min mins sec mcg ug µg ng pg iu miu bpm kcal kda nm um %")
 )
 
+# The sentence that advises (a directive) and the one that tells how a study was run or what it found (a
+# description: a guideline's background, not its advice); qa/lead_features.py makes a feature of each.
+DIRECTIVE = re.compile(
+    r"\b(?:should|must|shall|recommend(?:s|ed)?|is indicated|are indicated|is contraindicated|is not a contraindication|"
+    r"(?:is|are) (?:often |usually )?(?:sufficient|appropriate|preferred|required|necessary|not necessary|not needed)|"
+    r"(?:do|does|need) not need|need not|avoid|"
+    # GRADE's wording for a conditional recommendation: "We suggest …", "The panel suggests …"
+    r"(?:we|panel|committee|group) suggests?|"
+    # "Semi-critical items … require, at a minimum, high-level disinfection"; not "patients who require…", "might require"
+    r"(?<!who )(?<!that )(?<!which )(?<!may )(?<!might )(?<!could )requires?)\b|"
+    r"^(?:Do not|Never|Always|Use|Wear|Perform|Discard|Clean|Offer|Give|"
+    r"Administer|Ensure|Consider|Test|Screen|Vaccinate|Avoid|Remove|Store|Keep|Dispose|Report)\b",
+    re.I,
+)
+DESCRIPTION = re.compile(
+    r"\b(?:stud(?:y|ies)|trials?|review(?:s|ed)?|survey(?:s|ed)?|meta-analys[ie]s|cohort|found|reported|observed|"
+    r"median|estimated|participants|respondents|odds ratio|hazard ratio|95% CI)\b",
+    re.I,
+)
+
+
 # Kinds of question, each with what asks it (matched on the question) and what gives it (on a sentence): regular
 # expressions, case-insensitive. qa/asked_for.py pairs them; qa/lead_features.py makes a feature of each pair.
 ASKS = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 from index.tokenize import tokenize
 from qa.asked_for import asked_units, asks, contradicts, gives, measured_units, polarities, populations
 from qa.lead import rank_for_lead
-from qa.lead_features import DIRECTIVE, QuestionTraits
+from qa.lead_features import QuestionTraits
+from qa.lexicon import DIRECTIVE
 from qa.scope import asked_terms, may_exclude, scope_query
 from qa.sections import heading_of
 from qa.statements import Candidate
@@ -34,6 +35,13 @@ def test_what_a_guideline_requires_is_a_directive_but_who_requires_it_is_not() -
     assert not DIRECTIVE.search(
         "Certain circumstances (e.g., severe traumatic injuries) might require use of opioids for durations of >7 days."
     )
+
+
+def test_a_conditional_recommendation_in_grade_wording_is_a_directive_but_what_evidence_suggests_is_not() -> None:
+    assert DIRECTIVE.search("We suggest offering self-testing as an additional approach.")
+    assert DIRECTIVE.search("The panel suggests a shorter course for adults.")
+    assert not DIRECTIVE.search("Studies suggest that breastfeeding poses no additional risk.")
+    assert not DIRECTIVE.search("These results suggest that involving patients in decisions improves adherence.")
 
 
 def test_a_question_counting_in_a_unit_meets_sentences_stating_that_unit() -> None:
