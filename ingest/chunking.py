@@ -171,12 +171,24 @@ def _pack(spans: list[Span], settings: ChunkSettings) -> Iterator[list[Span]]:
 
 
 def _grades(text: str, sentences: tuple[Span, ...]) -> tuple[tuple[int, str, int], ...]:
-    found = []
+    """(ordinal, grade, length without the label) of each graded sentence. A label standing alone, as GRADE boxes set
+    it under the recommendation ("… every adult. (Strong recommendation, moderate-certainty evidence)", with or
+    without brackets), grades the sentence before it."""
+    found: dict[int, tuple[str, int]] = {}
     for ordinal, (start, end) in enumerate(sentences):
-        grade = find_grade(text[start:end])
-        if grade:
-            found.append((ordinal, grade[0], grade[1]))
-    return tuple(found)
+        sentence = text[start:end]
+        grade = find_grade(sentence)
+        if grade is None and "recommendation" in sentence.lower():  # a strength-and-certainty label without brackets
+            grade = find_grade(f"({sentence.rstrip(' .;,')})")
+        if grade is None:
+            continue
+        label, length = grade
+        if length:
+            found[ordinal] = grade
+        elif ordinal and ordinal - 1 not in found:
+            before = sentences[ordinal - 1]
+            found[ordinal - 1] = (label, before[1] - before[0])
+    return tuple((ordinal, label, length) for ordinal, (label, length) in sorted(found.items()))
 
 
 def _table_rows(document: Document, table: Table, section: str | None, first: int) -> Iterator[Chunk]:

@@ -92,3 +92,31 @@ def test_a_guideline_in_grade_wording_is_graded_at_ingest(tmp_path: Path) -> Non
     }
     quoted = [chunk.text[start:end] for chunk in chunks for ordinal, start, end, *_ in chunk.statements]
     assert quoted and not [q for q in quoted if "evidence)" in q], "the label is shown as the grade, not quoted"
+
+
+BOXED = """<html><head><title>Guidelines on testing</title></head><body><main><h1>Guidelines on testing</h1>
+<h2>Recommendations</h2>
+<p>Treatment should be started on the same day as the diagnosis is confirmed, for every adult and adolescent.
+(Strong recommendation, moderate-certainty evidence)</p>
+<p>Testing at home may be offered as an additional approach to testing in clinics.</p>
+<p>Conditional recommendation, low-certainty evidence.</p>
+<p>Programmes should review the uptake of testing every year.</p></main></body></html>"""
+
+
+def test_a_label_set_under_its_recommendation_grades_the_sentence_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "boxed.htm"
+    path.write_text(BOXED, encoding="utf-8")
+    [document] = read_html(path, ManifestEntry(id="boxed", path=path.name, kind="guideline", format="html"))
+    [chunk] = chunk_document(document, ChunkSettings())
+    sentence = lambda ordinal: chunk.text[slice(*chunk.sentences[ordinal])]  # noqa: E731
+    graded = {sentence(ordinal)[:length]: grade for ordinal, grade, length in chunk.grades}
+    assert graded == {
+        "Treatment should be started on the same day as the diagnosis is confirmed, for every adult and adolescent.": (
+            "Strong recommendation, moderate-certainty evidence"
+        ),
+        "Testing at home may be offered as an additional approach to testing in clinics.": (
+            "Conditional recommendation, low-certainty evidence"
+        ),
+    }
+    quoted = [chunk.text[start:end] for _, start, end, *_ in chunk.statements]
+    assert len(quoted) == 3 and not [q for q in quoted if "recommendation," in q], "labels are grades, never statements"
