@@ -1,8 +1,8 @@
 """The word classes qa/ reads questions and sentences with, in one place: question words and auxiliaries, who a
 question is about (populations), where care happens (settings), what names no subject of its own, the units
-quantities are stated in, the kinds of question and the sentences that answer each, and the words no sub-heading is
-made of. Classes of words any clinical text uses; no word of one corpus's subject (a drug, test, disease, device or
-organisation) belongs here or anywhere in qa/.
+quantities are stated in, and the kinds of question and the sentences that answer each. The words no research
+sub-heading is made of are in qa/heading_lexicon.py. Classes of words any clinical text uses; no word of one
+corpus's subject (a drug, test, disease, device or organisation) belongs here or anywhere in qa/.
 
 Lists are written as one string of words each (`_W`), and those compared with tokenised text are tokenised the
 same way (index/tokenize.py: lower-cased and stemmed).
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from index.tokenize import STOP_WORDS, tokenize
+from index.tokenize import tokenize
 
 _W = str.split  # word lists below are written as one string each
 
@@ -214,77 +214,6 @@ COUNTED = {
     "amount": (r"\bhow much\b|\bwhat (?:daily )?(?:dose|dosage)\b", r"\b(?:mg|mcg|µg|ml|units?|dosages?)\b"),
 }
 
-# Heading words (qa/words.py): what a topical sub-heading is never made of, lower-case.
-# Words common to every abstract: they make nothing specific, as a noun or as a modifier.
-HEADING_GENERIC = STOP_WORDS | frozenset(
-    _W(
-        "also among approach associated benefit benefits clinical compared data effect effects found group groups "
-        "health however including increase increased may one patient patients rate rates recommended results risk "
-        "showed significant significantly studies study treatment use used using well year years"
-    )
-)
-# Nouns too general to name a topic by themselves (they may stand inside a phrase: "Fracture Risk").
-HEADING_GENERIC_NOUNS = frozenset(
-    """analysis aim association case change cohort conclusion control day difference evaluation evidence
-    factor finding hour level method month number objective outcome paper participant percentage period
-    population proportion purpose ratio report research result review role sample score subject time trial
-    total type value variable week way article investigation measure measurement
-    parameter aspect area part kind form feature term impact influence relationship comparison
-    assessment examination experience information issue problem question reason response need importance
-    significance relevance usefulness utility presence absence occurrence development management care strategy
-    practice addition combination context setting basis extent degree increase decrease reduction improvement
-    lack series range majority individual people person others field odds interval coefficient correlation
-    regression variance deviation estimate statistics baseline appearance condition status situation manner
-    means fact order side list set""".split()
-) | {w for w in HEADING_GENERIC if " " not in w}
-# Words that never help a heading: vague quantities and judgements.
-HEADING_VAGUE = frozenset(
-    """several various different many other similar same possible important additional further current recent
-    previous present certain specific significant such respective particular appropriate relevant available
-    entire whole numerous given usual overall consecutive included including reported observed performed studied
-    selected treated obtained measured assessed based related compared associated known described defined needed
-    required expected following existing remaining underlying corresponding resulting adjusted unadjusted
-    statistical""".split()
-)
-# Vague modifiers that still open a term of three or more words ("Low Back Pain", "Small Cell Lung Cancer").
-HEADING_SOFT_VAGUE = frozenset(
-    "high low small large big major minor total mean median average good poor early late "
-    "long short common main general new old".split()
-)
-# MeSH headings any study may carry (who was studied, how, with which statistics): they name no topic (qa/topics.py).
-MESH_GENERIC = frozenset(
-    h.strip()
-    for h in (
-        "humans; male; female; adult; aged; aged, 80 and over; middle aged; child; child, preschool; infant; infant, "
-        "newborn; adolescent; young adult; animals; mice; rats; retrospective studies; prospective studies; follow-up "
-        "studies; cross-sectional studies; cohort studies; case-control studies; treatment outcome; risk factors; time "
-        "factors; questionnaires; surveys and questionnaires; reproducibility of results; sensitivity and specificity; "
-        "predictive value of tests; incidence; prevalence; severity of illness index; logistic models; multivariate "
-        "analysis; regression analysis; odds ratio; statistics as topic; data collection; analysis of variance; age "
-        "factors; sex factors; prognosis; united states; risk assessment; survival analysis; survival rate; reference "
-        "values; linear models; proportional hazards models; chi-square distribution; double-blind method; single-blind "
-        "method; random allocation; case reports; retrospective; comorbidity; age distribution; sex distribution; pilot "
-        "projects; evaluation studies as topic; program evaluation; cost-benefit analysis"
-    ).split(";")
-)
-# Words that only name the parts of a paper ("PATIENTS AND METHODS", "MAIN OUTCOME MEASURES").
-SECTION_WORDS = frozenset(
-    """abstract aim aims author background body case clinical collection conclusion conclusions considerations
-    context data definition description design discussion end experimental extraction finding findings goal
-    hypotheses hypothesis implementation importance interventions intervention introduction investigation key
-    limitation limitations location main material materials measure measured measurement measurements measures
-    method methodology methods object objective objectives observations outcome outcomes overview participants
-    patient patients point points population presentation primary principal probands purpose purposes rationale
-    registration report reports research result results sample secondary selection setting settings source
-    sources study subjects summary supporting synthesis text title titles keywords trial unlabelled variables
-    of the and or""".split()
-)
-FUNCTION_WORDS = (STOP_WORDS - {"of", "further"}) | frozenset(
-    """also however thus therefore although though whether within without among amongst across versus vs via
-    per et al upon toward towards whereas since despite along around beyond like unlike yet either neither may
-    might must shall can could would should will ie eg etc respectively hence whose whom onto unless whereby
-    less least""".split()
-)
 NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
     eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million half twice
@@ -296,6 +225,3 @@ _NUMERAL = re.compile(r"[\d.,]+(?:st|nd|rd|th|s)?")
 def is_number(token: str) -> bool:
     """A number in digits ("1,400", "2nd", "1990s") or in words ("five", "twice")."""
     return bool(_NUMERAL.fullmatch(token)) or token.lower() in NUMBER_WORDS
-
-
-STATISTICS = frozenset("ci or hr rr sd se sem iqr anova auc p n vs aor ors hrs cis".split())

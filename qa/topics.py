@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from qa.lexicon import MESH_GENERIC, SECTION_WORDS
+from qa.heading_lexicon import MESH_GENERIC, SECTION_WORDS
 from qa.phrases import OF, Phrase, acronym, is_readable_heading, pretty, scan, title, word
 from qa.select import Chosen
 

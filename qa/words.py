@@ -11,16 +11,15 @@ from functools import lru_cache
 
 import lemminflect
 
-from qa.lexicon import (
+from qa.heading_lexicon import (
     FUNCTION_WORDS,
     HEADING_GENERIC,
     HEADING_GENERIC_NOUNS,
     HEADING_SOFT_VAGUE,
     HEADING_VAGUE,
     STATISTICS,
-    UNITS,
-    is_number,
 )
+from qa.lexicon import UNITS, is_number
 
 _ADJ_SUFFIXES = ("ic", "al", "ous", "ive", "ary", "ory", "ible", "able", "less", "ful", "oid", "ar")
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\s\w]|_")
