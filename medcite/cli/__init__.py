@@ -10,6 +10,11 @@ from typing import Annotated
 
 import typer
 
+try:  # typer carries its own copy of click since 0.2x; its errors are that copy's
+    from typer._click import exceptions as usage
+except ImportError:  # pragma: no cover - an older typer over the click package
+    from click import exceptions as usage  # type: ignore[no-redef]
+
 from medcite.cli import admission, ask, corpus, design, evaluate, search
 from medcite.cli.common import edge, fail, load_settings, use_flags
 from medcite.cli.tokens import tokens_app
@@ -129,6 +134,21 @@ def main() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
-        app()
+        code = app(standalone_mode=False)
+    except usage.NoArgsIsHelpError as asked:  # `medcite` alone: its help, as click would show it
+        asked.show()
+        code = asked.exit_code
+    except usage.UsageError as exc:  # a mistyped option or a missing argument: one line, as every other error
+        where = exc.ctx.command_path if exc.ctx else "medcite"
+        # a setting refused (a BadParameter of no parameter) is no matter of usage: no pointer to the help
+        hint = "" if isinstance(exc, usage.BadParameter) and exc.param is None else f" (see `{where} --help`)"
+        typer.secho(f"error: {exc.format_message()}{hint}", err=True, fg=typer.colors.RED)
+        code = exc.exit_code
+    except usage.ClickException as exc:
+        typer.secho(f"error: {exc.format_message()}", err=True, fg=typer.colors.RED)
+        code = exc.exit_code
+    except typer.Abort:
+        code = 1
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
