@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -50,6 +52,29 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def medcite_serve(settings: Settings, port: int, *options: str) -> subprocess.Popen:
+    """The real CLI's `medcite serve` on `settings`' corpus, index and state, as `make run` starts it, in a process of
+    its own (stderr kept for a failure's message)."""
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "MEDCITE_CACHE_DIR": str(settings.cache_dir),
+        "MEDCITE_STATE_DIR": str(settings.state_dir),
+    }
+    command = [sys.executable, "-c", "from medcite.cli import main; main()"]
+    command += [
+        "--data-dir",
+        str(settings.data_dir),
+        "--index-dir",
+        str(settings.index_dir),
+        "--manifest",
+        str(settings.manifest),
+    ]
+    command += ["serve", *options, "--port", str(port)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 @contextmanager

@@ -3,10 +3,8 @@ with an honest notice and note, /health shows the build's phase, a killed server
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from index.layout import IndexLayout
 from index.search import Searcher
 from ingest.manifest import read_manifest
 from qa.service import INDEX_NOTES
-from tests.api.conftest import _free_port, serve
+from tests.api.conftest import _free_port, medcite_serve, serve
 from tests.conftest import settings_for
 
 QUESTION = "When should clinicians offer naloxone?"
@@ -72,32 +70,6 @@ def test_an_open_page_drops_the_notice_once_the_full_index_is_published(keyword_
         assert "The index is still being prepared" not in page.inner_text("#answers")
 
 
-def _start(settings, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "MEDCITE_CACHE_DIR": str(settings.cache_dir),
-        "MEDCITE_STATE_DIR": str(settings.state_dir),
-    }
-    command = [
-        sys.executable,
-        "-c",
-        "from medcite.cli import main; main()",
-        "--data-dir",
-        str(settings.data_dir),
-        "--index-dir",
-        str(settings.index_dir),
-        "--manifest",
-        str(settings.manifest),
-        "serve",
-        "--ingest",
-        "--port",
-        str(port),
-    ]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-
-
 def _health(process: subprocess.Popen, port: int, until=lambda health: True) -> dict:
     deadline = time.monotonic() + PATIENCE_S
     while time.monotonic() < deadline:
@@ -116,7 +88,7 @@ def test_serve_ingest_builds_beside_the_server_and_a_restart_resumes(tmp_path: P
     """The real CLI (`make run`'s command) on a fresh index and an empty embedding cache, killed once it serves."""
     settings = settings_for(mini_corpus, tmp_path / "index", tmp_path / "cache", state_dir=tmp_path / "state")
     layout, port = IndexLayout(settings.index_dir), _free_port()
-    process = _start(settings, port)
+    process = medcite_serve(settings, port, "--ingest")
     try:
         first = _health(process, port)  # it serves as soon as a version is published, whatever its vectors
         assert first["index"]["vectors"] in ("pending", "chunks", "complete") and first["index"]["progress"]
@@ -128,7 +100,7 @@ def test_serve_ingest_builds_beside_the_server_and_a_restart_resumes(tmp_path: P
     assert searcher.search("naloxone", k=3)  # what the killed build left in service works
     searcher.close()
 
-    process = _start(settings, port)
+    process = medcite_serve(settings, port, "--ingest")
     try:
         done = _health(process, port, lambda health: health["index"]["vectors"] == "complete")
         assert (
@@ -143,7 +115,7 @@ def test_serve_ingest_builds_beside_the_server_and_a_restart_resumes(tmp_path: P
     assert not [p for p in layout.versions.iterdir() if p.name.startswith(".building-")]
 
     versions = sorted(p.name for p in layout.versions.iterdir())
-    process = _start(settings, port)  # an unchanged corpus: serves the same version, publishes nothing
+    process = medcite_serve(settings, port, "--ingest")  # an unchanged corpus: serves the same version, publishes nothing
     try:
         again = _health(process, port)
         assert again["index"]["version"] == done["index"]["version"]

@@ -4,7 +4,6 @@ version, and its hits are that version's passages."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sqlite3
@@ -19,7 +18,7 @@ import httpx
 from index.build import build_index
 from index.layout import IndexLayout
 from ingest.manifest import read_manifest
-from tests.api.conftest import _free_port
+from tests.api.conftest import _free_port, medcite_serve
 
 PATIENCE_S = 600  # a bound on waiting for two model-loading processes on a loaded machine, never a figure asserted
 QUERY = "naloxone for opioid overdose"
@@ -45,40 +44,13 @@ def _workers(pid: int) -> int:
     return found
 
 
-def _start(settings, port: int, workers: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "MEDCITE_CACHE_DIR": str(settings.cache_dir),
-        "MEDCITE_STATE_DIR": str(settings.state_dir),
-    }
-    command = [
-        sys.executable,
-        "-c",
-        "from medcite.cli import main; main()",
-        "--data-dir",
-        str(settings.data_dir),
-        "--index-dir",
-        str(settings.index_dir),
-        "--manifest",
-        str(settings.manifest),
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-
-
 def test_two_workers_switch_versions_under_load_without_mixing(tmp_path: Path, mini_settings, embedder) -> None:
     shutil.copytree(mini_settings.index_dir, tmp_path / "index")
     settings = mini_settings.model_copy(update={"index_dir": tmp_path / "index", "state_dir": tmp_path / "state"})
     layout, port = IndexLayout(settings.index_dir), _free_port()
     old_dir = layout.current_dir()
     url = f"http://127.0.0.1:{port}"
-    process = _start(settings, port, workers=2)
+    process = medcite_serve(settings, port, "--workers", "2")
     try:
         deadline = time.monotonic() + PATIENCE_S
         while _workers(process.pid) < 2 or not _ready(url):
