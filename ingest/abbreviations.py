@@ -16,17 +16,32 @@ _DEFINED = re.compile(r"\(\s*([A-Za-z0-9][\w/&.+-]{0,9})\s*[);,]")
 _WORD = re.compile(r"[\w'/&+-]+")
 
 
+def _window(before: str, letters: list[str]) -> list[str]:
+    return _WORD.findall(before)[-min(len(letters) + 5, 2 * len(letters)) :]
+
+
+def spelled_by_initials(before: str, short: str) -> str | None:
+    """The last words before "(short)" whose initials spell it, each part of a hyphenated word counting ("morphine
+    milligram equivalents (MME)", "anti-inflammatory (AI)"), or None."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    words = _window(before, letters)
+    for n in range(1, len(words) + 1):
+        initials = "".join(part[0].lower() for w in words[-n:] for part in re.split(r"[-/]", w) if part)
+        if initials == "".join(letters):
+            return " ".join(words[-n:])
+    return None
+
+
 def _long_form(before: str, short: str) -> str | None:
     """The words just before "(short)" that spell it (Schwartz & Hearst's match, right to left), or None."""
     letters = [c.lower() for c in short if c.isalnum()]
     if not letters or not any(c.isalpha() for c in letters) or len(letters) < 2:
         return None
-    words = _WORD.findall(before)[-min(len(letters) + 5, 2 * len(letters)) :]
     # First the words whose initials spell it ("morphine milligram equivalents (MME)", not "milligram equivalents")
-    for n in range(1, len(words) + 1):
-        initials = "".join(part[0].lower() for w in words[-n:] for part in re.split(r"[-/]", w) if part)
-        if initials == "".join(letters):
-            return " ".join(words[-n:])
+    initials = spelled_by_initials(before, short)
+    if initials is not None:
+        return initials
+    words = _window(before, letters)
     text = " ".join(words)
     s, t = len(letters) - 1, len(text) - 1
     while s >= 0:

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import re
 
+from ingest.abbreviations import spelled_by_initials
+
 _GRADE = r"(strong|conditional|weak|discretionary)\s+recommendation(?:\s+(?:for|against)(?:\s+the\s+\w+)?)?"
 _CERTAINTY = (
     r"(high|moderate|low|very[\s-]+low)(?:[\s-]+(quality|certainty)\s+evidence|\s+(quality|certainty)\s+of\s+(?:the\s+)?evidence)"
 )
+# Case-sensitive: a rating is capitals; "(AI)" after the words it abbreviates is no rating (find_grade).
+_RATING = re.compile(r"\(\s*([ABC])(I{1,3})\s*\)")
 _LABELS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"\(\s*recommendation\s+category:?\s*([AB])\s*[;,]\s*evidence\s+type:?\s*([1-4])\s*\)", re.I),
@@ -25,17 +29,10 @@ _LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\(\s*grade\s+([A-D][+-]?|[12][A-D]|I{1,3}|IV)\s*\)", re.I), "Grade {0}"),
     (re.compile(r"\(\s*(?:level\s+of\s+evidence|evidence\s+level):?\s*([A-C]|I{1,3}|IV|[1-5][ab]?)\s*\)", re.I), "Level {0}"),
     (re.compile(rf"\(\s*{_GRADE}\s*[;,]\s*{_CERTAINTY}\s*\)", re.I), "{0} recommendation, {1}-{2} evidence"),
-    # Case-sensitive: a rating is capitals; "(AI)" after the words it abbreviates is no rating (below).
-    (re.compile(r"\(\s*([ABC])(I{1,3})\s*\)"), "Rating {0}{1}"),
+    (_RATING, "Rating {0}{1}"),
 ]
 _TRAILING = re.compile(r"[\s.;,]*$")
 _CODE = re.compile(r"[a-d][+-]?|[12][a-d]|[iv]+[abc]?|\d[ab]?", re.I)
-
-
-def _spells(before: str, label: str) -> bool:
-    """Whether the words before a bracketed capitals label are what it abbreviates: "artificial intelligence (AI)"."""
-    words = re.findall(r"[A-Za-z]+", before)[-len(label) :]
-    return len(words) == len(label) and "".join(w[0] for w in words).upper() == label
 
 
 def find_grade(sentence: str) -> tuple[str, int] | None:
@@ -45,7 +42,7 @@ def find_grade(sentence: str) -> tuple[str, int] | None:
             if not _TRAILING.fullmatch(sentence[match.end() :]):
                 continue
             groups = [g for g in match.groups() if g is not None]
-            if template.startswith("Rating") and _spells(sentence[: match.start()], "".join(groups)):
+            if pattern is _RATING and spelled_by_initials(sentence[: match.start()], "".join(groups)):
                 continue
             label = template.format(
                 *(g.upper() if _CODE.fullmatch(g) else " ".join(g.lower().replace("-", " ").split()) for g in groups)
